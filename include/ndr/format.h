@@ -1,0 +1,32 @@
+// Formatters: report rows in, text out. Nothing here touches files.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "ndr/engine.h"
+
+namespace ndr {
+
+enum class output_format { table, csv, json, markdown };
+
+struct format_options {
+  output_format format = output_format::table;
+  bool wide = false;  // table/markdown: every field instead of the short set
+  bool arr = false;   // money ×12 (annual run rate); ratios unchanged
+};
+
+// The whole report as text. csv and json follow SPEC §5 exactly; table and
+// markdown are for people. Throws InputError if --arr overflows the money type.
+std::string render_report(const report& r, const format_options& options);
+
+// "table" → output_format::table, …; nullopt for an unknown name.
+std::optional<output_format> parse_format(std::string_view name);
+
+// Quotes a CSV field (RFC 4180) when it holds a comma, quote, CR or LF.
+std::string csv_field(std::string_view text);
+// A JSON string literal with escapes.
+std::string json_string(std::string_view text);
+
+}  // namespace ndr

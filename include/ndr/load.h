@@ -1,0 +1,57 @@
+// The CSV loader: snapshot files in, an immutable snapshot store out (SPEC §1).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ndr/calendar.h"
+#include "ndr/error.h"
+#include "ndr/money.h"
+
+namespace ndr {
+
+struct load_options {
+  std::string customer_col = "customer_id";  // matched case-insensitively
+  std::string date_col = "date";             // matched case-insensitively
+  std::string mrr_col = "mrr";               // matched case-insensitively
+  char delimiter = ',';                      // one of , ; | and tab
+  std::string date_format;                   // strftime layout; empty = built-in layouts
+  bool skip_bad_rows = false;                // report and skip bad rows instead of failing
+  // Called for each skipped bad row when skip_bad_rows is set.
+  std::function<void(const InputError&)> on_skipped_row;
+};
+
+// Every customer's MRR at every snapshot date, after summing rows.
+// Customers are numbered in order of first appearance; for customer c its
+// entries with MRR > 0 are [offsets[c], offsets[c+1]) of entry_date/entry_mrr,
+// sorted by date. A (customer, date) absent there has MRR 0.
+struct snapshot_store {
+  std::vector<std::string> customers;
+  std::vector<day_number> dates;           // the distinct snapshot dates, ascending
+  std::vector<std::uint32_t> offsets;      // customers.size() + 1 entries
+  std::vector<std::uint32_t> entry_date;   // index into dates
+  std::vector<money> entry_mrr;            // > 0
+  std::uint64_t rows_read = 0;             // data rows accepted
+  std::uint64_t rows_skipped = 0;          // bad rows skipped (skip_bad_rows only)
+
+  // MRR of customer c at date index d.
+  money mrr_at(std::uint32_t c, std::uint32_t d) const;
+};
+
+// Reads a data set from files ("-" is standard input) as one.
+// Throws InputError for an unreadable file, a missing column, a bad row
+// (unless skip_bad_rows), a negative customer total, or a data set without
+// a single data row.
+snapshot_store load_files(const std::vector<std::string>& paths, const load_options& options);
+
+// The same for in-memory CSV texts, each named for error messages (tests).
+struct named_text {
+  std::string name;
+  std::string text;
+};
+snapshot_store load_texts(const std::vector<named_text>& texts, const load_options& options);
+
+}  // namespace ndr

@@ -1,0 +1,77 @@
+// Exact fixed-point money. Amounts never pass through binary floating point:
+// they are parsed into, summed as, and printed from a 64-bit integer count of
+// millionths (SPEC §1: at least 6 fractional digits kept exactly).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace ndr {
+
+class money {
+ public:
+  static constexpr int kScaleDigits = 6;
+  static constexpr std::int64_t kScale = 1'000'000;
+
+  constexpr money() = default;
+  static constexpr money from_units(std::int64_t units) {
+    money m;
+    m.units_ = units;
+    return m;
+  }
+  // Whole currency units (for tests and literals); asserts no overflow.
+  static money from_whole(std::int64_t whole);
+
+  constexpr std::int64_t units() const { return units_; }
+  constexpr bool is_zero() const { return units_ == 0; }
+
+  // Checked arithmetic: false (and *this unchanged) when the result does not fit.
+  [[nodiscard]] bool add(money other);
+  [[nodiscard]] bool sub(money other);
+  [[nodiscard]] bool mul(std::int64_t factor);
+
+  friend constexpr bool operator==(money a, money b) { return a.units_ == b.units_; }
+  friend constexpr bool operator!=(money a, money b) { return a.units_ != b.units_; }
+  friend constexpr bool operator<(money a, money b) { return a.units_ < b.units_; }
+  friend constexpr bool operator>(money a, money b) { return a.units_ > b.units_; }
+  friend constexpr bool operator<=(money a, money b) { return a.units_ <= b.units_; }
+  friend constexpr bool operator>=(money a, money b) { return a.units_ >= b.units_; }
+
+ private:
+  std::int64_t units_ = 0;
+};
+
+// Parses an amount as SPEC §1 allows: surrounding spaces, an optional sign,
+// an optional leading `$`, `€` or `£`, digits in well-formed thousands groups
+// (`1,234,567`) or none, optional fractional digits (at most 6, more is an
+// error rather than a rounding), accounting parentheses for negatives
+// (`(12.50)`). Returns the amount, or nullopt with *why set to a short reason.
+std::optional<money> parse_money(std::string_view text, const char** why);
+
+// Formats with exactly `decimals` fractional digits (0..6), rounding half away
+// from zero; with `thousands`, groups the integer part with commas.
+std::string format_money(money m, int decimals = 2, bool thousands = false);
+
+// An exact ratio num/den of two integers (money units or customer counts),
+// kept exact until printed: only the final rounding leaves the integers.
+struct ratio {
+  std::int64_t num = 0;
+  std::int64_t den = 0;  // zero means undefined (empty cohort)
+
+  bool defined() const { return den != 0; }
+  // The exact quotient scaled by 10^decimals and rounded half away from zero.
+  // Requires defined().
+  std::int64_t rounded(int decimals) const;
+  // Compares the exact quotient with a threshold given in millionths
+  // (1.05 = 1'050'000): -1, 0 or 1. Requires defined().
+  int compare(std::int64_t millionths) const;
+};
+
+// "1.0500" for decimals = 4; "" when undefined.
+std::string format_ratio(const ratio& r, int decimals = 4);
+// "105.0%" for decimals = 1; "—" when undefined.
+std::string format_percent(const ratio& r, int decimals = 1);
+
+}  // namespace ndr

@@ -1,0 +1,129 @@
+#include "ndr/calendar.h"
+
+#include <date/date.h>
+#include <fmt/format.h>
+
+#include <sstream>
+
+namespace ndr {
+namespace {
+
+bool digits(std::string_view s, size_t pos, size_t n, int* out) {
+  if (pos + n > s.size()) return false;
+  int v = 0;
+  for (size_t i = pos; i < pos + n; ++i) {
+    if (s[i] < '0' || s[i] > '9') return false;
+    v = v * 10 + (s[i] - '0');
+  }
+  *out = v;
+  return true;
+}
+
+std::optional<day_number> to_days(int y, int m, int d) {
+  const date::year_month_day ymd{date::year{y}, date::month(unsigned(m)), date::day(unsigned(d))};
+  if (!ymd.ok()) return std::nullopt;
+  return day_number(date::sys_days{ymd}.time_since_epoch().count());
+}
+
+std::optional<day_number> parse_builtin(std::string_view s) {
+  int y, m, d;
+  if (!digits(s, 0, 4, &y) || s.size() < 7 || s[4] != '-' || !digits(s, 5, 2, &m)) {
+    return std::nullopt;
+  }
+  if (m < 1 || m > 12) return std::nullopt;
+  if (s.size() == 7) {
+    const auto last = date::year_month_day_last{date::year{y}, date::month_day_last{date::month(unsigned(m))}};
+    return day_number(date::sys_days{last}.time_since_epoch().count());
+  }
+  if (s.size() < 10 || s[7] != '-' || !digits(s, 8, 2, &d)) return std::nullopt;
+  if (s.size() > 10) {
+    // A date-time: the date part is taken as written, if a time follows.
+    if ((s[10] != 'T' && s[10] != ' ') || s.size() < 12 || s[11] < '0' || s[11] > '9') {
+      return std::nullopt;
+    }
+  }
+  return to_days(y, m, d);
+}
+
+std::optional<day_number> parse_with_format(std::string_view s, const std::string& format) {
+  std::istringstream in{std::string(s)};
+  date::year_month_day ymd{};
+  in >> date::parse(format, ymd);
+  if (in.fail() || !ymd.ok()) return std::nullopt;
+  in.peek();
+  if (!in.eof()) return std::nullopt;  // trailing text the layout did not cover
+  return day_number(date::sys_days{ymd}.time_since_epoch().count());
+}
+
+std::int64_t floor_div(std::int64_t a, std::int64_t b) {
+  return a / b - ((a % b != 0) && ((a < 0) != (b < 0)));
+}
+
+}  // namespace
+
+std::optional<day_number> parse_date(std::string_view text, const std::string& format) {
+  return format.empty() ? parse_builtin(text) : parse_with_format(text, format);
+}
+
+std::string format_date(day_number d) {
+  const date::year_month_day ymd{date::sys_days{date::days{d}}};
+  return fmt::format("{:04}-{:02}-{:02}", int(ymd.year()), unsigned(ymd.month()),
+                     unsigned(ymd.day()));
+}
+
+std::int64_t period_scheme::index_of(day_number d) const {
+  const date::year_month_day ymd{date::sys_days{date::days{d}}};
+  const std::int64_t month_index = std::int64_t(int(ymd.year())) * 12 + unsigned(ymd.month()) - 1;
+  if (kind == period_kind::month) return month_index;
+  // Months counted from the start of fiscal year 0; a fiscal year that starts
+  // in month M > 1 is named by the calendar year in which it ends.
+  const std::int64_t fiscal_month = month_index - (fiscal_start - 1) + (fiscal_start == 1 ? 0 : 12);
+  return floor_div(fiscal_month, kind == period_kind::quarter ? 3 : 12);
+}
+
+std::string period_scheme::label(std::int64_t index) const {
+  const char* fy = fiscal_start == 1 ? "" : "FY";
+  switch (kind) {
+    case period_kind::month:
+      return fmt::format("{:04}-{:02}", floor_div(index, 12), index - floor_div(index, 12) * 12 + 1);
+    case period_kind::quarter:
+      return fmt::format("{}{:04}-Q{}", fy, floor_div(index, 4), index - floor_div(index, 4) * 4 + 1);
+    case period_kind::year:
+      return fmt::format("{}{:04}", fy, index);
+  }
+  return {};
+}
+
+std::optional<std::int64_t> period_scheme::parse_label(std::string_view text) const {
+  std::string_view s = text;
+  if (kind != period_kind::month && fiscal_start != 1) {
+    if (s.substr(0, 2) != "FY") return std::nullopt;
+    s.remove_prefix(2);
+  }
+  int y, n;
+  if (!digits(s, 0, 4, &y)) return std::nullopt;
+  switch (kind) {
+    case period_kind::month:
+      if (s.size() != 7 || s[4] != '-' || !digits(s, 5, 2, &n) || n < 1 || n > 12) break;
+      return std::int64_t(y) * 12 + n - 1;
+    case period_kind::quarter:
+      if (s.size() != 7 || s.substr(4, 2) != "-Q" || !digits(s, 6, 1, &n) || n < 1 || n > 4) break;
+      return std::int64_t(y) * 4 + n - 1;
+    case period_kind::year:
+      if (s.size() != 4) break;
+      return y;
+  }
+  return std::nullopt;
+}
+
+std::string period_scheme::label_example() const {
+  const char* fy = fiscal_start == 1 ? "" : "FY";
+  switch (kind) {
+    case period_kind::month: return "YYYY-MM, e.g. 2024-03";
+    case period_kind::quarter: return fmt::format("{}YYYY-QN, e.g. {}2024-Q1", fy, fy);
+    case period_kind::year: return fmt::format("{}YYYY, e.g. {}2024", fy, fy);
+  }
+  return {};
+}
+
+}  // namespace ndr

@@ -1,0 +1,280 @@
+#include "ndr/load.h"
+
+#include <fmt/format.h>
+#include <libfccp/csv.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <memory>
+#include <unordered_map>
+
+#include "csv_record.h"
+
+namespace ndr {
+namespace {
+
+struct raw_row {
+  std::uint32_t customer;
+  day_number date;
+  money amount;
+  std::uint32_t source;  // index into the data set's source names
+  std::uint32_t line;
+};
+
+struct string_hash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+
+bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? char(c - 'A' + 'a') : c; };
+    if (lower(a[i]) != lower(b[i])) return false;
+  }
+  return true;
+}
+
+std::string join_columns(const std::vector<std::string>& header) {
+  std::string out;
+  for (const auto& h : header) out += (out.empty() ? "" : ", ") + h;
+  return out;
+}
+
+// The positions of the three columns the report needs in one file's header.
+struct column_map {
+  size_t customer, date, mrr;
+  std::vector<std::string> names;  // the header as written (trimmed)
+};
+
+size_t find_column(const std::vector<std::string>& header, const std::string& wanted,
+                   const std::string& source, const char* option) {
+  size_t found = header.size();
+  for (size_t i = 0; i < header.size(); ++i) {
+    if (!iequals(header[i], wanted)) continue;
+    if (found != header.size()) {
+      throw InputError(fmt::format("columns '{}' and '{}' both match '{}'; rename one",
+                                   header[found], header[i], wanted),
+                       source, 1);
+    }
+    found = i;
+  }
+  if (found == header.size()) {
+    throw InputError(fmt::format("missing column '{}' (the header has: {}); name the column to "
+                                 "use with {}",
+                                 wanted, join_columns(header), option),
+                     source, 1);
+  }
+  return found;
+}
+
+// Accumulates the rows of every file, then folds them into a snapshot_store.
+class data_set_builder {
+ public:
+  explicit data_set_builder(const load_options& options) : options_(options) {}
+
+  void read(const std::string& name, io::LineReader& lines);
+  snapshot_store finish();
+
+ private:
+  column_map read_header(csv_record_reader& reader, const std::string& name);
+  void read_row(const csv_record& record, const column_map& columns);
+  void bad_row(unsigned line, const column_map& columns, size_t field, std::string what);
+  std::uint32_t customer_number(std::string_view id);
+
+  const load_options& options_;
+  std::vector<std::string> sources_;
+  std::vector<std::string> customers_;
+  std::unordered_map<std::string, std::uint32_t, string_hash, std::equal_to<>> ids_;
+  std::vector<raw_row> rows_;
+  std::uint64_t skipped_ = 0;
+  std::string last_date_text_;  // one-entry cache: exports repeat a date many times
+  std::optional<day_number> last_date_;
+};
+
+column_map data_set_builder::read_header(csv_record_reader& reader, const std::string& name) {
+  csv_record header;
+  if (!reader.next(header)) return {0, 0, 0, {}};
+  if (header.error) throw InputError(header.error, name, header.line);
+  column_map map;
+  for (auto f : header.fields) map.names.emplace_back(f);
+  map.customer = find_column(map.names, options_.customer_col, name, "--customer-col");
+  map.date = find_column(map.names, options_.date_col, name, "--date-col");
+  map.mrr = find_column(map.names, options_.mrr_col, name, "--mrr-col");
+  return map;
+}
+
+void data_set_builder::read(const std::string& name, io::LineReader& lines) {
+  sources_.push_back(name);
+  csv_record_reader reader(lines, options_.delimiter, name);
+  try {
+    const column_map columns = read_header(reader, name);
+    if (columns.names.empty()) return;  // an empty file: no header, no rows
+    csv_record record;
+    while (reader.next(record)) {
+      if (record.blank) continue;  // an empty line carries no data
+      read_row(record, columns);
+    }
+  } catch (const io::error::line_length_limit_exceeded&) {
+    throw InputError("line too long (over 16 MiB); is this a CSV file?", name,
+                     lines.get_file_line());
+  }
+}
+
+void data_set_builder::bad_row(unsigned line, const column_map& columns, size_t field,
+                               std::string what) {
+  std::string column = field < columns.names.size() ? columns.names[field] : std::string();
+  InputError error(what, sources_.back(), line, column);
+  if (!options_.skip_bad_rows) throw error;
+  ++skipped_;
+  if (options_.on_skipped_row) options_.on_skipped_row(error);
+}
+
+std::uint32_t data_set_builder::customer_number(std::string_view id) {
+  auto it = ids_.find(id);
+  if (it != ids_.end()) return it->second;
+  const auto n = std::uint32_t(customers_.size());
+  customers_.emplace_back(id);
+  ids_.emplace(customers_.back(), n);
+  return n;
+}
+
+void data_set_builder::read_row(const csv_record& record, const column_map& columns) {
+  const size_t width = columns.names.size();
+  if (record.error) {
+    return bad_row(record.line, columns, record.error_field, record.error);
+  }
+  if (record.fields.size() < width) {
+    return bad_row(record.line, columns, record.fields.size(),
+                   fmt::format("missing field (the row has {} fields, the header {})",
+                               record.fields.size(), width));
+  }
+  if (record.fields.size() > width) {
+    return bad_row(record.line, columns, width,
+                   fmt::format("the row has {} fields, the header only {}", record.fields.size(),
+                               width));
+  }
+  const std::string_view id = record.fields[columns.customer];
+  if (id.empty()) return bad_row(record.line, columns, columns.customer, "empty customer id");
+
+  const std::string_view date_text = record.fields[columns.date];
+  if (date_text != last_date_text_ || !last_date_) {
+    last_date_text_.assign(date_text);
+    last_date_ = parse_date(date_text, options_.date_format);
+  }
+  if (!last_date_) {
+    const std::string what = date_text.empty()
+                                 ? std::string("empty date")
+                                 : fmt::format("invalid date '{}'", date_text);
+    return bad_row(record.line, columns, columns.date, what);
+  }
+  const char* why = nullptr;
+  const std::string_view amount_text = record.fields[columns.mrr];
+  const auto amount = parse_money(amount_text, &why);
+  if (!amount) {
+    const std::string what = amount_text.empty()
+                                 ? std::string("empty amount")
+                                 : fmt::format("invalid amount '{}': {}", amount_text, why);
+    return bad_row(record.line, columns, columns.mrr, what);
+  }
+  rows_.push_back({customer_number(id), *last_date_, *amount,
+                   std::uint32_t(sources_.size() - 1), record.line});
+}
+
+snapshot_store data_set_builder::finish() {
+  if (rows_.empty()) {
+    const std::string where = sources_.size() == 1 ? sources_[0] : std::string();
+    throw InputError(skipped_ ? "no valid data rows (every row was skipped)" : "no data rows",
+                     where);
+  }
+  snapshot_store store;
+  store.rows_read = rows_.size();
+  store.rows_skipped = skipped_;
+  for (const auto& r : rows_) store.dates.push_back(r.date);
+  std::sort(store.dates.begin(), store.dates.end());
+  store.dates.erase(std::unique(store.dates.begin(), store.dates.end()), store.dates.end());
+
+  // Rows arrive in read order, so a stable sort keeps each group's first row first.
+  std::stable_sort(rows_.begin(), rows_.end(), [](const raw_row& a, const raw_row& b) {
+    return a.customer != b.customer ? a.customer < b.customer : a.date < b.date;
+  });
+  store.offsets.assign(customers_.size() + 1, 0);
+  for (size_t i = 0; i < rows_.size();) {
+    const raw_row& first = rows_[i];
+    money total;
+    size_t j = i;
+    for (; j < rows_.size() && rows_[j].customer == first.customer && rows_[j].date == first.date;
+         ++j) {
+      if (!total.add(rows_[j].amount)) {
+        throw InputError(fmt::format("the total MRR of customer '{}' on {} is too large",
+                                     customers_[first.customer], format_date(first.date)),
+                         sources_[rows_[j].source], rows_[j].line, options_.mrr_col);
+      }
+    }
+    if (total < money()) {
+      throw InputError(fmt::format("customer '{}' has a negative total MRR ({}) on {}",
+                                   customers_[first.customer], format_money(total),
+                                   format_date(first.date)),
+                       sources_[first.source], first.line, options_.mrr_col);
+    }
+    if (total > money()) {
+      const auto d = std::lower_bound(store.dates.begin(), store.dates.end(), first.date);
+      store.entry_date.push_back(std::uint32_t(d - store.dates.begin()));
+      store.entry_mrr.push_back(total);
+      ++store.offsets[first.customer + 1];
+    }
+    i = j;
+  }
+  for (size_t c = 0; c < customers_.size(); ++c) store.offsets[c + 1] += store.offsets[c];
+  store.customers = std::move(customers_);
+  rows_.clear();
+  rows_.shrink_to_fit();
+  return store;
+}
+
+template <typename Source>
+snapshot_store load_all(const std::vector<Source>& sources, const load_options& options,
+                        void (*read_one)(data_set_builder&, const Source&)) {
+  data_set_builder builder(options);
+  for (const auto& s : sources) read_one(builder, s);
+  return builder.finish();
+}
+
+void read_path(data_set_builder& builder, const std::string& path) {
+  const bool is_stdin = path == "-";
+  const std::string name = is_stdin ? "<stdin>" : path;
+  FILE* file = is_stdin ? stdin : std::fopen(path.c_str(), "rb");
+  if (!file) throw InputError(fmt::format("cannot open: {}", std::strerror(errno)), name);
+  try {
+    io::LineReader lines(name, file);  // owns and closes `file`
+    builder.read(name, lines);
+  } catch (const io::error::base& e) {
+    throw InputError(e.what(), name);
+  }
+}
+
+void read_text(data_set_builder& builder, const named_text& text) {
+  io::LineReader lines(text.name, text.text.data(), text.text.data() + text.text.size());
+  builder.read(text.name, lines);
+}
+
+}  // namespace
+
+money snapshot_store::mrr_at(std::uint32_t c, std::uint32_t d) const {
+  const auto first = entry_date.begin() + offsets[c];
+  const auto last = entry_date.begin() + offsets[c + 1];
+  const auto it = std::lower_bound(first, last, d);
+  return it != last && *it == d ? entry_mrr[size_t(it - entry_date.begin())] : money();
+}
+
+snapshot_store load_files(const std::vector<std::string>& paths, const load_options& options) {
+  return load_all<std::string>(paths, options, read_path);
+}
+
+snapshot_store load_texts(const std::vector<named_text>& texts, const load_options& options) {
+  return load_all<named_text>(texts, options, read_text);
+}
+
+}  // namespace ndr

@@ -1,0 +1,225 @@
+#include "ndr/money.h"
+
+#include <cassert>
+#include <cstdlib>
+#include <utility>
+
+namespace ndr {
+namespace {
+
+using i128 = __int128;
+
+// Divides a non-negative-or-negative 128-bit numerator by a positive
+// denominator, rounding half away from zero.
+i128 div_round_half_away(i128 num, i128 den) {
+  assert(den > 0);
+  const bool neg = num < 0;
+  const i128 mag = neg ? -num : num;
+  const i128 q = (2 * mag + den) / (2 * den);
+  return neg ? -q : q;
+}
+
+i128 pow10(int n) {
+  i128 p = 1;
+  while (n-- > 0) p *= 10;
+  return p;
+}
+
+// Strips one leading currency symbol; returns false when something that looks
+// like an unknown symbol is there instead.
+std::string_view strip_symbol(std::string_view s) {
+  for (std::string_view sym : {"$", "\xE2\x82\xAC" /* € */, "\xC2\xA3" /* £ */}) {
+    if (s.substr(0, sym.size()) == sym) return s.substr(sym.size());
+  }
+  return s;
+}
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+// Parses the unsigned integer part "1234" or "1,234,567" into *out.
+// Returns a reason on failure.
+const char* parse_integer_part(std::string_view s, i128* out) {
+  const bool grouped = s.find(',') != std::string_view::npos;
+  size_t group_len = 0, groups = 0;
+  i128 v = 0;
+  for (size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    if (c == ',') {
+      if ((groups == 0 && (group_len == 0 || group_len > 3)) ||
+          (groups > 0 && group_len != 3)) {
+        return "misplaced thousands separator";
+      }
+      ++groups;
+      group_len = 0;
+      continue;
+    }
+    if (!is_digit(c)) return "not a number";
+    v = v * 10 + (c - '0');
+    if (v > i128(INT64_MAX)) return "too large";
+    ++group_len;
+  }
+  if (grouped && group_len != 3) return "misplaced thousands separator";
+  *out = v;
+  return nullptr;
+}
+
+}  // namespace
+
+money money::from_whole(std::int64_t whole) {
+  money m;
+  const bool ok = !__builtin_mul_overflow(whole, kScale, &m.units_);
+  assert(ok);
+  (void)ok;
+  return m;
+}
+
+bool money::add(money other) {
+  return !__builtin_add_overflow(units_, other.units_, &units_);
+}
+bool money::sub(money other) {
+  return !__builtin_sub_overflow(units_, other.units_, &units_);
+}
+bool money::mul(std::int64_t factor) {
+  std::int64_t r;
+  if (__builtin_mul_overflow(units_, factor, &r)) return false;
+  units_ = r;
+  return true;
+}
+
+std::optional<money> parse_money(std::string_view text, const char** why) {
+  std::string_view s = trim(text);
+  bool neg = false;
+  if (s.size() >= 2 && s.front() == '(' && s.back() == ')') {
+    neg = true;
+    s = trim(s.substr(1, s.size() - 2));
+    s = strip_symbol(s);
+  } else {
+    if (!s.empty() && (s.front() == '-' || s.front() == '+')) {
+      neg = s.front() == '-';
+      s.remove_prefix(1);
+      s = strip_symbol(s);
+    } else {
+      s = strip_symbol(s);
+      if (!s.empty() && (s.front() == '-' || s.front() == '+')) {
+        neg = s.front() == '-';
+        s.remove_prefix(1);
+      }
+    }
+  }
+  if (s.empty()) {
+    *why = text.empty() || trim(text).empty() ? "empty amount" : "not a number";
+    return std::nullopt;
+  }
+  const size_t dot = s.find('.');
+  const std::string_view int_part = s.substr(0, dot);
+  const std::string_view frac_part =
+      dot == std::string_view::npos ? std::string_view{} : s.substr(dot + 1);
+  if (int_part.empty() && frac_part.empty()) {
+    *why = "not a number";
+    return std::nullopt;
+  }
+  if (dot != std::string_view::npos && frac_part.empty()) {
+    *why = "no digits after the decimal point";
+    return std::nullopt;
+  }
+  i128 whole = 0;
+  if (!int_part.empty()) {
+    if ((*why = parse_integer_part(int_part, &whole))) return std::nullopt;
+  }
+  i128 frac = 0;
+  for (size_t i = 0; i < frac_part.size(); ++i) {
+    const char c = frac_part[i];
+    if (!is_digit(c)) {
+      *why = "not a number";
+      return std::nullopt;
+    }
+    if (i >= size_t(money::kScaleDigits)) {
+      if (c != '0') {
+        *why = "more than 6 decimal places";
+        return std::nullopt;
+      }
+      continue;
+    }
+    frac = frac * 10 + (c - '0');
+  }
+  const size_t kept = std::min(frac_part.size(), size_t(money::kScaleDigits));
+  frac *= pow10(money::kScaleDigits - int(kept));
+  i128 units = whole * money::kScale + frac;
+  if (neg) units = -units;
+  if (units > INT64_MAX || units < INT64_MIN) {
+    *why = "too large";
+    return std::nullopt;
+  }
+  return money::from_units(std::int64_t(units));
+}
+
+std::string format_money(money m, int decimals, bool thousands) {
+  assert(decimals >= 0 && decimals <= money::kScaleDigits);
+  const i128 scaled = div_round_half_away(m.units(), pow10(money::kScaleDigits - decimals));
+  const bool neg = scaled < 0;
+  i128 mag = neg ? -scaled : scaled;
+  const i128 unit = pow10(decimals);
+  i128 whole = mag / unit;
+  i128 frac = mag % unit;
+
+  std::string digits;
+  do {
+    digits.insert(digits.begin(), char('0' + int(whole % 10)));
+    whole /= 10;
+  } while (whole > 0);
+  if (thousands) {
+    for (int i = int(digits.size()) - 3; i > 0; i -= 3) digits.insert(size_t(i), ",");
+  }
+  std::string out = neg ? "-" + digits : digits;
+  if (decimals > 0) {
+    std::string f(size_t(decimals), '0');
+    for (int i = decimals - 1; i >= 0; --i, frac /= 10) f[size_t(i)] = char('0' + int(frac % 10));
+    out += '.';
+    out += f;
+  }
+  return out;
+}
+
+std::int64_t ratio::rounded(int decimals) const {
+  assert(defined());
+  i128 n = i128(num) * pow10(decimals);
+  i128 d = den;
+  if (d < 0) {
+    n = -n;
+    d = -d;
+  }
+  return std::int64_t(div_round_half_away(n, d));
+}
+
+int ratio::compare(std::int64_t millionths) const {
+  assert(defined());
+  i128 lhs = i128(num) * money::kScale;
+  i128 rhs = i128(millionths) * den;
+  if (den < 0) std::swap(lhs, rhs);
+  return lhs < rhs ? -1 : lhs > rhs ? 1 : 0;
+}
+
+namespace {
+std::string fixed_from_scaled(std::int64_t v, int decimals) {
+  return format_money(money::from_units(v * std::int64_t(pow10(money::kScaleDigits - decimals))),
+                      decimals);
+}
+}  // namespace
+
+std::string format_ratio(const ratio& r, int decimals) {
+  if (!r.defined()) return "";
+  return fixed_from_scaled(r.rounded(decimals), decimals);
+}
+
+std::string format_percent(const ratio& r, int decimals) {
+  if (!r.defined()) return "\xE2\x80\x94";  // —
+  return fixed_from_scaled(r.rounded(decimals + 2), decimals) + "%";
+}
+
+}  // namespace ndr
