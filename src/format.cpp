@@ -21,13 +21,14 @@ struct field {
   const char* name;   // SPEC §5 machine name
   const char* title;  // table heading; "MRR" becomes "ARR" with --arr
   bool in_short;      // shown by the table without --wide
+  bool is_text;       // left-aligned in tables
 };
 
 // SPEC §5, in order.
 constexpr std::array<field, 20> kFields{{
-    {"period", "Period", true},
-    {"start_date", "Start", false},
-    {"end_date", "End", false},
+    {"period", "Period", true, true},
+    {"start_date", "Start", false, true},
+    {"end_date", "End", false, true},
     {"cohort_customers", "Customers", true},
     {"retained_customers", "Retained", false},
     {"expanded_customers", "Expanded", false},
@@ -172,7 +173,7 @@ std::string render_table(const std::vector<std::vector<cell>>& rows, bool wide, 
     std::string out = markdown ? "| " : "";
     for (size_t k = 0; k < shown.size(); ++k) {
       const size_t i = shown[k];
-      out += (k ? sep : "") + pad(text_of(i), width[i], i != 0);
+      out += (k ? sep : "") + pad(text_of(i), width[i], !kFields[i].is_text);
     }
     while (!markdown && !out.empty() && out.back() == ' ') out.pop_back();
     return out + (markdown ? " |\n" : "\n");
@@ -180,7 +181,7 @@ std::string render_table(const std::vector<std::vector<cell>>& rows, bool wide, 
   std::string out = line([&](size_t i) { return heading(kFields[i], arr); });
   out += line([&](size_t i) {
     if (!markdown) return std::string(width[i], '-');
-    return i == 0 ? std::string(width[i], '-') : std::string(width[i] - 1, '-') + ":";
+    return kFields[i].is_text ? std::string(width[i], '-') : std::string(width[i] - 1, '-') + ":";
   });
   for (const auto& row : rows) out += line([&](size_t i) { return row[i].human; });
   return out;

@@ -80,10 +80,16 @@ money money::from_whole(std::int64_t whole) {
 }
 
 bool money::add(money other) {
-  return !__builtin_add_overflow(units_, other.units_, &units_);
+  std::int64_t r;
+  if (__builtin_add_overflow(units_, other.units_, &r)) return false;
+  units_ = r;
+  return true;
 }
 bool money::sub(money other) {
-  return !__builtin_sub_overflow(units_, other.units_, &units_);
+  std::int64_t r;
+  if (__builtin_sub_overflow(units_, other.units_, &r)) return false;
+  units_ = r;
+  return true;
 }
 bool money::mul(std::int64_t factor) {
   std::int64_t r;

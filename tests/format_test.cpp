@@ -1,1 +1,91 @@
+#include "ndr/format.h"
+
 #include <catch2/catch.hpp>
+
+using ndr::format_options;
+using ndr::output_format;
+
+namespace {
+
+ndr::report sample(const std::string& rows = "A,2024-01-31,1000.005\nB,2024-01-31,2000\n"
+                                             "A,2024-02-29,1500\nC,2024-02-29,12.5\n") {
+  const auto store = ndr::load_texts({{"t.csv", "customer_id,date,mrr\n" + rows}}, {});
+  return ndr::build_report(store, {});
+}
+
+const std::string kHeader =
+    "period,start_date,end_date,cohort_customers,retained_customers,expanded_customers,"
+    "contracted_customers,churned_customers,starting_mrr,expansion_mrr,contraction_mrr,"
+    "churned_mrr,ending_mrr,ndr,grr,logo_retention,reactivation_mrr,reactivated_customers,"
+    "new_mrr,new_customers\n";
+
+}  // namespace
+
+TEST_CASE("csv is SPEC §5's schema with 2-decimal money and 4-decimal ratios") {
+  // starting 3000.005 → "3000.01"; ending 1500; ndr 1500/3000.005 = 0.49999916… → 0.5000
+  CHECK(ndr::render_report(sample(), {output_format::csv}) ==
+        kHeader +
+            "2024-02,2024-01-31,2024-02-29,2,1,1,0,1,3000.01,500.00,0.00,2000.00,1500.00,0.5000,"
+            "0.3333,0.5000,0.00,0,12.50,1\n");
+}
+
+TEST_CASE("--arr multiplies money by 12 and leaves ratios alone") {
+  CHECK(ndr::render_report(sample(), {output_format::csv, false, true}) ==
+        kHeader +
+            "2024-02,2024-01-31,2024-02-29,2,1,1,0,1,36000.06,5999.94,0.00,24000.00,18000.00,"
+            "0.5000,0.3333,0.5000,0.00,0,150.00,1\n");
+}
+
+TEST_CASE("an empty cohort leaves csv ratios empty and json ratios null") {
+  const auto r = sample("A,2024-01-31,0\nA,2024-02-29,5\n");
+  CHECK(ndr::render_report(r, {output_format::csv}) ==
+        kHeader + "2024-02,2024-01-31,2024-02-29,0,0,0,0,0,0.00,0.00,0.00,0.00,0.00,,,,0.00,0,5.00,1\n");
+  const std::string json = ndr::render_report(r, {output_format::json});
+  CHECK(json.find("\"ndr\": null, \"grr\": null, \"logo_retention\": null") != std::string::npos);
+}
+
+TEST_CASE("json holds the same fields as numbers, and metadata") {
+  CHECK(ndr::render_report(sample(), {output_format::json}) ==
+        "{\n  \"rows\": [\n    {\"period\": \"2024-02\", \"start_date\": \"2024-01-31\", "
+        "\"end_date\": \"2024-02-29\", \"cohort_customers\": 2, \"retained_customers\": 1, "
+        "\"expanded_customers\": 1, \"contracted_customers\": 0, \"churned_customers\": 1, "
+        "\"starting_mrr\": 3000.01, \"expansion_mrr\": 500.00, \"contraction_mrr\": 0.00, "
+        "\"churned_mrr\": 2000.00, \"ending_mrr\": 1500.00, \"ndr\": 0.5000, \"grr\": 0.3333, "
+        "\"logo_retention\": 0.5000, \"reactivation_mrr\": 0.00, \"reactivated_customers\": 0, "
+        "\"new_mrr\": 12.50, \"new_customers\": 1}\n  ],\n  \"period\": \"month\",\n"
+        "  \"fiscal_year_start\": 1,\n  \"window\": 1,\n  \"reactivation\": \"separate\",\n"
+        "  \"money\": \"mrr\"\n}\n");
+  CHECK(ndr::render_report(sample("A,2024-01-31,1\n"), {output_format::json}) ==
+        "{\n  \"rows\": [],\n  \"period\": \"month\",\n  \"fiscal_year_start\": 1,\n"
+        "  \"window\": 1,\n  \"reactivation\": \"separate\",\n  \"money\": \"mrr\"\n}\n");
+}
+
+TEST_CASE("the table is aligned, with thousands separators and one-decimal percentages") {
+  CHECK(ndr::render_report(sample(), {output_format::table}) ==
+        "Period   Customers  Starting MRR  Expansion  Contraction  Churned MRR  Ending MRR    NDR    GRR  Logo ret.\n"
+        "-------  ---------  ------------  ---------  -----------  -----------  ----------  -----  -----  ---------\n"
+        "2024-02          2      3,000.01     500.00         0.00     2,000.00    1,500.00  50.0%  33.3%      50.0%\n");
+}
+
+TEST_CASE("--wide shows every field; --arr renames the money headings") {
+  const std::string wide = ndr::render_report(sample(), {output_format::table, true, true});
+  const std::string first_line = wide.substr(0, wide.find('\n'));
+  CHECK(first_line ==
+        "Period   Start       End         Customers  Retained  Expanded  Contracted  Churned  "
+        "Starting ARR  Expansion  Contraction  Churned ARR  Ending ARR    NDR    GRR  Logo ret.  "
+        "Reactivation ARR  Reactivated  New ARR  New");
+}
+
+TEST_CASE("markdown is a GitHub table with right-aligned numbers") {
+  const std::string md = ndr::render_report(sample(), {output_format::markdown});
+  CHECK(md.substr(0, md.find('\n')) ==
+        "| Period  | Customers | Starting MRR | Expansion | Contraction | Churned MRR | Ending MRR |   NDR |   GRR | Logo ret. |");
+  CHECK(md.find("| ------- | --------: |") != std::string::npos);
+}
+
+TEST_CASE("csv and json escaping") {
+  CHECK(ndr::csv_field("plain") == "plain");
+  CHECK(ndr::csv_field("a,b") == "\"a,b\"");
+  CHECK(ndr::csv_field("say \"hi\"") == "\"say \"\"hi\"\"\"");
+  CHECK(ndr::json_string("a\"b\\c\n\x01") == "\"a\\\"b\\\\c\\n\\u0001\"");
+}

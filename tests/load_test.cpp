@@ -1,1 +1,149 @@
+#include "ndr/load.h"
+
 #include <catch2/catch.hpp>
+
+using ndr::load_options;
+using ndr::money;
+using ndr::snapshot_store;
+
+namespace {
+
+snapshot_store load(const std::string& text, const load_options& options = {}) {
+  return ndr::load_texts({{"q1.csv", text}}, options);
+}
+
+money mrr(const snapshot_store& s, const std::string& customer, const char* day) {
+  const auto c = std::find(s.customers.begin(), s.customers.end(), customer) - s.customers.begin();
+  const auto d = std::find(s.dates.begin(), s.dates.end(), *ndr::parse_date(day)) - s.dates.begin();
+  REQUIRE(size_t(c) < s.customers.size());
+  REQUIRE(size_t(d) < s.dates.size());
+  return s.mrr_at(std::uint32_t(c), std::uint32_t(d));
+}
+
+}  // namespace
+
+TEST_CASE("rows of one customer and date are summed; absent means 0") {
+  const auto s = load("customer_id,date,mrr\na,2024-01-31,10\na,2024-01-31,5.5\nb,2024-02-29,7\n");
+  CHECK(s.rows_read == 3);
+  CHECK(s.dates.size() == 2);
+  CHECK(mrr(s, "a", "2024-01-31") == money::from_units(15'500'000));
+  CHECK(mrr(s, "a", "2024-02-29") == money());
+  CHECK(mrr(s, "b", "2024-01-31") == money());
+  CHECK(mrr(s, "b", "2024-02-29") == money::from_whole(7));
+}
+
+TEST_CASE("a date with only zero rows is still a snapshot date") {
+  const auto s = load("customer_id,date,mrr\na,2024-01-31,10\na,2024-02-29,0\n");
+  CHECK(s.dates.size() == 2);
+  CHECK(mrr(s, "a", "2024-02-29") == money());
+}
+
+TEST_CASE("negative rows are fine while the customer's total is not negative") {
+  const auto s = load("customer_id,date,mrr\na,2024-01-31,10\na,2024-01-31,-4\n");
+  CHECK(mrr(s, "a", "2024-01-31") == money::from_whole(6));
+}
+
+TEST_CASE("columns match case-insensitively, in any order, and can be renamed") {
+  const auto s = load("MRR,Region,Date,Customer_ID\n3,EU,2024-01,x\n");
+  CHECK(mrr(s, "x", "2024-01-31") == money::from_whole(3));
+  load_options o;
+  o.customer_col = "account";
+  o.date_col = "month";
+  o.mrr_col = "amount";
+  const auto t = load("Account,Month,Amount\ny,2024-02,4\n", o);
+  CHECK(mrr(t, "y", "2024-02-29") == money::from_whole(4));
+}
+
+TEST_CASE("customer ids are trimmed and compared byte for byte") {
+  const auto s = load("customer_id,date,mrr\n a ,2024-01-31,1\na,2024-01-31,2\nA,2024-01-31,4\n");
+  CHECK(s.customers.size() == 2);
+  CHECK(mrr(s, "a", "2024-01-31") == money::from_whole(3));
+}
+
+TEST_CASE("several files are one data set, each with its own header") {
+  const auto s = ndr::load_texts({{"a.csv", "customer_id,date,mrr\nx,2024-01-31,1\n"},
+                                  {"b.csv", "mrr,customer_id,date\n2,x,2024-01-31\n"},
+                                  {"c.csv", ""},
+                                  {"d.csv", "customer_id,date,mrr\n"}},
+                                 {});
+  CHECK(mrr(s, "x", "2024-01-31") == money::from_whole(3));
+}
+
+TEST_CASE("bad rows name file, line and column (SPEC §5)") {
+  const std::string h = "customer_id,date,mrr\n";
+  CHECK_THROWS_WITH(load(h + "a,2024-01-31,1\na,2024-01-31,abc\n"),
+                    "q1.csv:3: column 'mrr': invalid amount 'abc': not a number");
+  CHECK_THROWS_WITH(load(h + "a,2024-01-31,1,20\n"),
+                    "q1.csv:2: the row has 4 fields, the header only 3");
+  CHECK_THROWS_WITH(load(h + "a,2024-01-31,\"1,20\"\n"),
+                    "q1.csv:2: column 'mrr': invalid amount '1,20': misplaced thousands separator");
+  CHECK_THROWS_WITH(load(h + "a,2024-01-31,\n"), "q1.csv:2: column 'mrr': empty amount");
+  CHECK_THROWS_WITH(load(h + "a,2024-02-30,1\n"),
+                    "q1.csv:2: column 'date': invalid date '2024-02-30'");
+  CHECK_THROWS_WITH(load(h + "a,,1\n"), "q1.csv:2: column 'date': empty date");
+  CHECK_THROWS_WITH(load(h + " ,2024-01-31,1\n"), "q1.csv:2: column 'customer_id': empty customer id");
+  CHECK_THROWS_WITH(load(h + "a,2024-01-31\n"),
+                    "q1.csv:2: column 'mrr': missing field (the row has 2 fields, the header 3)");
+  CHECK_THROWS_WITH(load(h + "\"a\nb\",2024-01-31,1\nc,x,1\n"),
+                    "q1.csv:4: column 'date': invalid date 'x'");
+  CHECK_THROWS_WITH(load(h + "a,2024-01-31,\"1\n"),
+                    "q1.csv:2: column 'mrr': unterminated quoted field");
+  CHECK_THROWS_WITH(load(h + "a,2024-01-31,1.1234567\n"),
+                    "q1.csv:2: column 'mrr': invalid amount '1.1234567': more than 6 decimal places");
+}
+
+TEST_CASE("the column name in an error is the header's own spelling") {
+  CHECK_THROWS_WITH(load("Customer_ID,Date,MRR\na,2024-01-31,x\n"),
+                    "q1.csv:2: column 'MRR': invalid amount 'x': not a number");
+}
+
+TEST_CASE("a missing column lists the header and the option to use") {
+  CHECK_THROWS_WITH(load("customer,date,amount\na,2024-01-31,1\n"),
+                    "q1.csv:1: missing column 'customer_id' (the header has: customer, date, "
+                    "amount); name the column to use with --customer-col");
+  CHECK_THROWS_WITH(load("customer_id,date,Mrr,MRR\n"),
+                    "q1.csv:1: columns 'Mrr' and 'MRR' both match 'mrr'; rename one");
+}
+
+TEST_CASE("empty input is an error") {
+  CHECK_THROWS_WITH(load(""), "q1.csv: no data rows");
+  CHECK_THROWS_WITH(load("customer_id,date,mrr\n"), "q1.csv: no data rows");
+  CHECK_THROWS_WITH(load("customer_id,date,mrr\n\n\n"), "q1.csv: no data rows");
+  CHECK_THROWS_WITH(ndr::load_texts({{"a.csv", ""}, {"b.csv", ""}}, {}), "no data rows");
+}
+
+TEST_CASE("a negative customer total is a data error at its first row") {
+  CHECK_THROWS_WITH(
+      load("customer_id,date,mrr\nz,2024-01-31,5\na,2024-01-31,10\na,2024-01-31,(12.50)\n"),
+      "q1.csv:3: column 'mrr': customer 'a' has a negative total MRR (-2.50) on 2024-01-31");
+}
+
+TEST_CASE("a sum that does not fit is an error, never a wrapped number") {
+  CHECK_THROWS_WITH(load("customer_id,date,mrr\na,2024-01-31,9000000000000\n"
+                         "a,2024-01-31,9000000000000\n"),
+                    "q1.csv:3: column 'mrr': the total MRR of customer 'a' on 2024-01-31 is too large");
+}
+
+TEST_CASE("--skip-bad-rows reports every skipped row and keeps the rest") {
+  std::vector<std::string> skipped;
+  load_options o;
+  o.skip_bad_rows = true;
+  o.on_skipped_row = [&](const ndr::InputError& e) { skipped.push_back(e.what()); };
+  const auto s = load("customer_id,date,mrr\na,2024-01-31,1\nb,bad,2\nc,2024-01-31,x\nd,2024-01-31,4\n", o);
+  CHECK(s.rows_read == 2);
+  CHECK(s.rows_skipped == 2);
+  CHECK(skipped == std::vector<std::string>{"q1.csv:3: column 'date': invalid date 'bad'",
+                                            "q1.csv:4: column 'mrr': invalid amount 'x': not a number"});
+  CHECK_THROWS_WITH(load("customer_id,date,mrr\nb,bad,2\n", o),
+                    "q1.csv: no valid data rows (every row was skipped)");
+}
+
+TEST_CASE("--date-format and other delimiters") {
+  load_options o;
+  o.date_format = "%m/%d/%Y";
+  o.delimiter = ';';
+  const auto s = load("customer_id;date;mrr\na;01/31/2024;\"1,000.50\"\n", o);
+  CHECK(mrr(s, "a", "2024-01-31") == money::from_units(1'000'500'000));
+  CHECK_THROWS_WITH(load("customer_id;date;mrr\na;2024-01-31;1\n", o),
+                    "q1.csv:2: column 'date': invalid date '2024-01-31'");
+}

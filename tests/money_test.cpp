@@ -1,1 +1,120 @@
+#include "ndr/money.h"
+
 #include <catch2/catch.hpp>
+
+using ndr::money;
+
+namespace {
+
+std::int64_t units(const char* text) {
+  const char* why = nullptr;
+  const auto m = ndr::parse_money(text, &why);
+  INFO(text << ": " << (why ? why : ""));
+  REQUIRE(m);
+  return m->units();
+}
+
+std::string reason(const char* text) {
+  const char* why = nullptr;
+  const auto m = ndr::parse_money(text, &why);
+  REQUIRE_FALSE(m);
+  return why;
+}
+
+}  // namespace
+
+TEST_CASE("parse_money reads the amounts SPEC §1 allows, exactly") {
+  CHECK(units("1200") == 1'200'000'000);
+  CHECK(units("1200.5") == 1'200'500'000);
+  CHECK(units("-30.25") == -30'250'000);
+  CHECK(units("+7") == 7'000'000);
+  CHECK(units("  42.10\t") == 42'100'000);
+  CHECK(units("1,200.50") == 1'200'500'000);
+  CHECK(units("1,234,567") == 1'234'567'000'000);
+  CHECK(units("$1,200.50") == 1'200'500'000);
+  CHECK(units("\xE2\x82\xAC" "99") == 99'000'000);  // €
+  CHECK(units("\xC2\xA3" "0.01") == 10'000);        // £
+  CHECK(units("-$5") == -5'000'000);
+  CHECK(units("$-5") == -5'000'000);
+  CHECK(units("(12.50)") == -12'500'000);
+  CHECK(units("($12.50)") == -12'500'000);
+  CHECK(units("0.000001") == 1);
+  CHECK(units("1.1234560") == 1'123'456);  // a trailing zero loses nothing
+  CHECK(units(".5") == 500'000);
+  CHECK(units("0") == 0);
+  CHECK(units("9223372036854.775807") == INT64_MAX);
+}
+
+TEST_CASE("parse_money rejects what it cannot read exactly") {
+  CHECK(reason("") == std::string("empty amount"));
+  CHECK(reason("   ") == std::string("empty amount"));
+  CHECK(reason("abc") == std::string("not a number"));
+  CHECK(reason("1,20") == std::string("misplaced thousands separator"));
+  CHECK(reason("1,2345") == std::string("misplaced thousands separator"));
+  CHECK(reason(",123") == std::string("misplaced thousands separator"));
+  CHECK(reason("1234,567") == std::string("misplaced thousands separator"));
+  CHECK(reason("1.1234567") == std::string("more than 6 decimal places"));
+  CHECK(reason("1e5") == std::string("not a number"));
+  CHECK(reason("5.") == std::string("no digits after the decimal point"));
+  CHECK(reason("-") == std::string("not a number"));
+  CHECK(reason("$") == std::string("not a number"));
+  CHECK(reason("\xC2\xA5" "100") == std::string("not a number"));  // ¥ is not accepted
+  CHECK(reason("1.2.3") == std::string("not a number"));
+  CHECK(reason("--5") == std::string("not a number"));
+  CHECK(reason("-(5)") == std::string("not a number"));
+  CHECK(reason("9223372036854.775808") == std::string("too large"));
+  CHECK(reason("99999999999999999999") == std::string("too large"));
+}
+
+TEST_CASE("format_money prints fixed decimals, rounding half away from zero") {
+  CHECK(ndr::format_money(money::from_units(1'005'000), 2) == "1.01");
+  CHECK(ndr::format_money(money::from_units(1'004'999), 2) == "1.00");
+  CHECK(ndr::format_money(money::from_units(-1'005'000), 2) == "-1.01");
+  CHECK(ndr::format_money(money::from_units(-4'999), 2) == "0.00");
+  CHECK(ndr::format_money(money::from_units(0), 2) == "0.00");
+  CHECK(ndr::format_money(money::from_whole(1234567), 2, true) == "1,234,567.00");
+  CHECK(ndr::format_money(money::from_whole(123), 0, true) == "123");
+  CHECK(ndr::format_money(money::from_whole(1000), 0, true) == "1,000");
+  CHECK(ndr::format_money(money::from_units(INT64_MAX), 6) == "9223372036854.775807");
+  CHECK(ndr::format_money(money::from_units(INT64_MAX), 2) == "9223372036854.78");
+}
+
+TEST_CASE("money arithmetic reports overflow instead of wrapping") {
+  money m = money::from_units(INT64_MAX);
+  CHECK_FALSE(m.add(money::from_units(1)));
+  CHECK(m.units() == INT64_MAX);
+  money n = money::from_units(INT64_MIN);
+  CHECK_FALSE(n.sub(money::from_units(1)));
+  money k = money::from_units(INT64_MAX / 11);
+  CHECK(k.mul(11));
+  CHECK_FALSE(k.mul(2));
+}
+
+TEST_CASE("ratios are the exact quotient rounded half away from zero") {
+  // SPEC §3's worked checks.
+  CHECK(ndr::format_ratio({105'000, 100'000}) == "1.0500");
+  CHECK(ndr::format_ratio({85'000, 100'000}) == "0.8500");
+  CHECK(ndr::format_ratio({161'500, 150'000}) == "1.0767");
+  CHECK(ndr::format_ratio({1, 8}, 2) == "0.13");      // .125 rounds up
+  CHECK(ndr::format_ratio({2, 3}) == "0.6667");
+  CHECK(ndr::format_ratio({1, 3}) == "0.3333");
+  CHECK(ndr::format_ratio({100'005, 2'000'000}) == "0.0500");  // 0.05000250
+  CHECK(ndr::format_ratio({0, 1}) == "0.0000");
+  CHECK(ndr::format_ratio({1, 0}).empty());
+  CHECK(ndr::format_percent({1'050, 1'000}) == "105.0%");
+  CHECK(ndr::format_percent({2, 3}) == "66.7%");
+  CHECK(ndr::format_percent({1, 0}) == "\xE2\x80\x94");
+  // Exact near a rounding edge: 0.99995 must round up to 1.0000, which a
+  // double (0.99994999…) can get wrong.
+  CHECK(ndr::format_ratio({99'995, 100'000}) == "1.0000");
+  CHECK(ndr::format_ratio({99'994'999, 100'000'000}) == "0.9999");
+}
+
+TEST_CASE("ratio::compare is exact") {
+  const ndr::ratio r{95, 100};
+  CHECK(r.compare(950'000) == 0);
+  CHECK(r.compare(950'001) < 0);
+  CHECK(r.compare(949'999) > 0);
+  CHECK(ndr::ratio{2, 3}.compare(666'667) < 0);
+  CHECK(ndr::ratio{2, 3}.compare(666'666) > 0);
+}
