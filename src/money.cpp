@@ -106,17 +106,12 @@ std::optional<money> parse_money(std::string_view text, const char** why) {
     s = trim(s.substr(1, s.size() - 2));
     s = strip_symbol(s);
   } else {
+    // SPEC §1's order: the sign, then the symbol ("-$5"; "$-5" is not an amount).
     if (!s.empty() && (s.front() == '-' || s.front() == '+')) {
       neg = s.front() == '-';
       s.remove_prefix(1);
-      s = strip_symbol(s);
-    } else {
-      s = strip_symbol(s);
-      if (!s.empty() && (s.front() == '-' || s.front() == '+')) {
-        neg = s.front() == '-';
-        s.remove_prefix(1);
-      }
     }
+    s = strip_symbol(s);
   }
   if (s.empty()) {
     *why = text.empty() || trim(text).empty() ? "empty amount" : "not a number";

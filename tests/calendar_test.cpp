@@ -43,7 +43,7 @@ TEST_CASE("parse_date rejects impossible and foreign dates") {
   CHECK(date("2024") == "invalid");
 }
 
-TEST_CASE("--date-format replaces the built-in layouts") {
+TEST_CASE("option --date-format replaces the built-in layouts") {
   CHECK(date("01/31/2024", "%m/%d/%Y") == "2024-01-31");
   CHECK(date("02/30/2024", "%m/%d/%Y") == "invalid");
   CHECK(date("2024-01-31", "%m/%d/%Y") == "invalid");

@@ -169,7 +169,7 @@ TEST_CASE("an empty cohort gives undefined ratios; no rows when no period pairs"
   CHECK(run("a,2024-01-31,1\n").rows.empty());
 }
 
-TEST_CASE("--from and --to limit the rows shown, not the data used") {
+TEST_CASE("option --from and --to limit the rows shown, not the data used") {
   report_options o;
   o.from = ndr::period_scheme{}.parse_label("2024-03");
   o.to = ndr::period_scheme{}.parse_label("2024-03");

@@ -29,7 +29,7 @@ TEST_CASE("csv is SPEC §5's schema with 2-decimal money and 4-decimal ratios") 
             "0.3333,0.5000,0.00,0,12.50,1\n");
 }
 
-TEST_CASE("--arr multiplies money by 12 and leaves ratios alone") {
+TEST_CASE("option --arr multiplies money by 12 and leaves ratios alone") {
   CHECK(ndr::render_report(sample(), {output_format::csv, false, true}) ==
         kHeader +
             "2024-02,2024-01-31,2024-02-29,2,1,1,0,1,36000.06,5999.94,0.00,24000.00,18000.00,"
@@ -67,7 +67,7 @@ TEST_CASE("the table is aligned, with thousands separators and one-decimal perce
         "2024-02          2      3,000.01     500.00         0.00     2,000.00    1,500.00  50.0%  33.3%      50.0%\n");
 }
 
-TEST_CASE("--wide shows every field; --arr renames the money headings") {
+TEST_CASE("option --wide shows every field; --arr renames the money headings") {
   const std::string wide = ndr::render_report(sample(), {output_format::table, true, true});
   const std::string first_line = wide.substr(0, wide.find('\n'));
   CHECK(first_line ==

@@ -124,7 +124,7 @@ TEST_CASE("a sum that does not fit is an error, never a wrapped number") {
                     "q1.csv:3: column 'mrr': the total MRR of customer 'a' on 2024-01-31 is too large");
 }
 
-TEST_CASE("--skip-bad-rows reports every skipped row and keeps the rest") {
+TEST_CASE("option --skip-bad-rows reports every skipped row and keeps the rest") {
   std::vector<std::string> skipped;
   load_options o;
   o.skip_bad_rows = true;
@@ -138,7 +138,7 @@ TEST_CASE("--skip-bad-rows reports every skipped row and keeps the rest") {
                     "q1.csv: no valid data rows (every row was skipped)");
 }
 
-TEST_CASE("--date-format and other delimiters") {
+TEST_CASE("option --date-format and other delimiters") {
   load_options o;
   o.date_format = "%m/%d/%Y";
   o.delimiter = ';';

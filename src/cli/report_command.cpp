@@ -192,9 +192,10 @@ int run_report(const report_args& args) {
   const report r = build_report(store, job.report);
   if (r.rows.empty()) {
     fmt::print(stderr,
-               "ndr: warning: no period has both a start and an end snapshot {} {}(s) apart; "
-               "the report is empty\n",
-               job.report.window, args.period);
+               "ndr: warning: the report is empty: no {0} has a snapshot date both in it and "
+               "{1} {0}{2} before it{3}\n",
+               args.period, job.report.window, job.report.window == 1 ? "" : "s",
+               job.report.from || job.report.to ? " within --from/--to" : "");
   }
   const std::string text = render_report(r, job.format);
   if (job.output.empty()) {

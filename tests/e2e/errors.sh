@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# Exit statuses 0/1/2/3 and the exact one-line messages of the built binary.
+# Usage: errors.sh NDR_BINARY PROJECT_ROOT
+set -u
+ndr=$1
+root=$2
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+cd "$tmp" || exit 1
+failed=0 passed=0
+
+# expect STATUS EXPECTED_STDERR ARGS...: runs `ndr ARGS`, checks status and stderr.
+expect() {
+  local status=$1 want=$2
+  shift 2
+  local got rc
+  got=$("$ndr" "$@" 2>&1 >/dev/null)
+  rc=$?
+  if [ "$rc" -eq "$status" ] && [ "$got" = "$want" ]; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1))
+    printf 'FAIL: ndr %s\n  want %s: %s\n  got  %s: %s\n' "$*" "$status" "$want" "$rc" "$got"
+  fi
+}
+
+h='customer_id,date,mrr'
+printf '%s\na,2024-01-31,100\na,2024-02-29,90\n' "$h" > ok.csv
+printf '%s\na,2024-01-31,100\nb,2024-01-31,1.5.0\n' "$h" > bad-amount.csv
+printf '%s\na,2024-01-31,100\na,2024-13-31,1\n' "$h" > bad-date.csv
+printf 'customer,date,amount\na,2024-01-31,1\na,2024-02-29,1\n' > renamed.csv
+printf '%s\n' "$h" > header-only.csv
+: > empty.csv
+printf '%s\na,2024-01-31,5\na,2024-01-31,-6\n' "$h" > negative.csv
+printf '%s\n,2024-01-31,5\n' "$h" > no-id.csv
+
+# 0: success, and the empty report (header alone, a warning, exit 0).
+expect 0 "" report ok.csv
+expect 0 "ndr: warning: the report is empty: no quarter has a snapshot date both in it and 1 quarter before it" \
+  report "$root/samples/tiny.csv" --period quarter
+expect 0 "ndr: warning: the report is empty: no month has a snapshot date both in it and 3 months before it" \
+  report "$root/samples/tiny.csv" --window 3
+expect 0 "ndr: warning: the report is empty: no month has a snapshot date both in it and 1 month before it within --from/--to" \
+  report "$root/samples/tiny.csv" --from 2025-01
+
+# 1: input and data errors name the place.
+expect 1 "ndr: bad-amount.csv:3: column 'mrr': invalid amount '1.5.0': not a number" report bad-amount.csv
+expect 1 "ndr: bad-date.csv:3: column 'date': invalid date '2024-13-31'" report ok.csv bad-date.csv
+expect 1 "ndr: renamed.csv:1: missing column 'customer_id' (the header has: customer, date, amount); name the column to use with --customer-col" \
+  report renamed.csv
+expect 1 "ndr: header-only.csv: no data rows" report header-only.csv
+expect 1 "ndr: no data rows" report header-only.csv empty.csv
+expect 1 "ndr: negative.csv:2: column 'mrr': customer 'a' has a negative total MRR (-1.00) on 2024-01-31" report negative.csv
+expect 1 "ndr: no-id.csv:2: column 'customer_id': empty customer id" report no-id.csv
+expect 1 "ndr: missing.csv: cannot open: No such file or directory" report missing.csv
+expect 0 "" report renamed.csv --customer-col customer --mrr-col amount
+
+# --skip-bad-rows reports each skipped row and goes on.
+expect 0 "ndr: warning: skipped bad-amount.csv:3: column 'mrr': invalid amount '1.5.0': not a number" \
+  report bad-amount.csv ok.csv --skip-bad-rows
+{ echo "$h"; for i in $(seq 1 25); do echo "c$i,2024-01-31,x"; done; echo "a,2024-01-31,1"; echo "a,2024-02-29,1"; } > many-bad.csv
+got=$("$ndr" report many-bad.csv --skip-bad-rows 2>&1 >/dev/null)
+if [ "$(printf '%s\n' "$got" | wc -l)" -eq 21 ] &&
+   [ "$(printf '%s\n' "$got" | tail -n 1)" = "ndr: warning: skipped 5 more bad rows (25 in all)" ]; then
+  passed=$((passed + 1))
+else
+  failed=$((failed + 1)); printf 'FAIL: --skip-bad-rows summary\n%s\n' "$got"
+fi
+
+# 2: usage errors, CLI11's included.
+expect 2 "ndr: --period: week not in {month,quarter,year} (see 'ndr report --help')" report ok.csv --period week
+expect 2 "ndr: --window: Value 0 not in range 1 to 100000 (see 'ndr report --help')" report ok.csv --window 0
+expect 2 "ndr: --fiscal-year-start: Value 13 not in range 1 to 12 (see 'ndr report --help')" report ok.csv --fiscal-year-start 13
+expect 2 "ndr: files is required (see 'ndr report --help')" report
+expect 2 "ndr: The following argument was not expected: --bogus (see 'ndr report --help')" report ok.csv --bogus
+expect 2 "ndr: A subcommand is required (see 'ndr --help')" 
+expect 2 "ndr: --format 'xml' is not one of table, csv, json, markdown" report ok.csv --format xml
+expect 2 "ndr: --delimiter ':' is not one of , ; | tab" report ok.csv --delimiter :
+expect 2 "ndr: --from '2024-Q1' is not a period label of this report (YYYY-MM, e.g. 2024-03)" report ok.csv --from 2024-Q1
+expect 2 "ndr: --from 2024-05 is after --to 2024-02" report ok.csv --from 2024-05 --to 2024-02
+expect 2 "ndr: --min-ndr '95': a fraction above 10 is surely a percentage without '%'; write a fraction (0.95) or a percentage (95%)" \
+  report ok.csv --min-ndr 95
+expect 2 "ndr: --min-grr 'lots': not a number; write a fraction (0.95) or a percentage (95%)" report ok.csv --min-grr lots
+
+# 3: floors, checked on the latest row.
+expect 0 "" report ok.csv --min-ndr 0.9 --min-grr 90% --min-logo-retention 1
+expect 3 "ndr: 2024-02 NDR 0.9000 (90.0%) is below the floor --min-ndr 0.9001" report ok.csv --min-ndr 0.9001
+expect 3 "ndr: 2024-02 GRR 0.9000 (90.0%) is below the floor --min-grr 95%" report ok.csv --min-grr 95%
+expect 3 "ndr: 2024-03 NDR 0.9381 (93.8%) is below the floor --min-ndr 95%
+ndr: 2024-03 logo retention 0.7500 (75.0%) is below the floor --min-logo-retention 0.8" \
+  report "$root/samples/tiny.csv" --min-ndr 95% --min-grr 0.9 --min-logo-retention 0.8
+expect 0 "" report "$root/samples/tiny.csv" --to 2024-02 --min-ndr 105%
+expect 3 "ndr: warning: the report is empty: no quarter has a snapshot date both in it and 1 quarter before it
+ndr: the report has no row, so --min-ndr cannot be checked" \
+  report "$root/samples/tiny.csv" --period quarter --min-ndr 0.5 --format csv
+# The report is still written before a floor fails.
+"$ndr" report ok.csv --min-ndr 2 -o gated.csv 2>/dev/null
+if [ $? -eq 3 ] && [ "$(wc -l < gated.csv)" -eq 2 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: report written before exit 3"; fi
+
+# Help and version exit 0 on standard output.
+if "$ndr" --version | grep -q '^ndr [0-9]' && "$ndr" report --help | grep -q -- '--min-ndr'; then
+  passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: --help/--version"; fi
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
