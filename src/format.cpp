@@ -21,7 +21,7 @@ struct field {
   const char* name;   // SPEC §5 machine name
   const char* title;  // table heading; "MRR" becomes "ARR" with --arr
   bool in_short;      // shown by the table without --wide
-  bool is_text;       // left-aligned in tables
+  bool is_text = false;  // left-aligned in tables
 };
 
 // SPEC §5, in order.

@@ -11,6 +11,7 @@
 Usage: differential.py NDR_BINARY REFERENCE_SCRIPT
 """
 import csv
+import datetime
 import io
 import json
 import os
@@ -148,6 +149,29 @@ def main():
     if as_text != golden:
         failures += 1
         print("FAIL realistic.json does not hold realistic.csv's values")
+
+    # SPEC §3's invariant on every row of every golden csv: the MRR of every
+    # customer at the end snapshot, summed straight from the sample file,
+    # equals ending_mrr + reactivation_mrr + new_mrr (to the cent).
+    sys.path.insert(0, os.path.dirname(REF))
+    import ndr_ref
+    from fractions import Fraction
+    for line in open(manifest):
+        if line.startswith("#") or "|" not in line:
+            continue
+        expected, args = (p.strip() for p in line.split("|", 1))
+        if not expected.endswith(".csv"):
+            continue
+        sample = os.path.join(ROOT, args.split()[0])
+        totals = ndr_ref.read_files([sample])
+        for row in csv.DictReader(open(os.path.join(ROOT, "samples", "expected", expected))):
+            checks += 1
+            end = datetime.date.fromisoformat(row["end_date"])
+            at_end = sum((per.get(end, Fraction(0)) for per in totals.values()), Fraction(0))
+            rhs = sum(Fraction(row[k]) for k in ("ending_mrr", "reactivation_mrr", "new_mrr"))
+            if abs(at_end - rhs) > Fraction(3, 200):  # three values rounded to the cent
+                failures += 1
+                print(f"FAIL invariant {expected} {row['period']}: {float(at_end)} != {float(rhs)}")
 
     print(f"{checks - failures} passed, {failures} failed")
     return 1 if failures else 0

@@ -97,6 +97,47 @@ ndr: the report has no row, so --min-ndr cannot be checked" \
 "$ndr" report ok.csv --min-ndr 2 -o gated.csv 2>/dev/null
 if [ $? -eq 3 ] && [ "$(wc -l < gated.csv)" -eq 2 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: report written before exit 3"; fi
 
+# expect_out STATUS EXPECTED_STDOUT ARGS...: checks standard output instead.
+expect_out() {
+  local status=$1 want=$2
+  shift 2
+  local got rc
+  got=$("$ndr" "$@" 2>/dev/null)
+  rc=$?
+  if [ "$rc" -eq "$status" ] && [ "$got" = "$want" ]; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1))
+    printf 'FAIL: ndr %s\n  want %s: %s\n  got  %s: %s\n' "$*" "$status" "$want" "$rc" "$got"
+  fi
+}
+csv_header='period,start_date,end_date,cohort_customers,retained_customers,expanded_customers,contracted_customers,churned_customers,starting_mrr,expansion_mrr,contraction_mrr,churned_mrr,ending_mrr,ndr,grr,logo_retention,reactivation_mrr,reactivated_customers,new_mrr,new_customers'
+ok_row='2024-02,2024-01-31,2024-02-29,1,1,0,1,0,100.00,0.00,10.00,0.00,90.00,0.9000,0.9000,1.0000,0.00,0,0.00,0'
+expect_out 0 "$csv_header" report "$root/samples/tiny.csv" --period quarter --format csv
+expect_out 0 "$csv_header
+$ok_row" report - --format csv < ok.csv
+tr ',' ';' < ok.csv > semi.csv
+tr ',' '\t' < ok.csv > tabs.tsv
+tr ',' '|' < ok.csv > pipes.csv
+expect_out 0 "$csv_header
+$ok_row" report semi.csv --format csv --delimiter ';'
+expect_out 0 "$csv_header
+$ok_row" report tabs.tsv --format csv --delimiter tab
+expect_out 0 "$csv_header
+$ok_row" report pipes.csv --format csv --delimiter '|'
+printf '\xef\xbb\xbfCustomer_ID,Date,MRR\r\n"a",2024-01,"$1,000.00"\r\n"a",2024-02-29T00:00:00Z,(5)\r\na,2024-02-29,1005' > excel.csv
+expect_out 0 "$csv_header
+2024-02,2024-01-31,2024-02-29,1,1,0,0,0,1000.00,0.00,0.00,0.00,1000.00,1.0000,1.0000,1.0000,0.00,0,0.00,0" \
+  report excel.csv --format csv
+printf '%s\na,2024-01-31,0\na,2024-02-29,5\n' "$h" > empty-cohort.csv
+expect_out 0 "Period   Customers  Starting MRR  Expansion  Contraction  Churned MRR  Ending MRR  NDR  GRR  Logo ret.
+-------  ---------  ------------  ---------  -----------  -----------  ----------  ---  ---  ---------
+2024-02          0          0.00       0.00         0.00         0.00        0.00    —    —          —" \
+  report empty-cohort.csv
+first=$("$ndr" report "$root/samples/realistic.csv" --format json | cksum)
+second=$("$ndr" report "$root/samples/realistic.csv" --format json | cksum)
+if [ "$first" = "$second" ]; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: same input, different bytes"; fi
+
 # Help and version exit 0 on standard output.
 if "$ndr" --version | grep -q '^ndr [0-9]' && "$ndr" report --help | grep -q -- '--min-ndr'; then
   passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: --help/--version"; fi
