@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cassert>
+#include <cstdlib>
+#include <numeric>
 
 #include "ndr/error.h"
 
@@ -9,18 +11,27 @@ namespace ndr {
 namespace {
 
 using i128 = __int128;
+constexpr std::uint32_t kNoSegment = UINT32_MAX;
 
-// A report row being filled: start and end date indexes and 128-bit sums, so
-// that adding up millions of customers cannot overflow before the final check.
-struct row_builder {
-  std::int64_t period;
-  std::uint32_t start, end;
+// A report row being filled: 128-bit sums, so that adding up millions of
+// customers cannot overflow before the final check.
+struct row_sums {
+  std::int64_t members = 0;  // customers in the cohort or paying at the end
   std::int64_t counts[6] = {};  // cohort, expanded, contracted, churned, reactivated, new
   i128 sums[7] = {};  // starting, expansion, contraction, churned, reactivation, new, end total
 };
 
 enum count_slot { kCohort, kExpanded, kContracted, kChurned, kReactivated, kNew };
 enum sum_slot { kStarting, kExpansion, kContraction, kChurnedMrr, kReactivation, kNewMrr, kEndTotal };
+
+// One planned report row: its period, start and end date indexes, and sums
+// for the total and (when segmented) for each segment.
+struct row_plan {
+  std::int64_t period;
+  std::uint32_t start, end;
+  row_sums total;
+  std::vector<row_sums> by_segment;
+};
 
 // The period-end snapshot of every period that has one: (period, date index).
 std::vector<std::pair<std::int64_t, std::uint32_t>> period_ends(const snapshot_store& store,
@@ -37,16 +48,17 @@ std::vector<std::pair<std::int64_t, std::uint32_t>> period_ends(const snapshot_s
   return ends;
 }
 
-std::vector<row_builder> plan_rows(const snapshot_store& store, const report_options& options) {
+std::vector<row_plan> plan_rows(const snapshot_store& store, const report_options& options) {
   const auto ends = period_ends(store, options.scheme);
-  std::vector<row_builder> rows;
+  std::vector<row_plan> rows;
   for (const auto& [period, end] : ends) {
     if (options.from && period < *options.from) continue;
     if (options.to && period > *options.to) continue;
     const auto start = std::lower_bound(
         ends.begin(), ends.end(), std::make_pair(period - options.window, std::uint32_t(0)));
     if (start == ends.end() || start->first != period - options.window) continue;
-    rows.push_back(row_builder{period, start->second, end});
+    rows.push_back(row_plan{period, start->second, end, {}, {}});
+    rows.back().by_segment.resize(store.segments.size());
   }
   return rows;
 }
@@ -56,60 +68,97 @@ struct customer_series {
   const std::uint32_t* date_begin;
   const std::uint32_t* date_end;
   const money* mrr;
+  const std::uint32_t* segment;  // null when unsegmented
 
-  money at(std::uint32_t d) const {
+  static customer_series of(const snapshot_store& store, std::uint32_t c) {
+    const std::uint32_t o = store.offsets[c], o1 = store.offsets[c + 1];
+    return {store.entry_date.data() + o, store.entry_date.data() + o1, store.entry_mrr.data() + o,
+            store.segmented() ? store.entry_segment.data() + o : nullptr};
+  }
+  bool empty() const { return date_begin == date_end; }
+  // The entry at date index d, or -1.
+  std::ptrdiff_t find(std::uint32_t d) const {
     const auto* it = std::lower_bound(date_begin, date_end, d);
-    return it != date_end && *it == d ? mrr[it - date_begin] : money();
+    return it != date_end && *it == d ? it - date_begin : -1;
   }
   // Number of snapshot dates strictly between a and b where MRR > 0.
   std::int64_t positive_between(std::uint32_t a, std::uint32_t b) const {
     return std::lower_bound(date_begin, date_end, b) - std::upper_bound(date_begin, date_end, a);
   }
-  bool positive_before(std::uint32_t d) const { return date_begin != date_end && *date_begin < d; }
+  bool positive_before(std::uint32_t d) const { return !empty() && *date_begin < d; }
 };
 
-void classify(const customer_series& c, reactivation_policy policy, row_builder& row) {
-  const i128 s = c.at(row.start).units();
-  const i128 e = c.at(row.end).units();
-  row.sums[kEndTotal] += e;
-  if (s > 0) {
+// One customer's part in one report row (SPEC §3, §4).
+struct customer_movement {
+  i128 s = 0, e = 0;
+  bool in_cohort = false;
+  bool churned = false;      // includes a dip under `separate`
+  bool reactivated = false;  // e counted as reactivation
+  bool is_new = false;
+  std::uint32_t segment = kNoSegment;  // frozen at the start; else the end's
+};
+
+customer_movement classify(const customer_series& c, reactivation_policy policy,
+                           std::uint32_t start, std::uint32_t end) {
+  customer_movement m;
+  const auto si = c.find(start), ei = c.find(end);
+  m.s = si < 0 ? 0 : c.mrr[si].units();
+  m.e = ei < 0 ? 0 : c.mrr[ei].units();
+  if (c.segment) m.segment = si >= 0 ? c.segment[si] : ei >= 0 ? c.segment[ei] : kNoSegment;
+  m.in_cohort = m.s > 0;
+  if (m.in_cohort) {
+    const bool dipped = c.positive_between(start, end) < std::int64_t(end) - start - 1;
+    m.churned = m.e == 0 || (dipped && policy == reactivation_policy::separate);
+    m.reactivated = m.churned && m.e > 0;
+  } else if (m.e > 0) {
+    m.reactivated = c.positive_before(start);
+    m.is_new = !m.reactivated;
+  }
+  return m;
+}
+
+void add(const customer_movement& m, row_sums& row) {
+  if (!m.in_cohort && m.e == 0) return;
+  ++row.members;
+  row.sums[kEndTotal] += m.e;
+  if (m.in_cohort) {
     ++row.counts[kCohort];
-    row.sums[kStarting] += s;
-    const std::int64_t between = std::int64_t(row.end) - row.start - 1;
-    const bool dipped = c.positive_between(row.start, row.end) < between;
-    if (e == 0 || (dipped && policy == reactivation_policy::separate)) {
+    row.sums[kStarting] += m.s;
+    if (m.churned) {
       ++row.counts[kChurned];
-      row.sums[kChurnedMrr] += s;
-      if (e > 0) {
-        ++row.counts[kReactivated];
-        row.sums[kReactivation] += e;
-      }
-    } else if (e > s) {
+      row.sums[kChurnedMrr] += m.s;
+    } else if (m.e > m.s) {
       ++row.counts[kExpanded];
-      row.sums[kExpansion] += e - s;
-    } else if (e < s) {
+      row.sums[kExpansion] += m.e - m.s;
+    } else if (m.e < m.s) {
       ++row.counts[kContracted];
-      row.sums[kContraction] += s - e;
+      row.sums[kContraction] += m.s - m.e;
     }
-  } else if (e > 0) {
-    const bool returning = c.positive_before(row.start);
-    ++row.counts[returning ? kReactivated : kNew];
-    row.sums[returning ? kReactivation : kNewMrr] += e;
+  }
+  if (m.reactivated) {
+    ++row.counts[kReactivated];
+    row.sums[kReactivation] += m.e;
+  } else if (m.is_new) {
+    ++row.counts[kNew];
+    row.sums[kNewMrr] += m.e;
   }
 }
 
 money to_money(i128 v, const char* what) {
   if (v > INT64_MAX || v < INT64_MIN) {
-    throw InputError(std::string("the total ") + what + " of a report row is too large to hold exactly");
+    throw InputError(std::string("the total ") + what +
+                     " of a report row is too large to hold exactly");
   }
   return money::from_units(std::int64_t(v));
 }
 
-report_row finish_row(const snapshot_store& store, const row_builder& b) {
+report_row finish_row(const snapshot_store& store, const row_plan& plan, const row_sums& b,
+                      std::string segment) {
   report_row r;
-  r.period = b.period;
-  r.start_date = store.dates[b.start];
-  r.end_date = store.dates[b.end];
+  r.period = plan.period;
+  r.start_date = store.dates[plan.start];
+  r.end_date = store.dates[plan.end];
+  r.segment = std::move(segment);
   r.cohort_customers = b.counts[kCohort];
   r.expanded_customers = b.counts[kExpanded];
   r.contracted_customers = b.counts[kContracted];
@@ -127,6 +176,15 @@ report_row finish_row(const snapshot_store& store, const row_builder& b) {
   assert(b.sums[kEndTotal] == b.sums[kStarting] + b.sums[kExpansion] - b.sums[kContraction] -
                                   b.sums[kChurnedMrr] + b.sums[kReactivation] + b.sums[kNewMrr]);
   return r;
+}
+
+// Segment indexes in byte order of their labels (SPEC §4).
+std::vector<std::uint32_t> segment_order(const snapshot_store& store) {
+  std::vector<std::uint32_t> order(store.segments.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::sort(order.begin(), order.end(),
+            [&](std::uint32_t a, std::uint32_t b) { return store.segments[a] < store.segments[b]; });
+  return order;
 }
 
 }  // namespace
@@ -149,18 +207,124 @@ ratio report_row::grr() const {
 
 report build_report(const snapshot_store& store, const report_options& options) {
   assert(options.window >= 1);
-  std::vector<row_builder> rows = plan_rows(store, options);
+  std::vector<row_plan> rows = plan_rows(store, options);
   // Customer by customer, so that one customer's entries stay in cache for all rows.
   for (std::uint32_t c = 0; c + 1 < store.offsets.size(); ++c) {
-    const customer_series series{store.entry_date.data() + store.offsets[c],
-                                 store.entry_date.data() + store.offsets[c + 1],
-                                 store.entry_mrr.data() + store.offsets[c]};
-    if (series.date_begin == series.date_end) continue;  // never paid: no row sees it
-    for (auto& row : rows) classify(series, options.reactivation, row);
+    const auto series = customer_series::of(store, c);
+    if (series.empty()) continue;  // never paid: no row sees it
+    for (auto& row : rows) {
+      const customer_movement m = classify(series, options.reactivation, row.start, row.end);
+      add(m, row.total);
+      if (m.segment != kNoSegment) add(m, row.by_segment[m.segment]);
+    }
   }
-  report out{options, {}};
-  out.rows.reserve(rows.size());
-  for (const auto& b : rows) out.rows.push_back(finish_row(store, b));
+  report out{options, store.segmented(), {}};
+  const auto order = segment_order(store);
+  for (const auto& plan : rows) {
+    for (std::uint32_t s : order) {
+      if (plan.by_segment[s].members > 0) {
+        out.rows.push_back(finish_row(store, plan, plan.by_segment[s], store.segments[s]));
+      }
+    }
+    out.rows.push_back(finish_row(store, plan, plan.total, out.segmented ? kAllSegments : ""));
+  }
+  return out;
+}
+
+const char* movement_name(movement m) {
+  switch (m) {
+    case movement::expansion: return "expansion";
+    case movement::contraction: return "contraction";
+    case movement::churn: return "churn";
+    case movement::flat: return "flat";
+    case movement::reactivation: return "reactivation";
+    case movement::new_customer: return "new";
+  }
+  return "";
+}
+
+std::optional<std::vector<ledger_line>> build_ledger(const snapshot_store& store,
+                                                     const report_options& options,
+                                                     std::int64_t period) {
+  report_options only = options;
+  only.from = only.to = period;
+  const std::vector<row_plan> plans = plan_rows(store, only);
+  if (plans.empty()) return std::nullopt;
+  const row_plan& row = plans.front();
+  std::vector<ledger_line> lines;
+  for (std::uint32_t c = 0; c + 1 < store.offsets.size(); ++c) {
+    const auto series = customer_series::of(store, c);
+    if (series.empty()) continue;
+    const customer_movement m = classify(series, options.reactivation, row.start, row.end);
+    if (!m.in_cohort && m.e == 0) continue;
+    ledger_line base;
+    base.customer = c;
+    if (m.segment != kNoSegment) base.segment = store.segments[m.segment];
+    base.start_mrr = money::from_units(std::int64_t(m.s));
+    base.end_mrr = money::from_units(std::int64_t(m.e));
+    const auto emit = [&](movement kind, i128 delta) {
+      lines.push_back(base);
+      lines.back().kind = kind;
+      lines.back().delta = money::from_units(std::int64_t(delta));
+    };
+    if (m.in_cohort) {
+      if (m.churned) {
+        emit(movement::churn, -m.s);
+      } else {
+        emit(m.e > m.s ? movement::expansion : m.e < m.s ? movement::contraction : movement::flat,
+             m.e - m.s);
+      }
+    }
+    if (m.reactivated) emit(movement::reactivation, m.e);
+    if (m.is_new) emit(movement::new_customer, m.e);
+  }
+  std::sort(lines.begin(), lines.end(), [&](const ledger_line& a, const ledger_line& b) {
+    if (a.kind != b.kind) return a.kind < b.kind;
+    const auto ma = std::abs(a.delta.units()), mb = std::abs(b.delta.units());
+    if (ma != mb) return ma > mb;
+    return store.customers[a.customer] < store.customers[b.customer];
+  });
+  return lines;
+}
+
+std::vector<cohort_cell> build_cohorts(const snapshot_store& store, const period_scheme& scheme) {
+  const auto ends = period_ends(store, scheme);
+  if (ends.empty()) return {};
+  const std::int64_t first_period = ends.front().first;
+  // Cells indexed [cohort - first_period][age]; filled customer by customer.
+  const size_t span = size_t(ends.back().first - first_period + 1);
+  std::vector<std::vector<cohort_cell>> grid(span);
+  for (std::uint32_t c = 0; c + 1 < store.offsets.size(); ++c) {
+    const auto series = customer_series::of(store, c);
+    if (series.empty()) continue;
+    const std::int64_t cohort = scheme.index_of(store.dates[*series.date_begin]);
+    auto& cells = grid[size_t(cohort - first_period)];
+    if (cells.empty()) {
+      for (const auto& [p, d] : ends) {
+        if (p >= cohort) cells.push_back(cohort_cell{cohort, p - cohort, 0, {}, {}, 0});
+      }
+    }
+    size_t k = 0;
+    for (const auto& [p, d] : ends) {
+      if (p < cohort) continue;
+      cohort_cell& cell = cells[k++];
+      ++cell.customers;
+      const auto i = series.find(d);
+      if (i >= 0) {
+        ++cell.paying;
+        if (!cell.mrr.add(series.mrr[i])) throw InputError("a cohort's total MRR is too large");
+      }
+    }
+  }
+  std::vector<cohort_cell> out;
+  for (auto& cells : grid) {
+    if (cells.empty()) continue;
+    const bool has_age0 = cells.front().age == 0;
+    for (auto& cell : cells) {
+      cell.starting_mrr = has_age0 ? cells.front().mrr : money();
+      out.push_back(cell);
+    }
+  }
   return out;
 }
 

@@ -3,7 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <array>
+#include <map>
 
 #include "ndr/error.h"
 
@@ -17,36 +17,19 @@ struct cell {
   bool quoted = false;  // json: a string rather than a number
 };
 
-struct field {
-  const char* name;   // SPEC §5 machine name
-  const char* title;  // table heading; "MRR" becomes "ARR" with --arr
-  bool in_short;      // shown by the table without --wide
-  bool is_text = false;  // left-aligned in tables
+struct column {
+  const char* name;       // machine name (csv header, json key)
+  const char* title;      // table heading; "MRR" becomes "ARR" with --arr
+  bool in_short = true;   // shown by the table without --wide
+  bool is_text = false;   // left-aligned in tables
 };
 
-// SPEC §5, in order.
-constexpr std::array<field, 20> kFields{{
-    {"period", "Period", true, true},
-    {"start_date", "Start", false, true},
-    {"end_date", "End", false, true},
-    {"cohort_customers", "Customers", true},
-    {"retained_customers", "Retained", false},
-    {"expanded_customers", "Expanded", false},
-    {"contracted_customers", "Contracted", false},
-    {"churned_customers", "Churned", false},
-    {"starting_mrr", "Starting MRR", true},
-    {"expansion_mrr", "Expansion", true},
-    {"contraction_mrr", "Contraction", true},
-    {"churned_mrr", "Churned MRR", true},
-    {"ending_mrr", "Ending MRR", true},
-    {"ndr", "NDR", true},
-    {"grr", "GRR", true},
-    {"logo_retention", "Logo ret.", true},
-    {"reactivation_mrr", "Reactivation MRR", false},
-    {"reactivated_customers", "Reactivated", false},
-    {"new_mrr", "New MRR", false},
-    {"new_customers", "New", false},
-}};
+// What every format renders: columns and rows of cells, plus json metadata.
+struct table_model {
+  std::vector<column> columns;
+  std::vector<std::vector<cell>> rows;
+  std::vector<std::pair<std::string, std::string>> metadata;  // key, json value
+};
 
 cell text_cell(std::string s) { return {s, s, true}; }
 cell count_cell(std::int64_t n) {
@@ -55,55 +38,62 @@ cell count_cell(std::int64_t n) {
 cell ratio_cell(const ratio& r) {
   return {r.defined() ? format_ratio(r, 4) : std::string(), format_percent(r, 1), false};
 }
-
-class cell_maker {
- public:
-  explicit cell_maker(bool arr) : arr_(arr) {}
-  cell money_cell(money m) const {
-    if (arr_ && !m.mul(12)) throw InputError("an amount is too large to show as ARR (×12)");
-    return {format_money(m, 2), format_money(m, 2, true), false};
-  }
-
- private:
-  bool arr_;
-};
-
-std::vector<cell> row_cells(const report_row& row, const period_scheme& scheme, bool arr) {
-  const cell_maker m(arr);
-  return {text_cell(scheme.label(row.period)),
-          text_cell(format_date(row.start_date)),
-          text_cell(format_date(row.end_date)),
-          count_cell(row.cohort_customers),
-          count_cell(row.retained_customers()),
-          count_cell(row.expanded_customers),
-          count_cell(row.contracted_customers),
-          count_cell(row.churned_customers),
-          m.money_cell(row.starting_mrr),
-          m.money_cell(row.expansion_mrr),
-          m.money_cell(row.contraction_mrr),
-          m.money_cell(row.churned_mrr),
-          m.money_cell(row.ending_mrr()),
-          ratio_cell(row.ndr()),
-          ratio_cell(row.grr()),
-          ratio_cell(row.logo_retention()),
-          m.money_cell(row.reactivation_mrr),
-          count_cell(row.reactivated_customers),
-          m.money_cell(row.new_mrr),
-          count_cell(row.new_customers)};
+cell money_cell(money m, bool arr) {
+  if (arr && !m.mul(12)) throw InputError("an amount is too large to show as ARR (×12)");
+  return {format_money(m, 2), format_money(m, 2, true), false};
 }
 
-std::string render_csv(const std::vector<std::vector<cell>>& rows) {
-  std::string out;
-  for (size_t i = 0; i < kFields.size(); ++i) out += (i ? "," : "") + std::string(kFields[i].name);
-  out += '\n';
-  for (const auto& row : rows) {
-    for (size_t i = 0; i < row.size(); ++i) {
-      if (i) out += ',';
-      out += csv_field(row[i].machine);
-    }
-    out += '\n';
-  }
-  return out;
+// SPEC §5, in order; "segment" goes after end_date in a segmented report.
+std::vector<column> report_columns(bool segmented) {
+  std::vector<column> c{
+      {"period", "Period", true, true},
+      {"start_date", "Start", false, true},
+      {"end_date", "End", false, true},
+      {"cohort_customers", "Customers"},
+      {"retained_customers", "Retained", false},
+      {"expanded_customers", "Expanded", false},
+      {"contracted_customers", "Contracted", false},
+      {"churned_customers", "Churned", false},
+      {"starting_mrr", "Starting MRR"},
+      {"expansion_mrr", "Expansion"},
+      {"contraction_mrr", "Contraction"},
+      {"churned_mrr", "Churned MRR"},
+      {"ending_mrr", "Ending MRR"},
+      {"ndr", "NDR"},
+      {"grr", "GRR"},
+      {"logo_retention", "Logo ret."},
+      {"reactivation_mrr", "Reactivation MRR", false},
+      {"reactivated_customers", "Reactivated", false},
+      {"new_mrr", "New MRR", false},
+      {"new_customers", "New", false},
+  };
+  if (segmented) c.insert(c.begin() + 3, column{"segment", "Segment", true, true});
+  return c;
+}
+
+std::vector<cell> report_cells(const report_row& row, const report& r, bool arr) {
+  std::vector<cell> c{text_cell(r.options.scheme.label(row.period)),
+                      text_cell(format_date(row.start_date)),
+                      text_cell(format_date(row.end_date)),
+                      count_cell(row.cohort_customers),
+                      count_cell(row.retained_customers()),
+                      count_cell(row.expanded_customers),
+                      count_cell(row.contracted_customers),
+                      count_cell(row.churned_customers),
+                      money_cell(row.starting_mrr, arr),
+                      money_cell(row.expansion_mrr, arr),
+                      money_cell(row.contraction_mrr, arr),
+                      money_cell(row.churned_mrr, arr),
+                      money_cell(row.ending_mrr(), arr),
+                      ratio_cell(row.ndr()),
+                      ratio_cell(row.grr()),
+                      ratio_cell(row.logo_retention()),
+                      money_cell(row.reactivation_mrr, arr),
+                      count_cell(row.reactivated_customers),
+                      money_cell(row.new_mrr, arr),
+                      count_cell(row.new_customers)};
+  if (r.segmented) c.insert(c.begin() + 3, text_cell(row.segment));
+  return c;
 }
 
 const char* reactivation_name(reactivation_policy p) {
@@ -114,32 +104,50 @@ const char* period_name(period_kind k) {
   return k == period_kind::month ? "month" : k == period_kind::quarter ? "quarter" : "year";
 }
 
-// Money and ratios are written from their exact decimal text, not through a
-// double, so nlohmann::json (which stores numbers as doubles) is not used here.
-std::string render_json(const std::vector<std::vector<cell>>& rows, const report& r, bool arr) {
-  std::string out = "{\n  \"rows\": [";
-  for (size_t n = 0; n < rows.size(); ++n) {
-    out += n ? ",\n    {" : "\n    {";
-    for (size_t i = 0; i < kFields.size(); ++i) {
-      const cell& c = rows[n][i];
-      const std::string value =
-          c.quoted ? json_string(c.machine) : c.machine.empty() ? "null" : c.machine;
-      out += fmt::format("{}\"{}\": {}", i ? ", " : "", kFields[i].name, value);
+std::vector<std::pair<std::string, std::string>> report_metadata(const report_options& o,
+                                                                 bool arr) {
+  return {{"period", json_string(period_name(o.scheme.kind))},
+          {"fiscal_year_start", fmt::format("{}", o.scheme.fiscal_start)},
+          {"window", fmt::format("{}", o.window)},
+          {"reactivation", json_string(reactivation_name(o.reactivation))},
+          {"money", json_string(arr ? "arr" : "mrr")}};
+}
+
+std::string render_csv(const table_model& t) {
+  std::string out;
+  for (size_t i = 0; i < t.columns.size(); ++i) out += (i ? "," : "") + std::string(t.columns[i].name);
+  out += '\n';
+  for (const auto& row : t.rows) {
+    for (size_t i = 0; i < row.size(); ++i) {
+      if (i) out += ',';
+      out += csv_field(row[i].machine);
     }
-    out += '}';
+    out += '\n';
   }
-  out += rows.empty() ? "],\n" : "\n  ],\n";
-  const auto& o = r.options;
-  out += fmt::format(
-      "  \"period\": \"{}\",\n  \"fiscal_year_start\": {},\n  \"window\": {},\n"
-      "  \"reactivation\": \"{}\",\n  \"money\": \"{}\"\n}}\n",
-      period_name(o.scheme.kind), o.scheme.fiscal_start, o.window,
-      reactivation_name(o.reactivation), arr ? "arr" : "mrr");
   return out;
 }
 
-std::string heading(const field& f, bool arr) {
-  std::string t = f.title;
+// Money and ratios are written from their exact decimal text, not through a
+// double, so nlohmann::json (which stores numbers as doubles) is not used here.
+std::string render_json(const table_model& t) {
+  std::string out = "{\n  \"rows\": [";
+  for (size_t n = 0; n < t.rows.size(); ++n) {
+    out += n ? ",\n    {" : "\n    {";
+    for (size_t i = 0; i < t.columns.size(); ++i) {
+      const cell& c = t.rows[n][i];
+      const std::string value =
+          c.quoted ? json_string(c.machine) : c.machine.empty() ? "null" : c.machine;
+      out += fmt::format("{}\"{}\": {}", i ? ", " : "", t.columns[i].name, value);
+    }
+    out += '}';
+  }
+  out += t.rows.empty() ? "]" : "\n  ]";
+  for (const auto& [key, value] : t.metadata) out += fmt::format(",\n  \"{}\": {}", key, value);
+  return out + "\n}\n";
+}
+
+std::string heading(const column& c, bool arr) {
+  std::string t = c.title;
   if (arr) {
     const auto pos = t.find("MRR");
     if (pos != std::string::npos) t.replace(pos, 3, "ARR");
@@ -157,49 +165,127 @@ std::string pad(const std::string& s, size_t width, bool right) {
   return right ? fill + s : s + fill;
 }
 
-std::string render_table(const std::vector<std::vector<cell>>& rows, bool wide, bool arr,
-                         bool markdown) {
-  std::vector<size_t> shown;
-  for (size_t i = 0; i < kFields.size(); ++i) {
-    if (wide || kFields[i].in_short) shown.push_back(i);
+// A markdown cell may not hold a pipe or a line break.
+std::string markdown_text(std::string s) {
+  for (size_t p = 0; (p = s.find_first_of("|\r\n", p)) != std::string::npos;) {
+    s.replace(p, 1, s[p] == '|' ? "\\|" : " ");
+    p += 2;
   }
-  std::vector<size_t> width(kFields.size());
+  return s;
+}
+
+std::string render_table(const table_model& t, bool wide, bool arr, bool markdown) {
+  std::vector<size_t> shown;
+  for (size_t i = 0; i < t.columns.size(); ++i) {
+    if (wide || t.columns[i].in_short) shown.push_back(i);
+  }
+  const auto text = [&](const std::string& s) { return markdown ? markdown_text(s) : s; };
+  std::vector<size_t> width(t.columns.size());
   for (size_t i : shown) {
-    width[i] = display_width(heading(kFields[i], arr));
-    for (const auto& row : rows) width[i] = std::max(width[i], display_width(row[i].human));
+    width[i] = display_width(heading(t.columns[i], arr));
+    for (const auto& row : t.rows) width[i] = std::max(width[i], display_width(text(row[i].human)));
   }
   const char* sep = markdown ? " | " : "  ";
   const auto line = [&](auto&& text_of) {
     std::string out = markdown ? "| " : "";
     for (size_t k = 0; k < shown.size(); ++k) {
       const size_t i = shown[k];
-      out += (k ? sep : "") + pad(text_of(i), width[i], !kFields[i].is_text);
+      out += (k ? sep : "") + pad(text_of(i), width[i], !t.columns[i].is_text);
     }
     while (!markdown && !out.empty() && out.back() == ' ') out.pop_back();
     return out + (markdown ? " |\n" : "\n");
   };
-  std::string out = line([&](size_t i) { return heading(kFields[i], arr); });
+  std::string out = line([&](size_t i) { return heading(t.columns[i], arr); });
   out += line([&](size_t i) {
-    if (!markdown) return std::string(width[i], '-');
-    return kFields[i].is_text ? std::string(width[i], '-') : std::string(width[i] - 1, '-') + ":";
+    if (!markdown || t.columns[i].is_text) return std::string(width[i], '-');
+    return std::string(width[i] - 1, '-') + ":";
   });
-  for (const auto& row : rows) out += line([&](size_t i) { return row[i].human; });
+  for (const auto& row : t.rows) out += line([&](size_t i) { return text(row[i].human); });
   return out;
+}
+
+std::string render(const table_model& t, const format_options& options) {
+  switch (options.format) {
+    case output_format::csv: return render_csv(t);
+    case output_format::json: return render_json(t);
+    case output_format::table: return render_table(t, options.wide, options.arr, false);
+    case output_format::markdown: return render_table(t, options.wide, options.arr, true);
+  }
+  return {};
+}
+
+// The cohort triangle for people: one line per cohort, one column per age.
+std::string render_triangle(const std::vector<cohort_cell>& cells, const period_scheme& scheme,
+                            const format_options& options) {
+  table_model t;
+  std::int64_t max_age = -1;
+  for (const auto& c : cells) max_age = std::max(max_age, c.age);
+  std::vector<std::string> age_titles;
+  for (std::int64_t a = 0; a <= max_age; ++a) age_titles.push_back(fmt::format("+{}", a));
+  t.columns = {{"cohort", "Cohort", true, true}, {"customers", "Customers"},
+               {"starting_mrr", options.arr ? "Starting ARR" : "Starting MRR"}};
+  for (const auto& title : age_titles) t.columns.push_back({"", title.c_str()});
+  for (size_t i = 0; i < cells.size();) {
+    const cohort_cell& head = cells[i];
+    std::vector<cell> row{text_cell(scheme.label(head.cohort)), count_cell(head.customers),
+                          money_cell(head.starting_mrr, options.arr)};
+    row.resize(t.columns.size());
+    for (; i < cells.size() && cells[i].cohort == head.cohort; ++i) {
+      const ratio r = options.logos ? cells[i].logo_retention() : cells[i].revenue_retention();
+      row[size_t(3 + cells[i].age)] = ratio_cell(r);
+    }
+    t.rows.push_back(std::move(row));
+  }
+  return render_table(t, true, false, options.format == output_format::markdown);
 }
 
 }  // namespace
 
 std::string render_report(const report& r, const format_options& options) {
-  std::vector<std::vector<cell>> rows;
-  rows.reserve(r.rows.size());
-  for (const auto& row : r.rows) rows.push_back(row_cells(row, r.options.scheme, options.arr));
-  switch (options.format) {
-    case output_format::csv: return render_csv(rows);
-    case output_format::json: return render_json(rows, r, options.arr);
-    case output_format::table: return render_table(rows, options.wide, options.arr, false);
-    case output_format::markdown: return render_table(rows, options.wide, options.arr, true);
+  table_model t{report_columns(r.segmented), {}, report_metadata(r.options, options.arr)};
+  t.rows.reserve(r.rows.size());
+  for (const auto& row : r.rows) t.rows.push_back(report_cells(row, r, options.arr));
+  return render(t, options);
+}
+
+std::string render_ledger(const std::vector<ledger_line>& lines, const snapshot_store& store,
+                          const report_options& report, std::int64_t period,
+                          const format_options& options) {
+  table_model t;
+  t.columns = {{"customer_id", "Customer", true, true}, {"start_mrr", "Start MRR"},
+               {"end_mrr", "End MRR"}, {"movement", "Movement", true, true},
+               {"delta", "Delta"}};
+  if (store.segmented()) t.columns.insert(t.columns.begin() + 1, {"segment", "Segment", true, true});
+  for (const auto& l : lines) {
+    std::vector<cell> row{text_cell(store.customers[l.customer]), money_cell(l.start_mrr, options.arr),
+                          money_cell(l.end_mrr, options.arr), text_cell(movement_name(l.kind)),
+                          money_cell(l.delta, options.arr)};
+    if (store.segmented()) row.insert(row.begin() + 1, text_cell(l.segment));
+    t.rows.push_back(std::move(row));
   }
-  return {};
+  t.metadata = report_metadata(report, options.arr);
+  t.metadata.insert(t.metadata.begin(), {"at", json_string(report.scheme.label(period))});
+  return render(t, options);
+}
+
+std::string render_cohorts(const std::vector<cohort_cell>& cells, const period_scheme& scheme,
+                           const format_options& options) {
+  if (options.format == output_format::table || options.format == output_format::markdown) {
+    return render_triangle(cells, scheme, options);
+  }
+  table_model t;
+  t.columns = {{"cohort", "Cohort", true, true}, {"age", "Age"}, {"customers", "Customers"},
+               {"starting_mrr", "Starting MRR"}, {"mrr", "MRR"},
+               {"revenue_retention", "Revenue ret."}, {"logo_retention", "Logo ret."}};
+  for (const auto& c : cells) {
+    t.rows.push_back({text_cell(scheme.label(c.cohort)), count_cell(c.age), count_cell(c.customers),
+                      money_cell(c.starting_mrr, options.arr), money_cell(c.mrr, options.arr),
+                      ratio_cell(c.revenue_retention()), ratio_cell(c.logo_retention())});
+  }
+  t.metadata = {{"period", json_string(period_name(scheme.kind))},
+                {"fiscal_year_start", fmt::format("{}", scheme.fiscal_start)},
+                {"money", json_string(options.arr ? "arr" : "mrr")}};
+  return render(t, options);
 }
 
 std::optional<output_format> parse_format(std::string_view name) {

@@ -19,9 +19,13 @@ struct raw_row {
   std::uint32_t customer;
   day_number date;
   money amount;
-  std::uint32_t source;  // index into the data set's source names
+  std::uint32_t source;   // index into the data set's source names
   std::uint32_t line;
+  std::uint32_t segment;  // index into the segment labels (0 without segments)
 };
+
+constexpr const char* kBlankSegment = "(blank)";
+constexpr const char* kSegmentJoin = " / ";
 
 struct string_hash {
   using is_transparent = void;
@@ -46,6 +50,7 @@ std::string join_columns(const std::vector<std::string>& header) {
 // The positions of the three columns the report needs in one file's header.
 struct column_map {
   size_t customer, date, mrr;
+  std::vector<size_t> segments;
   std::vector<std::string> names;  // the header as written (trimmed)
 };
 
@@ -83,11 +88,15 @@ class data_set_builder {
   void read_row(const csv_record& record, const column_map& columns);
   void bad_row(unsigned line, const column_map& columns, size_t field, std::string what);
   std::uint32_t customer_number(std::string_view id);
+  std::uint32_t segment_number(const csv_record& record, const column_map& columns);
 
   const load_options& options_;
   std::vector<std::string> sources_;
   std::vector<std::string> customers_;
   std::unordered_map<std::string, std::uint32_t, string_hash, std::equal_to<>> ids_;
+  std::vector<std::string> segments_;
+  std::unordered_map<std::string, std::uint32_t, string_hash, std::equal_to<>> segment_ids_;
+  std::string label_;  // scratch for building a segment label
   std::vector<raw_row> rows_;
   std::uint64_t skipped_ = 0;
   std::string last_date_text_;  // one-entry cache: exports repeat a date many times
@@ -103,6 +112,9 @@ column_map data_set_builder::read_header(csv_record_reader& reader, const std::s
   map.customer = find_column(map.names, options_.customer_col, name, "--customer-col");
   map.date = find_column(map.names, options_.date_col, name, "--date-col");
   map.mrr = find_column(map.names, options_.mrr_col, name, "--mrr-col");
+  for (const auto& col : options_.segment_cols) {
+    map.segments.push_back(find_column(map.names, col, name, "--segment-by"));
+  }
   return map;
 }
 
@@ -138,6 +150,23 @@ std::uint32_t data_set_builder::customer_number(std::string_view id) {
   const auto n = std::uint32_t(customers_.size());
   customers_.emplace_back(id);
   ids_.emplace(customers_.back(), n);
+  return n;
+}
+
+std::uint32_t data_set_builder::segment_number(const csv_record& record,
+                                               const column_map& columns) {
+  if (columns.segments.empty()) return 0;
+  label_.clear();
+  for (size_t k = 0; k < columns.segments.size(); ++k) {
+    const std::string_view value = record.fields[columns.segments[k]];
+    if (k) label_ += kSegmentJoin;
+    label_ += value.empty() ? std::string_view(kBlankSegment) : value;
+  }
+  auto it = segment_ids_.find(std::string_view(label_));
+  if (it != segment_ids_.end()) return it->second;
+  const auto n = std::uint32_t(segments_.size());
+  segments_.push_back(label_);
+  segment_ids_.emplace(label_, n);
   return n;
 }
 
@@ -180,7 +209,8 @@ void data_set_builder::read_row(const csv_record& record, const column_map& colu
     return bad_row(record.line, columns, columns.mrr, what);
   }
   rows_.push_back({customer_number(id), *last_date_, *amount,
-                   std::uint32_t(sources_.size() - 1), record.line});
+                   std::uint32_t(sources_.size() - 1), record.line,
+                   segment_number(record, columns)});
 }
 
 snapshot_store data_set_builder::finish() {
@@ -204,9 +234,11 @@ snapshot_store data_set_builder::finish() {
   for (size_t i = 0; i < rows_.size();) {
     const raw_row& first = rows_[i];
     money total;
+    const raw_row* largest = &first;  // its segment wins (SPEC §4); ties: the first read
     size_t j = i;
     for (; j < rows_.size() && rows_[j].customer == first.customer && rows_[j].date == first.date;
          ++j) {
+      if (rows_[j].amount > largest->amount) largest = &rows_[j];
       if (!total.add(rows_[j].amount)) {
         throw InputError(fmt::format("the total MRR of customer '{}' on {} is too large",
                                      customers_[first.customer], format_date(first.date)),
@@ -223,12 +255,14 @@ snapshot_store data_set_builder::finish() {
       const auto d = std::lower_bound(store.dates.begin(), store.dates.end(), first.date);
       store.entry_date.push_back(std::uint32_t(d - store.dates.begin()));
       store.entry_mrr.push_back(total);
+      if (!segments_.empty()) store.entry_segment.push_back(largest->segment);
       ++store.offsets[first.customer + 1];
     }
     i = j;
   }
   for (size_t c = 0; c < customers_.size(); ++c) store.offsets[c + 1] += store.offsets[c];
   store.customers = std::move(customers_);
+  store.segments = std::move(segments_);
   rows_.clear();
   rows_.shrink_to_fit();
   return store;

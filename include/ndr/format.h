@@ -1,9 +1,11 @@
-// Formatters: report rows in, text out. Nothing here touches files.
+// Formatters: report rows, ledgers and cohort triangles in, text out.
+// Nothing here touches files.
 #pragma once
 
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "ndr/engine.h"
 
@@ -13,13 +15,25 @@ enum class output_format { table, csv, json, markdown };
 
 struct format_options {
   output_format format = output_format::table;
-  bool wide = false;  // table/markdown: every field instead of the short set
-  bool arr = false;   // money ×12 (annual run rate); ratios unchanged
+  bool wide = false;   // table/markdown: every field instead of the short set
+  bool arr = false;    // money ×12 (annual run rate); ratios unchanged
+  bool logos = false;  // cohort triangle table: logo retention instead of revenue
 };
 
 // The whole report as text. csv and json follow SPEC §5 exactly; table and
 // markdown are for people. Throws InputError if --arr overflows the money type.
 std::string render_report(const report& r, const format_options& options);
+
+// A movements ledger for the row of `period` (csv: customer_id,[segment,]
+// start_mrr,end_mrr,movement,delta).
+std::string render_ledger(const std::vector<ledger_line>& lines, const snapshot_store& store,
+                          const report_options& report, std::int64_t period,
+                          const format_options& options);
+
+// A cohort triangle (csv: cohort,age,customers,starting_mrr,mrr,
+// revenue_retention,logo_retention; the table is the triangle itself).
+std::string render_cohorts(const std::vector<cohort_cell>& cells, const period_scheme& scheme,
+                           const format_options& options);
 
 // "table" → output_format::table, …; nullopt for an unknown name.
 std::optional<output_format> parse_format(std::string_view name);

@@ -19,6 +19,7 @@ struct load_options {
   std::string mrr_col = "mrr";               // matched case-insensitively
   char delimiter = ',';                      // one of , ; | and tab
   std::string date_format;                   // strftime layout; empty = built-in layouts
+  std::vector<std::string> segment_cols;     // --segment-by columns, in order (SPEC §4)
   bool skip_bad_rows = false;                // report and skip bad rows instead of failing
   // Called for each skipped bad row when skip_bad_rows is set.
   std::function<void(const InputError&)> on_skipped_row;
@@ -34,9 +35,15 @@ struct snapshot_store {
   std::vector<std::uint32_t> offsets;      // customers.size() + 1 entries
   std::vector<std::uint32_t> entry_date;   // index into dates
   std::vector<money> entry_mrr;            // > 0
+  // With segment columns: each entry's segment (index into segments), the
+  // value of the row with the largest amount (first read on ties); labels
+  // join several columns with " / ", a blank value being "(blank)".
+  std::vector<std::uint32_t> entry_segment;  // empty without segment columns
+  std::vector<std::string> segments;
   std::uint64_t rows_read = 0;             // data rows accepted
   std::uint64_t rows_skipped = 0;          // bad rows skipped (skip_bad_rows only)
 
+    bool segmented() const { return !segments.empty(); }
   // MRR of customer c at date index d.
   money mrr_at(std::uint32_t c, std::uint32_t d) const;
 };

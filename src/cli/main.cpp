@@ -23,17 +23,26 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("ndr ") + NDR_VERSION);
   app.require_subcommand(1);
   ndr::cli::report_args report;
+  ndr::cli::movements_args movements;
+  ndr::cli::cohorts_args cohorts;
   CLI::App* report_cmd = ndr::cli::add_report_command(app, report);
+  CLI::App* movements_cmd = ndr::cli::add_movements_command(app, movements);
+  CLI::App* cohorts_cmd = ndr::cli::add_cohorts_command(app, cohorts);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
-    fmt::print(stderr, "ndr: {} (see 'ndr {}--help')\n", e.what(),
-               report_cmd->parsed() ? "report " : "");
+    std::string sub;
+    for (const CLI::App* cmd : {report_cmd, movements_cmd, cohorts_cmd}) {
+      if (cmd->parsed()) sub = cmd->get_name() + " ";
+    }
+    fmt::print(stderr, "ndr: {} (see 'ndr {}--help')\n", e.what(), sub);
     return kExitUsage;
   }
   try {
     if (report_cmd->parsed()) return ndr::cli::run_report(report);
+    if (movements_cmd->parsed()) return ndr::cli::run_movements(movements);
+    if (cohorts_cmd->parsed()) return ndr::cli::run_cohorts(cohorts);
   } catch (const ndr::UsageError& e) {
     print_error(e.what());
     return kExitUsage;
