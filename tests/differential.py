@@ -135,6 +135,8 @@ def main():
         if not expected.endswith(".csv"):
             continue
         argv = [a for a in args.split() if a not in ("--format", "csv")]
+        if argv[0] == "report":
+            argv = argv[1:]
         argv = [os.path.join(ROOT, a) if a.startswith("samples/") else a for a in argv]
         checks += 1
         rc, out = run([sys.executable, REF, *argv])
@@ -162,7 +164,9 @@ def main():
         expected, args = (p.strip() for p in line.split("|", 1))
         if not expected.endswith(".csv"):
             continue
-        sample = os.path.join(ROOT, args.split()[0])
+        if not args.startswith("report "):
+            continue
+        sample = os.path.join(ROOT, args.split()[1])
         totals = ndr_ref.read_files([sample])
         for row in csv.DictReader(open(os.path.join(ROOT, "samples", "expected", expected))):
             checks += 1

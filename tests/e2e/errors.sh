@@ -24,6 +24,20 @@ expect() {
   fi
 }
 
+# expect_out STATUS EXPECTED_STDOUT ARGS...: checks standard output instead.
+expect_out() {
+  local status=$1 want=$2
+  shift 2
+  local got rc
+  got=$("$ndr" "$@" 2>/dev/null)
+  rc=$?
+  if [ "$rc" -eq "$status" ] && [ "$got" = "$want" ]; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1))
+    printf 'FAIL: ndr %s\n  want %s: %s\n  got  %s: %s\n' "$*" "$status" "$want" "$rc" "$got"
+  fi
+}
 h='customer_id,date,mrr'
 printf '%s\na,2024-01-31,100\na,2024-02-29,90\n' "$h" > ok.csv
 printf '%s\na,2024-01-31,100\nb,2024-01-31,1.5.0\n' "$h" > bad-amount.csv
@@ -82,6 +96,19 @@ expect 2 "ndr: --min-ndr '95': a fraction above 10 is surely a percentage withou
   report ok.csv --min-ndr 95
 expect 2 "ndr: --min-grr 'lots': not a number; write a fraction (0.95) or a percentage (95%)" report ok.csv --min-grr lots
 
+# movements and cohorts.
+expect 2 "ndr: --at is required (see 'ndr movements --help')" movements ok.csv
+expect 2 "ndr: --at '2024-Q1' is not a period label of this report (YYYY-MM, e.g. 2024-03)" movements ok.csv --at 2024-Q1
+expect 1 "ndr: no report row for 2024-01: it needs a snapshot date in 2024-01 and in the 1 month before it" movements ok.csv --at 2024-01
+expect_out 0 "customer_id,start_mrr,end_mrr,movement,delta
+a,100.00,90.00,contraction,-10.00" movements ok.csv --at 2024-02 --format csv
+expect 1 "ndr: ok.csv:1: missing column 'plan' (the header has: customer_id, date, mrr); name the column to use with --segment-by" \
+  report ok.csv --segment-by plan
+expect_out 0 "cohort,age,customers,starting_mrr,mrr,revenue_retention,logo_retention
+2024-01,0,1,100.00,100.00,1.0000,1.0000
+2024-01,1,1,100.00,90.00,0.9000,1.0000" cohorts ok.csv --format csv
+expect 2 "ndr: The following argument was not expected: --window (see 'ndr cohorts --help')" cohorts ok.csv --window 2
+
 # 3: floors, checked on the latest row.
 expect 0 "" report ok.csv --min-ndr 0.9 --min-grr 90% --min-logo-retention 1
 expect 3 "ndr: 2024-02 NDR 0.9000 (90.0%) is below the floor --min-ndr 0.9001" report ok.csv --min-ndr 0.9001
@@ -90,6 +117,10 @@ expect 3 "ndr: 2024-03 NDR 0.9381 (93.8%) is below the floor --min-ndr 95%
 ndr: 2024-03 logo retention 0.7500 (75.0%) is below the floor --min-logo-retention 0.8" \
   report "$root/samples/tiny.csv" --min-ndr 95% --min-grr 0.9 --min-logo-retention 0.8
 expect 0 "" report "$root/samples/tiny.csv" --to 2024-02 --min-ndr 105%
+# With segments the floor is checked on the (all) row, not the last segment's.
+printf 'customer_id,date,mrr,plan\na,2024-01-31,100,x\nb,2024-01-31,100,y\na,2024-02-29,50,x\nb,2024-02-29,200,y\n' > seg.csv
+expect 0 "" report seg.csv --segment-by plan --min-ndr 1.25
+expect 3 "ndr: 2024-02 NDR 1.2500 (125.0%) is below the floor --min-ndr 1.26" report seg.csv --segment-by plan --min-ndr 1.26
 expect 3 "ndr: warning: the report is empty: no quarter has a snapshot date both in it and 1 quarter before it
 ndr: the report has no row, so --min-ndr cannot be checked" \
   report "$root/samples/tiny.csv" --period quarter --min-ndr 0.5 --format csv
@@ -97,20 +128,6 @@ ndr: the report has no row, so --min-ndr cannot be checked" \
 "$ndr" report ok.csv --min-ndr 2 -o gated.csv 2>/dev/null
 if [ $? -eq 3 ] && [ "$(wc -l < gated.csv)" -eq 2 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: report written before exit 3"; fi
 
-# expect_out STATUS EXPECTED_STDOUT ARGS...: checks standard output instead.
-expect_out() {
-  local status=$1 want=$2
-  shift 2
-  local got rc
-  got=$("$ndr" "$@" 2>/dev/null)
-  rc=$?
-  if [ "$rc" -eq "$status" ] && [ "$got" = "$want" ]; then
-    passed=$((passed + 1))
-  else
-    failed=$((failed + 1))
-    printf 'FAIL: ndr %s\n  want %s: %s\n  got  %s: %s\n' "$*" "$status" "$want" "$rc" "$got"
-  fi
-}
 csv_header='period,start_date,end_date,cohort_customers,retained_customers,expanded_customers,contracted_customers,churned_customers,starting_mrr,expansion_mrr,contraction_mrr,churned_mrr,ending_mrr,ndr,grr,logo_retention,reactivation_mrr,reactivated_customers,new_mrr,new_customers'
 ok_row='2024-02,2024-01-31,2024-02-29,1,1,0,1,0,100.00,0.00,10.00,0.00,90.00,0.9000,0.9000,1.0000,0.00,0,0.00,0'
 expect_out 0 "$csv_header" report "$root/samples/tiny.csv" --period quarter --format csv

@@ -9,10 +9,10 @@ while IFS='|' read -r expected args; do
   expected=$(echo "$expected" | xargs)
   [ -z "$expected" ] || [ "${expected:0:1}" = "#" ] && continue
   # shellcheck disable=SC2086
-  if actual=$("$ndr" report $args 2>/dev/null) && diff -u "samples/expected/$expected" <(printf '%s\n' "$actual"); then
+  if actual=$("$ndr" $args 2>/dev/null) && diff -u "samples/expected/$expected" <(printf '%s\n' "$actual"); then
     passed=$((passed + 1))
   else
-    echo "FAIL: ndr report$args (expected samples/expected/$expected)"
+    echo "FAIL: ndr$args (expected samples/expected/$expected)"
     failed=$((failed + 1))
   fi
 done < samples/expected/MANIFEST

@@ -1,17 +1,30 @@
 #!/usr/bin/env python3
-"""Independent reference implementation of `ndr report --format csv`.
+"""Independent reference implementation of `ndr report --format csv`,
+plus the per-customer `movements` ledger and the `cohorts` triangle.
 
-Written from /work/shared/SPEC.md (sections 1, 2, 3 and 5) only, without
-looking at the C++ code.  Python 3 standard library only.  Every amount is a
+Written from /work/shared/SPEC.md (sections 1 to 5) only, without looking at
+the C++ code.  Python 3 standard library only.  Every amount is a
 fractions.Fraction, so money is exact; the only rounding happens when a value
 is printed (half away from zero).
 
 Usage:
-    python3 ndr_ref.py FILE... [--period month|quarter|year]
+    python3 ndr_ref.py [report] FILE... [--period month|quarter|year]
                                [--fiscal-year-start M] [--window W]
                                [--reactivation separate|include]
+                               [--segment-by COLUMN]...
+    python3 ndr_ref.py movements FILE... --at PERIOD [--period P]
+                               [--fiscal-year-start M] [--window W]
+                               [--reactivation separate|include]
+                               [--segment-by COLUMN]...
+    python3 ndr_ref.py cohorts FILE... [--period month|quarter|year]
+                               [--fiscal-year-start M]
 
-Prints the SPEC §5 CSV report (no segment column) to standard output.
+report:    the SPEC §5 CSV (a `segment` column after end_date with
+           --segment-by, one row per segment then an `(all)` row per period).
+movements: customer_id,[segment,]start_mrr,end_mrr,movement,delta for one
+           report row (the one whose period label is PERIOD; exit 1 if none).
+cohorts:   cohort,age,customers,starting_mrr,mrr,revenue_retention,
+           logo_retention (acquisition-cohort triangle).
 Exit status: 0 ok, 1 input/data error, 2 usage error.
 """
 
@@ -30,6 +43,13 @@ HEADER = (
     "expansion_mrr,contraction_mrr,churned_mrr,ending_mrr,ndr,grr,"
     "logo_retention,reactivation_mrr,reactivated_customers,new_mrr,new_customers"
 )
+SEGMENTED_HEADER = HEADER.replace(",end_date,", ",end_date,segment,", 1)
+MOVEMENT_KINDS = ("expansion", "contraction", "churn", "flat", "reactivation", "new")
+COHORTS_HEADER = ("cohort,age,customers,starting_mrr,mrr,revenue_retention,"
+                  "logo_retention")
+BLANK_SEGMENT = "(blank)"
+ALL_SEGMENT = "(all)"
+SEGMENT_JOIN = " / "
 
 
 class DataError(Exception):
@@ -107,8 +127,29 @@ def parse_amount(text):
 
 def read_files(paths):
     """Return {customer_id: {date: Fraction}} with same-date rows summed."""
+    return read_data(paths)[0]
+
+
+def segment_label(values):
+    """SPEC §4: the label of a row's segment-column values (already trimmed)."""
+    return SEGMENT_JOIN.join(v if v != "" else BLANK_SEGMENT for v in values)
+
+
+def read_data(paths, segment_cols=()):
+    """Read the data set.
+
+    Returns (totals, seg_at):
+      totals  {customer_id: {date: Fraction}}, same-date rows summed;
+      seg_at  {customer_id: {date: label}} (empty without segment_cols): the
+              segment label of the customer's row with the largest amount at
+              that date, the first such row read winning a tie (file order,
+              files in command-line order).
+    """
     totals = {}
+    seg_at = {}
+    best_amount = {}              # (cid, date) -> amount of the row chosen so far
     any_row = False
+    seg_wanted = [c.strip(" \t").lower() for c in segment_cols]
     for path in paths:
         if path == "-":
             raw = sys.stdin.buffer.read()
@@ -137,6 +178,12 @@ def read_files(paths):
                     if want not in header:
                         raise DataError(f"{name}: missing column '{want}'")
                     cols[want] = header.index(want)
+                seg_idx = []
+                for want, given in zip(seg_wanted, segment_cols):
+                    if want not in header:
+                        raise DataError(
+                            f"{name}: missing column '{given}' (--segment-by)")
+                    seg_idx.append((given, header.index(want)))
                 continue
             if record == [] or record == [""]:
                 continue  # blank line
@@ -146,6 +193,12 @@ def read_files(paths):
                     raise DataError(
                         f"{name}:{start_line}: column '{want}': missing field")
                 fields[want] = trim(record[idx])
+            seg_values = []
+            for given, idx in seg_idx:
+                if idx >= len(record):
+                    raise DataError(
+                        f"{name}:{start_line}: column '{given}': missing field")
+                seg_values.append(trim(record[idx]))
             cid = fields["customer_id"]
             if cid == "":
                 raise DataError(
@@ -166,6 +219,12 @@ def read_files(paths):
                     f"{fields['mrr']!r} ({e})")
             per_date = totals.setdefault(cid, {})
             per_date[date] = per_date.get(date, Fraction(0)) + amount
+            if seg_idx:
+                key = (cid, date)
+                # strictly larger replaces: on a tie the first row read stays
+                if key not in best_amount or amount > best_amount[key]:
+                    best_amount[key] = amount
+                    seg_at.setdefault(cid, {})[date] = segment_label(seg_values)
             any_row = True
         if header is None:
             raise DataError(f"{name}: empty file (no header)")
@@ -177,7 +236,7 @@ def read_files(paths):
                 raise DataError(
                     f"customer '{cid}' has a negative total MRR "
                     f"{fmt_money(total)} at {date.isoformat()}")
-    return totals
+    return totals, seg_at
 
 
 # ---------------------------------------------------------------------------
