@@ -119,9 +119,9 @@ std::optional<std::int64_t> period_scheme::parse_label(std::string_view text) co
 std::string period_scheme::label_example() const {
   const char* fy = fiscal_start == 1 ? "" : "FY";
   switch (kind) {
-    case period_kind::month: return "YYYY-MM, e.g. 2024-03";
-    case period_kind::quarter: return fmt::format("{}YYYY-QN, e.g. {}2024-Q1", fy, fy);
-    case period_kind::year: return fmt::format("{}YYYY, e.g. {}2024", fy, fy);
+    case period_kind::month: return "a month such as 2024-03";
+    case period_kind::quarter: return fmt::format("a quarter such as {}2024-Q1", fy);
+    case period_kind::year: return fmt::format("a year such as {}2024", fy);
   }
   return {};
 }

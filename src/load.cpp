@@ -92,6 +92,7 @@ class data_set_builder {
 
   const load_options& options_;
   std::vector<std::string> sources_;
+  std::vector<std::string> mrr_names_;  // per source: the MRR column as its header spells it
   std::vector<std::string> customers_;
   std::unordered_map<std::string, std::uint32_t, string_hash, std::equal_to<>> ids_;
   std::vector<std::string> segments_;
@@ -112,6 +113,7 @@ column_map data_set_builder::read_header(csv_record_reader& reader, const std::s
   map.customer = find_column(map.names, options_.customer_col, name, "--customer-col");
   map.date = find_column(map.names, options_.date_col, name, "--date-col");
   map.mrr = find_column(map.names, options_.mrr_col, name, "--mrr-col");
+  mrr_names_.back() = map.names[map.mrr];
   for (const auto& col : options_.segment_cols) {
     map.segments.push_back(find_column(map.names, col, name, "--segment-by"));
   }
@@ -120,6 +122,7 @@ column_map data_set_builder::read_header(csv_record_reader& reader, const std::s
 
 void data_set_builder::read(const std::string& name, io::LineReader& lines) {
   sources_.push_back(name);
+  mrr_names_.push_back(options_.mrr_col);
   csv_record_reader reader(lines, options_.delimiter, name);
   try {
     const column_map columns = read_header(reader, name);
@@ -215,9 +218,11 @@ void data_set_builder::read_row(const csv_record& record, const column_map& colu
 
 snapshot_store data_set_builder::finish() {
   if (rows_.empty()) {
-    const std::string where = sources_.size() == 1 ? sources_[0] : std::string();
-    throw InputError(skipped_ ? "no valid data rows (every row was skipped)" : "no data rows",
-                     where);
+    std::string what = skipped_ ? "no valid data rows (every row was skipped)" : "no data rows";
+    if (sources_.size() == 1) throw InputError(what, sources_[0]);
+    std::string names;
+    for (const auto& s : sources_) names += (names.empty() ? "" : ", ") + s;
+    throw InputError(what + " in " + names);
   }
   snapshot_store store;
   store.rows_read = rows_.size();
@@ -242,14 +247,14 @@ snapshot_store data_set_builder::finish() {
       if (!total.add(rows_[j].amount)) {
         throw InputError(fmt::format("the total MRR of customer '{}' on {} is too large",
                                      customers_[first.customer], format_date(first.date)),
-                         sources_[rows_[j].source], rows_[j].line, options_.mrr_col);
+                         sources_[rows_[j].source], rows_[j].line, mrr_names_[rows_[j].source]);
       }
     }
     if (total < money()) {
       throw InputError(fmt::format("customer '{}' has a negative total MRR ({}) on {}",
                                    customers_[first.customer], format_money(total),
                                    format_date(first.date)),
-                       sources_[first.source], first.line, options_.mrr_col);
+                       sources_[first.source], first.line, mrr_names_[first.source]);
     }
     if (total > money()) {
       const auto d = std::lower_bound(store.dates.begin(), store.dates.end(), first.date);

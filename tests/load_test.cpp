@@ -109,10 +109,12 @@ TEST_CASE("empty input is an error") {
   CHECK_THROWS_WITH(load(""), "q1.csv: no data rows");
   CHECK_THROWS_WITH(load("customer_id,date,mrr\n"), "q1.csv: no data rows");
   CHECK_THROWS_WITH(load("customer_id,date,mrr\n\n\n"), "q1.csv: no data rows");
-  CHECK_THROWS_WITH(ndr::load_texts({{"a.csv", ""}, {"b.csv", ""}}, {}), "no data rows");
+  CHECK_THROWS_WITH(ndr::load_texts({{"a.csv", ""}, {"b.csv", ""}}, {}), "no data rows in a.csv, b.csv");
 }
 
 TEST_CASE("a negative customer total is a data error at its first row") {
+  CHECK_THROWS_WITH(load("customer_id,date,MRR\na,2024-01-31,-1\n"),
+                    "q1.csv:2: column 'MRR': customer 'a' has a negative total MRR (-1.00) on 2024-01-31");
   CHECK_THROWS_WITH(
       load("customer_id,date,mrr\nz,2024-01-31,5\na,2024-01-31,10\na,2024-01-31,(12.50)\n"),
       "q1.csv:3: column 'mrr': customer 'a' has a negative total MRR (-2.50) on 2024-01-31");

@@ -17,8 +17,14 @@ char parse_delimiter(const std::string& d) {
   throw UsageError(fmt::format("--delimiter '{}' is not one of , ; | tab", d));
 }
 
+// Case-insensitive: "report.CSV" is csv too.
 bool ends_with(const std::string& s, const std::string& suffix) {
-  return s.size() > suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+  if (s.size() <= suffix.size()) return false;
+  for (size_t i = 0; i < suffix.size(); ++i) {
+    const char c = s[s.size() - suffix.size() + i];
+    if ((c >= 'A' && c <= 'Z' ? char(c - 'A' + 'a') : c) != suffix[i]) return false;
+  }
+  return true;
 }
 
 }  // namespace
@@ -79,6 +85,9 @@ snapshot_store load_input(const input_args& a) {
   if (skipped > kSkippedShown) {
     fmt::print(stderr, "ndr: warning: skipped {} more bad rows ({} in all)\n",
                skipped - kSkippedShown, skipped);
+  } else if (skipped > 0) {
+    fmt::print(stderr, "ndr: warning: skipped {} bad row{} in all\n", skipped,
+               skipped == 1 ? "" : "s");
   }
   return store;
 }

@@ -12,6 +12,12 @@ namespace {
 
 constexpr int kExitGate = 3;
 
+std::int64_t pow10(int n) {
+  std::int64_t p = 1;
+  while (n-- > 0) p *= 10;
+  return p;
+}
+
 // A --min-* floor: the metric, the option's text and the value in millionths.
 struct gate {
   const char* metric;
@@ -57,7 +63,9 @@ std::vector<gate> parse_gates(const report_args& a) {
 bool check_gates(const report& r, const std::vector<gate>& gates) {
   if (gates.empty()) return true;
   if (r.rows.empty()) {
-    fmt::print(stderr, "ndr: the report has no row, so {} cannot be checked\n", gates[0].option);
+    std::string options;
+    for (const auto& g : gates) options += (options.empty() ? "" : ", ") + std::string(g.option);
+    fmt::print(stderr, "ndr: the report has no row, so {} cannot be checked\n", options);
     return false;
   }
   const report_row& last = r.rows.back();  // "(all)" comes last in a segmented period
@@ -73,8 +81,16 @@ bool check_gates(const report& r, const std::vector<gate>& gates) {
                  period, g.metric, g.option, g.text);
       ok = false;
     } else if (value.compare(g.millionths) < 0) {
+      // The comparison is exact; show enough digits (up to 6) that the value
+      // is visibly below the floor: 1.00996 against 1.01 is not "1.0100".
+      int digits = 4;
+      while (digits < money::kScaleDigits &&
+             __int128(value.rounded(digits)) * money::kScale >=
+                 __int128(g.millionths) * pow10(digits)) {
+        ++digits;
+      }
       fmt::print(stderr, "ndr: {} {} {} ({}) is below the floor {} {}\n", period, g.metric,
-                 format_ratio(value, 4), format_percent(value, 1), g.option, g.text);
+                 format_ratio(value, digits), format_percent(value, 1), g.option, g.text);
       ok = false;
     }
   }

@@ -63,14 +63,15 @@ expect 1 "ndr: bad-date.csv:3: column 'date': invalid date '2024-13-31'" report 
 expect 1 "ndr: renamed.csv:1: missing column 'customer_id' (the header has: customer, date, amount); name the column to use with --customer-col" \
   report renamed.csv
 expect 1 "ndr: header-only.csv: no data rows" report header-only.csv
-expect 1 "ndr: no data rows" report header-only.csv empty.csv
+expect 1 "ndr: no data rows in header-only.csv, empty.csv" report header-only.csv empty.csv
 expect 1 "ndr: negative.csv:2: column 'mrr': customer 'a' has a negative total MRR (-1.00) on 2024-01-31" report negative.csv
 expect 1 "ndr: no-id.csv:2: column 'customer_id': empty customer id" report no-id.csv
 expect 1 "ndr: missing.csv: cannot open: No such file or directory" report missing.csv
 expect 0 "" report renamed.csv --customer-col customer --mrr-col amount
 
 # --skip-bad-rows reports each skipped row and goes on.
-expect 0 "ndr: warning: skipped bad-amount.csv:3: column 'mrr': invalid amount '1.5.0': not a number" \
+expect 0 "ndr: warning: skipped bad-amount.csv:3: column 'mrr': invalid amount '1.5.0': not a number
+ndr: warning: skipped 1 bad row in all" \
   report bad-amount.csv ok.csv --skip-bad-rows
 { echo "$h"; for i in $(seq 1 25); do echo "c$i,2024-01-31,x"; done; echo "a,2024-01-31,1"; echo "a,2024-02-29,1"; } > many-bad.csv
 got=$("$ndr" report many-bad.csv --skip-bad-rows 2>&1 >/dev/null)
@@ -90,7 +91,7 @@ expect 2 "ndr: The following argument was not expected: --bogus (see 'ndr report
 expect 2 "ndr: A subcommand is required (see 'ndr --help')" 
 expect 2 "ndr: --format 'xml' is not one of table, csv, json, markdown" report ok.csv --format xml
 expect 2 "ndr: --delimiter ':' is not one of , ; | tab" report ok.csv --delimiter :
-expect 2 "ndr: --from '2024-Q1' is not a period label of this report (YYYY-MM, e.g. 2024-03)" report ok.csv --from 2024-Q1
+expect 2 "ndr: --from '2024-Q1' is not a period label of this report (a month such as 2024-03)" report ok.csv --from 2024-Q1
 expect 2 "ndr: --from 2024-05 is after --to 2024-02" report ok.csv --from 2024-05 --to 2024-02
 expect 2 "ndr: --min-ndr '95': a fraction above 10 is surely a percentage without '%'; write a fraction (0.95) or a percentage (95%)" \
   report ok.csv --min-ndr 95
@@ -98,7 +99,7 @@ expect 2 "ndr: --min-grr 'lots': not a number; write a fraction (0.95) or a perc
 
 # movements and cohorts.
 expect 2 "ndr: --at is required (see 'ndr movements --help')" movements ok.csv
-expect 2 "ndr: --at '2024-Q1' is not a period label of this report (YYYY-MM, e.g. 2024-03)" movements ok.csv --at 2024-Q1
+expect 2 "ndr: --at '2024-Q1' is not a period label of this report (a month such as 2024-03)" movements ok.csv --at 2024-Q1
 expect 1 "ndr: no report row for 2024-01: it needs a snapshot date in 2024-01 and in the 1 month before it" movements ok.csv --at 2024-01
 expect_out 0 "customer_id,start_mrr,end_mrr,movement,delta
 a,100.00,90.00,contraction,-10.00" movements ok.csv --at 2024-02 --format csv
@@ -117,13 +118,17 @@ expect 3 "ndr: 2024-03 NDR 0.9381 (93.8%) is below the floor --min-ndr 95%
 ndr: 2024-03 logo retention 0.7500 (75.0%) is below the floor --min-logo-retention 0.8" \
   report "$root/samples/tiny.csv" --min-ndr 95% --min-grr 0.9 --min-logo-retention 0.8
 expect 0 "" report "$root/samples/tiny.csv" --to 2024-02 --min-ndr 105%
+printf '%s\na,2024-01-31,100000\na,2024-02-29,100996\n' "$h" > near.csv
+expect 3 "ndr: 2024-02 NDR 1.00996 (101.0%) is below the floor --min-ndr 1.01" report near.csv --min-ndr 1.01
+expect 3 "ndr: 2024-02 NDR 1.0100 (101.0%) is below the floor --min-ndr 101.5%" report near.csv --min-ndr 101.5%
+expect 2 "ndr: --from 'FY2025x' is not a period label of this report (a year such as FY2024)" report ok.csv --period year --fiscal-year-start 4 --from FY2025x
 # With segments the floor is checked on the (all) row, not the last segment's.
 printf 'customer_id,date,mrr,plan\na,2024-01-31,100,x\nb,2024-01-31,100,y\na,2024-02-29,50,x\nb,2024-02-29,200,y\n' > seg.csv
 expect 0 "" report seg.csv --segment-by plan --min-ndr 1.25
 expect 3 "ndr: 2024-02 NDR 1.2500 (125.0%) is below the floor --min-ndr 1.26" report seg.csv --segment-by plan --min-ndr 1.26
 expect 3 "ndr: warning: the report is empty: no quarter has a snapshot date both in it and 1 quarter before it
-ndr: the report has no row, so --min-ndr cannot be checked" \
-  report "$root/samples/tiny.csv" --period quarter --min-ndr 0.5 --format csv
+ndr: the report has no row, so --min-ndr, --min-grr cannot be checked" \
+  report "$root/samples/tiny.csv" --period quarter --min-ndr 0.5 --min-grr 0.5 --format csv
 # The report is still written before a floor fails.
 "$ndr" report ok.csv --min-ndr 2 -o gated.csv 2>/dev/null
 if [ $? -eq 3 ] && [ "$(wc -l < gated.csv)" -eq 2 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: report written before exit 3"; fi

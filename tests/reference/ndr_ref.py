@@ -286,87 +286,222 @@ def fmt_ratio(num, den):
     return round_half_away(Fraction(num) / Fraction(den), 4)
 
 
+def csv_field(text):
+    """RFC 4180 quoting, only where needed (comma, double quote, CR or LF)."""
+    if any(c in text for c in ',"\r\n'):
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
+def byte_key(text):
+    """Sort key: the UTF-8 bytes of a string."""
+    return text.encode("utf-8")
+
+
 # ---------------------------------------------------------------------------
-# The engine (SPEC §3)
+# The engine (SPEC §3, §4)
 # ---------------------------------------------------------------------------
 
-def compute_rows(totals, period="month", fy_start=1, window=1,
-                 reactivation="separate"):
-    """Return a list of dicts, one per report row, oldest first."""
+def period_ends(totals, period, fy_start):
+    """Return (snapshot_dates, period_end {idx: date}, label_of {idx: label})."""
     snapshot_dates = sorted({d for per in totals.values() for d in per})
-
-    def mrr(cid, date):
-        return totals[cid].get(date, Fraction(0))
-
-    # Period-end snapshot of each period: latest snapshot date inside it.
     period_end = {}
     label_of = {}
     for d in snapshot_dates:
         idx, label = period_of(d, period, fy_start)
         if idx not in period_end or d > period_end[idx]:
-            period_end[idx] = d
+            period_end[idx] = d           # latest snapshot date inside the period
         label_of[idx] = label
+    return snapshot_dates, period_end, label_of
 
-    rows = []
+
+def report_windows(totals, period, fy_start, window):
+    """Yield (label, start, end, dates strictly between) per report row, oldest first."""
+    snapshot_dates, period_end, label_of = period_ends(totals, period, fy_start)
     for idx in sorted(period_end):
         if idx - window not in period_end:
             continue
         start = period_end[idx - window]
         end = period_end[idx]
         between = [d for d in snapshot_dates if start < d < end]
+        yield label_of[idx], start, end, between
 
-        r = dict(period=label_of[idx], start_date=start, end_date=end,
-                 cohort_customers=0, expanded_customers=0,
-                 contracted_customers=0, churned_customers=0,
-                 starting_mrr=Fraction(0), expansion_mrr=Fraction(0),
-                 contraction_mrr=Fraction(0), churned_mrr=Fraction(0),
-                 reactivation_mrr=Fraction(0), reactivated_customers=0,
-                 new_mrr=Fraction(0), new_customers=0)
 
-        for cid in sorted(totals):
-            s = mrr(cid, start)
-            e = mrr(cid, end)
-            if s > 0:
-                # cohort customer
-                r["cohort_customers"] += 1
-                r["starting_mrr"] += s
-                dipped = any(mrr(cid, d) == 0 for d in between)
-                if reactivation == "separate" and dipped:
-                    r["churned_mrr"] += s
-                    r["churned_customers"] += 1
-                    if e > 0:
-                        r["reactivation_mrr"] += e
-                        r["reactivated_customers"] += 1
-                elif e == 0:
-                    r["churned_mrr"] += s
-                    r["churned_customers"] += 1
-                elif e > s:
-                    r["expansion_mrr"] += e - s
-                    r["expanded_customers"] += 1
-                elif e < s:
-                    r["contraction_mrr"] += s - e
-                    r["contracted_customers"] += 1
-                else:
-                    pass  # flat
-            elif e > 0:
-                had_before = any(v > 0 for d, v in totals[cid].items() if d < start)
-                if had_before:
-                    r["reactivation_mrr"] += e
-                    r["reactivated_customers"] += 1
-                else:
-                    r["new_mrr"] += e
-                    r["new_customers"] += 1
+def classify(per_date, start, end, between, reactivation):
+    """Classify one customer for one report row.
 
-        r["retained_customers"] = r["cohort_customers"] - r["churned_customers"]
-        r["ending_mrr"] = (r["starting_mrr"] + r["expansion_mrr"]
-                           - r["contraction_mrr"] - r["churned_mrr"])
+    Returns (in_cohort, s, e, kinds): kinds is the list of the customer's
+    movements (possibly empty: not in the cohort and e = 0), each one of
+    MOVEMENT_KINDS.  A cohort customer who dipped under `separate` has
+    ["churn"] or ["churn", "reactivation"].
+    """
+    zero = Fraction(0)
+    s = per_date.get(start, zero)
+    e = per_date.get(end, zero)
+    if s > 0:
+        dipped = any(per_date.get(d, zero) == 0 for d in between)
+        if reactivation == "separate" and dipped:
+            return True, s, e, ["churn", "reactivation"] if e > 0 else ["churn"]
+        if e == 0:
+            return True, s, e, ["churn"]
+        if e > s:
+            return True, s, e, ["expansion"]
+        if e < s:
+            return True, s, e, ["contraction"]
+        return True, s, e, ["flat"]
+    if e > 0:
+        had_before = any(v > 0 for d, v in per_date.items() if d < start)
+        return False, s, e, ["reactivation" if had_before else "new"]
+    return False, s, e, []
 
-        # SPEC §3 invariant, checked on exact values.
-        total_at_end = sum((mrr(cid, end) for cid in totals), Fraction(0))
-        assert total_at_end == r["ending_mrr"] + r["reactivation_mrr"] + r["new_mrr"], \
-            f"invariant broken for {r['period']}"
-        assert r["ending_mrr"] >= 0
-        rows.append(r)
+
+def movement_delta(kind, s, e):
+    """The signed change a movement line shows (movements mode)."""
+    if kind == "churn":
+        return -s
+    if kind in ("reactivation", "new"):
+        return e
+    if kind == "flat":
+        return Fraction(0)
+    return e - s                          # expansion (> 0) or contraction (< 0)
+
+
+def customer_segment(cid, in_cohort, start, end, seg_at):
+    """SPEC §4: frozen at the start for the cohort, else the end's value."""
+    return seg_at[cid][start if in_cohort else end]
+
+
+def new_row(label, start, end, segment=None):
+    r = dict(period=label, start_date=start, end_date=end,
+             cohort_customers=0, expanded_customers=0,
+             contracted_customers=0, churned_customers=0,
+             starting_mrr=Fraction(0), expansion_mrr=Fraction(0),
+             contraction_mrr=Fraction(0), churned_mrr=Fraction(0),
+             reactivation_mrr=Fraction(0), reactivated_customers=0,
+             new_mrr=Fraction(0), new_customers=0,
+             _end_total=Fraction(0))
+    if segment is not None:
+        r["segment"] = segment
+    return r
+
+
+def add_customer(r, in_cohort, s, e, kinds):
+    if in_cohort:
+        r["cohort_customers"] += 1
+        r["starting_mrr"] += s
+    r["_end_total"] += e
+    for kind in kinds:
+        if kind == "churn":
+            r["churned_mrr"] += s
+            r["churned_customers"] += 1
+        elif kind == "expansion":
+            r["expansion_mrr"] += e - s
+            r["expanded_customers"] += 1
+        elif kind == "contraction":
+            r["contraction_mrr"] += s - e
+            r["contracted_customers"] += 1
+        elif kind == "reactivation":
+            r["reactivation_mrr"] += e
+            r["reactivated_customers"] += 1
+        elif kind == "new":
+            r["new_mrr"] += e
+            r["new_customers"] += 1
+        else:
+            assert kind == "flat"
+
+
+def finish_row(r):
+    r["retained_customers"] = r["cohort_customers"] - r["churned_customers"]
+    r["ending_mrr"] = (r["starting_mrr"] + r["expansion_mrr"]
+                       - r["contraction_mrr"] - r["churned_mrr"])
+    # SPEC §3 invariant, checked on exact values (per segment too: every
+    # customer with MRR > 0 at the end belongs to exactly one segment).
+    end_total = r.pop("_end_total")
+    assert end_total == r["ending_mrr"] + r["reactivation_mrr"] + r["new_mrr"], \
+        f"invariant broken for {r['period']} {r.get('segment', '')}"
+    assert r["ending_mrr"] >= 0
+    return r
+
+
+def compute_rows(totals, period="month", fy_start=1, window=1,
+                 reactivation="separate", seg_at=None):
+    """Return a list of dicts, one per report row, oldest first.
+
+    With seg_at (from read_data with segment columns) every period has one
+    row per segment (byte order of the label) and then the `(all)` row.
+    """
+    rows = []
+    for label, start, end, between in report_windows(totals, period, fy_start, window):
+        total = new_row(label, start, end, ALL_SEGMENT if seg_at is not None else None)
+        by_segment = {}
+        for cid in sorted(totals, key=byte_key):
+            in_cohort, s, e, kinds = classify(totals[cid], start, end, between,
+                                              reactivation)
+            if not kinds:
+                continue              # neither in the cohort nor MRR > 0 at the end
+            add_customer(total, in_cohort, s, e, kinds)
+            if seg_at is not None:
+                seg = customer_segment(cid, in_cohort, start, end, seg_at)
+                if seg not in by_segment:
+                    by_segment[seg] = new_row(label, start, end, seg)
+                add_customer(by_segment[seg], in_cohort, s, e, kinds)
+        # the total row must equal the whole data set at the end
+        total["_end_total"] = sum((per.get(end, Fraction(0)) for per in totals.values()),
+                                  Fraction(0))
+        for seg in sorted(by_segment, key=byte_key):
+            rows.append(finish_row(by_segment[seg]))
+        rows.append(finish_row(total))
+    return rows
+
+
+def compute_movements(totals, at, period="month", fy_start=1, window=1,
+                      reactivation="separate", seg_at=None):
+    """Return the ledger of the report row labelled `at`, or None if no such row.
+
+    Each line is a dict: customer_id, segment (None without seg_at),
+    start_mrr, end_mrr, movement, delta.
+    """
+    for label, start, end, between in report_windows(totals, period, fy_start, window):
+        if label != at:
+            continue
+        lines = []
+        for cid in totals:
+            in_cohort, s, e, kinds = classify(totals[cid], start, end, between,
+                                              reactivation)
+            seg = (customer_segment(cid, in_cohort, start, end, seg_at)
+                   if kinds and seg_at is not None else None)
+            for kind in kinds:
+                lines.append(dict(customer_id=cid, segment=seg, start_mrr=s,
+                                  end_mrr=e, movement=kind,
+                                  delta=movement_delta(kind, s, e)))
+        lines.sort(key=lambda l: (MOVEMENT_KINDS.index(l["movement"]),
+                                  -abs(l["delta"]), byte_key(l["customer_id"])))
+        return dict(period=label, start_date=start, end_date=end), lines
+    return None
+
+
+def compute_cohorts(totals, period="month", fy_start=1):
+    """Return the acquisition-cohort triangle as a list of dicts."""
+    _, period_end, label_of = period_ends(totals, period, fy_start)
+    members = {}
+    for cid, per in totals.items():
+        positive = [d for d, v in per.items() if v > 0]
+        if positive:
+            members.setdefault(period_of(min(positive), period, fy_start)[0],
+                               []).append(cid)
+    rows = []
+    for c in sorted(members):
+        cids = members[c]
+        def mrr_at(date):
+            return sum((totals[cid].get(date, Fraction(0)) for cid in cids),
+                       Fraction(0))
+        starting = mrr_at(period_end[c])   # c has a snapshot: the first positive date
+        for idx in sorted(i for i in period_end if i >= c):
+            snap = period_end[idx]
+            active = sum(1 for cid in cids if totals[cid].get(snap, Fraction(0)) > 0)
+            rows.append(dict(cohort=label_of[c], age=idx - c, customers=len(cids),
+                             starting_mrr=starting, mrr=mrr_at(snap),
+                             active_customers=active, snapshot=snap))
     return rows
 
 
@@ -378,8 +513,10 @@ def format_row(r):
         logo = fmt_ratio(r["retained_customers"], r["cohort_customers"])
     else:
         ndr = grr = logo = ""
-    fields = [
-        r["period"], r["start_date"].isoformat(), r["end_date"].isoformat(),
+    fields = [r["period"], r["start_date"].isoformat(), r["end_date"].isoformat()]
+    if "segment" in r:
+        fields.append(csv_field(r["segment"]))
+    fields += [
         str(r["cohort_customers"]), str(r["retained_customers"]),
         str(r["expanded_customers"]), str(r["contracted_customers"]),
         str(r["churned_customers"]),
@@ -393,34 +530,105 @@ def format_row(r):
     return ",".join(fields)
 
 
-def report(paths, period="month", fy_start=1, window=1, reactivation="separate"):
-    """Return the full CSV report text (header + rows, '\\n' line ends)."""
-    totals = read_files(paths)
-    rows = compute_rows(totals, period, fy_start, window, reactivation)
-    return "".join(line + "\n" for line in [HEADER] + [format_row(r) for r in rows]), rows
+def format_movement(l):
+    fields = [csv_field(l["customer_id"])]
+    if l["segment"] is not None:
+        fields.append(csv_field(l["segment"]))
+    fields += [fmt_money(l["start_mrr"]), fmt_money(l["end_mrr"]), l["movement"],
+               fmt_money(l["delta"])]
+    return ",".join(fields)
+
+
+def format_cohort(r):
+    rev = fmt_ratio(r["mrr"], r["starting_mrr"]) if r["starting_mrr"] != 0 else ""
+    return ",".join([r["cohort"], str(r["age"]), str(r["customers"]),
+                     fmt_money(r["starting_mrr"]), fmt_money(r["mrr"]), rev,
+                     fmt_ratio(r["active_customers"], r["customers"])])
+
+
+def lines_text(lines):
+    return "".join(line + "\n" for line in lines)
+
+
+def report(paths, period="month", fy_start=1, window=1, reactivation="separate",
+           segment_by=()):
+    """Return (full CSV report text (header + rows, '\\n' line ends), rows)."""
+    totals, seg_at = read_data(paths, segment_by)
+    rows = compute_rows(totals, period, fy_start, window, reactivation,
+                        seg_at if segment_by else None)
+    header = SEGMENTED_HEADER if segment_by else HEADER
+    return lines_text([header] + [format_row(r) for r in rows]), rows
+
+
+def movements(paths, at, period="month", fy_start=1, window=1,
+              reactivation="separate", segment_by=()):
+    """Return (CSV text, lines), or None when there is no report row `at`."""
+    totals, seg_at = read_data(paths, segment_by)
+    found = compute_movements(totals, at, period, fy_start, window, reactivation,
+                              seg_at if segment_by else None)
+    if found is None:
+        return None
+    _, lines = found
+    header = ("customer_id,segment,start_mrr,end_mrr,movement,delta" if segment_by
+              else "customer_id,start_mrr,end_mrr,movement,delta")
+    return lines_text([header] + [format_movement(l) for l in lines]), lines
+
+
+def cohorts(paths, period="month", fy_start=1):
+    """Return (CSV text, rows) of the cohort triangle."""
+    totals, _ = read_data(paths)
+    rows = compute_cohorts(totals, period, fy_start)
+    return lines_text([COHORTS_HEADER] + [format_cohort(r) for r in rows]), rows
+
+
+MODES = ("report", "movements", "cohorts")
 
 
 def main(argv=None):
-    ap = argparse.ArgumentParser(description="ndr reference implementation")
+    argv = list(sys.argv[1:] if argv is None else argv)
+    mode = "report"
+    if argv and argv[0] in MODES:
+        mode = argv.pop(0)
+    ap = argparse.ArgumentParser(prog=f"ndr_ref.py {mode}",
+                                 description=f"ndr reference implementation ({mode})")
     ap.add_argument("files", nargs="+", metavar="FILE")
     ap.add_argument("--period", choices=["month", "quarter", "year"], default="month")
     ap.add_argument("--fiscal-year-start", type=int, default=1, metavar="M")
-    ap.add_argument("--window", type=int, default=1, metavar="W")
-    ap.add_argument("--reactivation", choices=["separate", "include"], default="separate")
+    if mode != "cohorts":
+        ap.add_argument("--window", type=int, default=1, metavar="W")
+        ap.add_argument("--reactivation", choices=["separate", "include"],
+                        default="separate")
+        ap.add_argument("--segment-by", action="append", default=[], metavar="COLUMN")
+    if mode == "movements":
+        ap.add_argument("--at", required=True, metavar="PERIOD")
     args = ap.parse_args(argv)
     if not 1 <= args.fiscal_year_start <= 12:
         ap.error("--fiscal-year-start must be 1..12")
-    if args.window < 1:
-        ap.error("--window must be >= 1")
+    if mode != "cohorts":
+        if args.window < 1:
+            ap.error("--window must be >= 1")
+        if any(trim(c) == "" for c in args.segment_by):
+            ap.error("--segment-by needs a column name")
     try:
-        text, rows = report(args.files, args.period, args.fiscal_year_start,
-                            args.window, args.reactivation)
+        if mode == "report":
+            text, rows = report(args.files, args.period, args.fiscal_year_start,
+                                args.window, args.reactivation, args.segment_by)
+            if not rows:
+                print("ndr_ref: warning: no period has both a start and an end snapshot",
+                      file=sys.stderr)
+        elif mode == "movements":
+            found = movements(args.files, args.at, args.period, args.fiscal_year_start,
+                              args.window, args.reactivation, args.segment_by)
+            if found is None:
+                print(f"ndr_ref: error: no report row for period '{args.at}'",
+                      file=sys.stderr)
+                return 1
+            text, _ = found
+        else:
+            text, _ = cohorts(args.files, args.period, args.fiscal_year_start)
     except DataError as e:
         print(f"ndr_ref: error: {e}", file=sys.stderr)
         return 1
-    if not rows:
-        print("ndr_ref: warning: no period has both a start and an end snapshot",
-              file=sys.stderr)
     sys.stdout.write(text)
     return 0
 
