@@ -73,9 +73,27 @@ csv_record_reader::split_status csv_record_reader::split(char* begin, char* end,
   return split_status::ok;
 }
 
+// The most frequent of , ; tab | outside quotes in a header line (ties go to
+// the earlier in that list); ',' when there is none.
+char detect_delimiter(std::string_view header) {
+  constexpr char kCandidates[] = {',', ';', '\t', '|'};
+  size_t counts[4] = {};
+  bool quoted = false;
+  for (char c : header) {
+    if (c == '"') quoted = !quoted;
+    for (size_t i = 0; i < 4; ++i) counts[i] += !quoted && c == kCandidates[i];
+  }
+  size_t best = 0;
+  for (size_t i = 1; i < 4; ++i) {
+    if (counts[i] > counts[best]) best = i;
+  }
+  return kCandidates[best];
+}
+
 bool csv_record_reader::next(csv_record& out) {
   char* line = lines_.next_line();  // throws io::error::line_length_limit_exceeded
   if (!line) return false;
+  if (delimiter_ == 0) delimiter_ = detect_delimiter(line);
   out.line = lines_.get_file_line();
   out.error = nullptr;
   out.error_field = 0;

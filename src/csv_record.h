@@ -23,6 +23,8 @@ struct csv_record {
   size_t error_field = 0;                // the field the error is in
 };
 
+char detect_delimiter(std::string_view header);
+
 class csv_record_reader {
  public:
   csv_record_reader(io::LineReader& lines, char delimiter, std::string name)
@@ -30,8 +32,10 @@ class csv_record_reader {
   csv_record_reader(const csv_record_reader&) = delete;
   csv_record_reader& operator=(const csv_record_reader&) = delete;
 
-  // Reads the next record into *out; false at the end of input.
+  // Reads the next record into *out; false at the end of input. A delimiter
+  // of 0 is detected from the first line (the header).
   bool next(csv_record& out);
+  char delimiter() const { return delimiter_; }
 
  private:
   enum class split_status { ok, incomplete, error };

@@ -10,6 +10,7 @@
 #include <memory>
 #include <unordered_map>
 
+#include "byte_source.h"
 #include "csv_record.h"
 
 namespace ndr {
@@ -54,6 +55,65 @@ struct column_map {
   std::vector<std::string> names;  // the header as written (trimmed)
 };
 
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = c >= 'A' && c <= 'Z' ? char(c - 'A' + 'a') : c;
+  return out;
+}
+
+size_t edit_distance(const std::string& a, const std::string& b) {
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t diagonal = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      const size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] != b[j - 1])});
+      diagonal = up;
+    }
+  }
+  return row[b.size()];
+}
+
+// The header column most likely meant for `wanted`, to suggest (never to use:
+// an "amount" column may hold annual prices). Empty when nothing is close.
+std::string closest_column(const std::vector<std::string>& header, const std::string& wanted,
+                           const char* option) {
+  static const std::vector<std::pair<std::string, std::vector<std::string>>> kSynonyms{
+      {"--customer-col", {"customer", "customer id", "account", "account_id", "client", "client_id",
+                          "subscriber", "user_id", "company"}},
+      {"--date-col", {"month", "snapshot_date", "snapshot", "period", "as_of", "as_of_date", "day",
+                      "date_month", "month_end"}},
+      {"--mrr-col", {"amount", "mrr_amount", "monthly_amount", "revenue", "value", "recurring_revenue",
+                     "monthly_recurring_revenue"}},
+  };
+  const std::string w = lower(wanted);
+  std::string best;
+  size_t best_distance = std::max<size_t>(2, w.size() / 3) + 1;
+  for (const auto& h : header) {
+    const std::string l = lower(h);
+    size_t d = edit_distance(l, w);
+    if (l.size() >= 3 && (l.find(w) != std::string::npos || w.find(l) != std::string::npos)) {
+      d = std::min<size_t>(d, 1);
+    }
+    if (d < best_distance) {
+      best = h;
+      best_distance = d;
+    }
+  }
+  if (!best.empty()) return best;
+  for (const auto& [opt, names] : kSynonyms) {
+    if (opt != option) continue;
+    for (const auto& name : names) {
+      for (const auto& h : header) {
+        if (lower(h) == name) return h;
+      }
+    }
+  }
+  return {};
+}
+
 size_t find_column(const std::vector<std::string>& header, const std::string& wanted,
                    const std::string& source, const char* option) {
   size_t found = header.size();
@@ -67,10 +127,16 @@ size_t find_column(const std::vector<std::string>& header, const std::string& wa
     found = i;
   }
   if (found == header.size()) {
-    throw InputError(fmt::format("missing column '{}' (the header has: {}); name the column to "
-                                 "use with {}",
-                                 wanted, join_columns(header), option),
-                     source, 1);
+    const std::string like = closest_column(header, wanted, option);
+    const std::string advice =
+        like.empty() ? fmt::format("name the column to use with {}", option)
+                     : fmt::format("if '{}' is the column, add {} {}", like, option,
+                                   like.find_first_of(" \t\"'") == std::string::npos
+                                       ? like
+                                       : "'" + like + "'");
+    throw InputError(
+        fmt::format("missing column '{}' (the header has: {}); {}", wanted, join_columns(header), advice),
+        source, 1);
   }
   return found;
 }
@@ -89,6 +155,7 @@ class data_set_builder {
   void bad_row(unsigned line, const column_map& columns, size_t field, std::string what);
   std::uint32_t customer_number(std::string_view id);
   std::uint32_t segment_number(const csv_record& record, const column_map& columns);
+  void note_group(const raw_row* begin, const raw_row* end, const std::vector<day_number>& dates);
 
   const load_options& options_;
   std::vector<std::string> sources_;
@@ -100,6 +167,8 @@ class data_set_builder {
   std::string label_;  // scratch for building a segment label
   std::vector<raw_row> rows_;
   std::uint64_t skipped_ = 0;
+  currency_symbol currency_ = currency_symbol::none;  // the first symbol seen, and where
+  std::string currency_where_;
   std::string last_date_text_;  // one-entry cache: exports repeat a date many times
   std::optional<day_number> last_date_;
 };
@@ -204,16 +273,52 @@ void data_set_builder::read_row(const csv_record& record, const column_map& colu
   }
   const char* why = nullptr;
   const std::string_view amount_text = record.fields[columns.mrr];
-  const auto amount = parse_money(amount_text, &why);
+  currency_symbol symbol;
+  const auto amount = parse_money(amount_text, &why, options_.decimal_comma, &symbol);
   if (!amount) {
     const std::string what = amount_text.empty()
                                  ? std::string("empty amount")
                                  : fmt::format("invalid amount '{}': {}", amount_text, why);
     return bad_row(record.line, columns, columns.mrr, what);
   }
+  if (symbol != currency_symbol::none && symbol != currency_) {
+    if (currency_ != currency_symbol::none) {
+      return bad_row(record.line, columns, columns.mrr,
+                     fmt::format("mixed currencies: '{}' here, '{}' at {}; convert to one first",
+                                 symbol_text(symbol), symbol_text(currency_), currency_where_));
+    }
+    currency_ = symbol;
+    currency_where_ = fmt::format("{}:{}", sources_.back(), record.line);
+  }
   rows_.push_back({customer_number(id), *last_date_, *amount,
                    std::uint32_t(sources_.size() - 1), record.line,
                    segment_number(record, columns)});
+}
+
+// Records one (customer, date) group's data-quality facts in options_.stats.
+void data_set_builder::note_group(const raw_row* begin, const raw_row* end,
+                                  const std::vector<day_number>& dates) {
+  load_stats& s = *options_.stats;
+  const auto place_of = [&](const raw_row& r) {
+    return load_stats::place{sources_[r.source], r.line};
+  };
+  for (const raw_row* r = begin; r != end; ++r) {
+    if (r->amount.is_zero() && s.zero_rows++ < load_stats::kExamples) {
+      s.zero_examples.push_back(place_of(*r));
+    }
+    if (r->amount < money() && s.negative_rows++ < load_stats::kExamples) {
+      s.negative_examples.push_back(place_of(*r));
+    }
+  }
+  if (end - begin > 1 && s.summed_pairs++ < load_stats::kExamples) {
+    load_stats::summed_pair pair{customers_[begin->customer], begin->date, {}};
+    for (const raw_row* r = begin; r != end && pair.rows.size() < 5; ++r) {
+      pair.rows.push_back(place_of(*r));
+    }
+    s.summed_examples.push_back(std::move(pair));
+  }
+  const auto d = std::lower_bound(dates.begin(), dates.end(), begin->date) - dates.begin();
+  ++s.customers_with_rows[size_t(d)];
 }
 
 snapshot_store data_set_builder::finish() {
@@ -236,6 +341,10 @@ snapshot_store data_set_builder::finish() {
     return a.customer != b.customer ? a.customer < b.customer : a.date < b.date;
   });
   store.offsets.assign(customers_.size() + 1, 0);
+  if (options_.stats) {
+    options_.stats->files = sources_;
+    options_.stats->customers_with_rows.assign(store.dates.size(), 0);
+  }
   for (size_t i = 0; i < rows_.size();) {
     const raw_row& first = rows_[i];
     money total;
@@ -250,11 +359,14 @@ snapshot_store data_set_builder::finish() {
                          sources_[rows_[j].source], rows_[j].line, mrr_names_[rows_[j].source]);
       }
     }
+    if (options_.stats) note_group(rows_.data() + i, rows_.data() + j, store.dates);
     if (total < money()) {
-      throw InputError(fmt::format("customer '{}' has a negative total MRR ({}) on {}",
+      InputError error(fmt::format("customer '{}' has a negative total MRR ({}) on {}",
                                    customers_[first.customer], format_money(total),
                                    format_date(first.date)),
                        sources_[first.source], first.line, mrr_names_[first.source]);
+      if (!options_.on_negative_total) throw error;
+      options_.on_negative_total(error);
     }
     if (total > money()) {
       const auto d = std::lower_bound(store.dates.begin(), store.dates.end(), first.date);
@@ -282,16 +394,9 @@ snapshot_store load_all(const std::vector<Source>& sources, const load_options& 
 }
 
 void read_path(data_set_builder& builder, const std::string& path) {
-  const bool is_stdin = path == "-";
-  const std::string name = is_stdin ? "<stdin>" : path;
-  FILE* file = is_stdin ? stdin : std::fopen(path.c_str(), "rb");
-  if (!file) throw InputError(fmt::format("cannot open: {}", std::strerror(errno)), name);
-  try {
-    io::LineReader lines(name, file);  // owns and closes `file`
-    builder.read(name, lines);
-  } catch (const io::error::base& e) {
-    throw InputError(e.what(), name);
-  }
+  const std::string name = path == "-" ? "<stdin>" : path;
+  io::LineReader lines(name, open_byte_source(path, name));
+  builder.read(name, lines);
 }
 
 void read_text(data_set_builder& builder, const named_text& text) {

@@ -2,6 +2,7 @@
 
 #include <cassert>
 #include <cstdlib>
+#include <iterator>
 #include <utility>
 
 namespace ndr {
@@ -25,13 +26,37 @@ i128 pow10(int n) {
   return p;
 }
 
-// Strips one leading currency symbol; returns false when something that looks
-// like an unknown symbol is there instead.
-std::string_view strip_symbol(std::string_view s) {
-  for (std::string_view sym : {"$", "\xE2\x82\xAC" /* € */, "\xC2\xA3" /* £ */}) {
-    if (s.substr(0, sym.size()) == sym) return s.substr(sym.size());
+constexpr std::string_view kSymbols[] = {"$", "\xE2\x82\xAC" /* € */, "\xC2\xA3" /* £ */};
+
+// Strips one leading currency symbol and says which it was.
+std::string_view strip_symbol(std::string_view s, currency_symbol* seen) {
+  for (size_t i = 0; i < std::size(kSymbols); ++i) {
+    if (s.substr(0, kSymbols[i].size()) == kSymbols[i]) {
+      *seen = currency_symbol(i + 1);
+      return s.substr(kSymbols[i].size());
+    }
   }
   return s;
+}
+
+bool is_upper(char c) { return c >= 'A' && c <= 'Z'; }
+
+// A currency marker ndr does not read, at either end of the number: a symbol
+// it does not know (¥, ₹), a known one after the number (12€), or an ISO code
+// (USD 12, 12 EUR). Reading these would be a guess, so they are errors.
+bool has_foreign_symbol(std::string_view s) {
+  const auto symbol = [](char c) { return (c & 0x80) || c == '$'; };
+  const auto iso_code = [](std::string_view t) {
+    return t.size() >= 3 && is_upper(t[0]) && is_upper(t[1]) && is_upper(t[2]) &&
+           (t.size() == 3 || t[3] == ' ' || (t[3] >= '0' && t[3] <= '9'));
+  };
+  const auto iso_suffix = [&](std::string_view t) {
+    return t.size() >= 3 && is_upper(t[t.size() - 1]) && is_upper(t[t.size() - 2]) &&
+           is_upper(t[t.size() - 3]) &&
+           (t.size() == 3 || t[t.size() - 4] == ' ' ||
+            (t[t.size() - 4] >= '0' && t[t.size() - 4] <= '9'));
+  };
+  return !s.empty() && (symbol(s.front()) || symbol(s.back()) || iso_code(s) || iso_suffix(s));
 }
 
 std::string_view trim(std::string_view s) {
@@ -44,13 +69,13 @@ bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
 // Parses the unsigned integer part "1234" or "1,234,567" into *out.
 // Returns a reason on failure.
-const char* parse_integer_part(std::string_view s, i128* out) {
-  const bool grouped = s.find(',') != std::string_view::npos;
+const char* parse_integer_part(std::string_view s, char separator, i128* out) {
+  const bool grouped = s.find(separator) != std::string_view::npos;
   size_t group_len = 0, groups = 0;
   i128 v = 0;
   for (size_t i = 0; i < s.size(); ++i) {
     const char c = s[i];
-    if (c == ',') {
+    if (c == separator) {
       if ((groups == 0 && (group_len == 0 || group_len > 3)) ||
           (groups > 0 && group_len != 3)) {
         return "misplaced thousands separator";
@@ -98,26 +123,35 @@ bool money::mul(std::int64_t factor) {
   return true;
 }
 
-std::optional<money> parse_money(std::string_view text, const char** why) {
+std::optional<money> parse_money(std::string_view text, const char** why, bool decimal_comma,
+                                 currency_symbol* symbol) {
   std::string_view s = trim(text);
   bool neg = false;
+  currency_symbol seen = currency_symbol::none;
   if (s.size() >= 2 && s.front() == '(' && s.back() == ')') {
     neg = true;
     s = trim(s.substr(1, s.size() - 2));
-    s = strip_symbol(s);
+    s = strip_symbol(s, &seen);
   } else {
     // SPEC §1's order: the sign, then the symbol ("-$5"; "$-5" is not an amount).
     if (!s.empty() && (s.front() == '-' || s.front() == '+')) {
       neg = s.front() == '-';
       s.remove_prefix(1);
     }
-    s = strip_symbol(s);
+    s = strip_symbol(s, &seen);
   }
+  if (symbol) *symbol = seen;
   if (s.empty()) {
     *why = text.empty() || trim(text).empty() ? "empty amount" : "not a number";
     return std::nullopt;
   }
-  const size_t dot = s.find('.');
+  if (has_foreign_symbol(s)) {
+    *why = "unknown currency symbol or text (ndr reads $, € and £ before the number)";
+    return std::nullopt;
+  }
+  const char point = decimal_comma ? ',' : '.';
+  const char separator = decimal_comma ? '.' : ',';
+  const size_t dot = s.find(point);
   const std::string_view int_part = s.substr(0, dot);
   const std::string_view frac_part =
       dot == std::string_view::npos ? std::string_view{} : s.substr(dot + 1);
@@ -131,7 +165,7 @@ std::optional<money> parse_money(std::string_view text, const char** why) {
   }
   i128 whole = 0;
   if (!int_part.empty()) {
-    if ((*why = parse_integer_part(int_part, &whole))) return std::nullopt;
+    if ((*why = parse_integer_part(int_part, separator, &whole))) return std::nullopt;
   }
   i128 frac = 0;
   for (size_t i = 0; i < frac_part.size(); ++i) {
@@ -158,6 +192,10 @@ std::optional<money> parse_money(std::string_view text, const char** why) {
     return std::nullopt;
   }
   return money::from_units(std::int64_t(units));
+}
+
+const char* symbol_text(currency_symbol s) {
+  return s == currency_symbol::none ? "" : kSymbols[size_t(s) - 1].data();
 }
 
 std::string format_money(money m, int decimals, bool thousands) {

@@ -100,7 +100,19 @@ TEST_CASE("the column name in an error is the header's own spelling") {
 TEST_CASE("a missing column lists the header and the option to use") {
   CHECK_THROWS_WITH(load("customer,date,amount\na,2024-01-31,1\n"),
                     "q1.csv:1: missing column 'customer_id' (the header has: customer, date, "
-                    "amount); name the column to use with --customer-col");
+                    "amount); if 'customer' is the column, add --customer-col customer");
+  CHECK_THROWS_WITH(load("customer_id,date,amount\na,2024-01-31,1\n"),
+                    "q1.csv:1: missing column 'mrr' (the header has: customer_id, date, amount); "
+                    "if 'amount' is the column, add --mrr-col amount");
+  CHECK_THROWS_WITH(load("customer_id,Snapshot Month,MRR\na,2024-01-31,1\n"),
+                    "q1.csv:1: missing column 'date' (the header has: customer_id, Snapshot Month, "
+                    "MRR); name the column to use with --date-col");
+  CHECK_THROWS_WITH(load("Customer ID,month,MRR (USD)\n"),
+                    "q1.csv:1: missing column 'customer_id' (the header has: Customer ID, month, "
+                    "MRR (USD)); if 'Customer ID' is the column, add --customer-col 'Customer ID'");
+  CHECK_THROWS_WITH(load("id,day,x\n"),
+                    "q1.csv:1: missing column 'customer_id' (the header has: id, day, x); name the "
+                    "column to use with --customer-col");
   CHECK_THROWS_WITH(load("customer_id,date,Mrr,MRR\n"),
                     "q1.csv:1: columns 'Mrr' and 'MRR' both match 'mrr'; rename one");
 }
@@ -148,4 +160,57 @@ TEST_CASE("option --date-format and other delimiters") {
   CHECK(mrr(s, "a", "2024-01-31") == money::from_units(1'000'500'000));
   CHECK_THROWS_WITH(load("customer_id;date;mrr\na;2024-01-31;1\n", o),
                     "q1.csv:2: column 'date': invalid date '2024-01-31'");
+}
+
+TEST_CASE("option --delimiter auto detects each file's delimiter from its header") {
+  load_options o;
+  o.delimiter = 0;
+  const auto s = ndr::load_texts({{"a.csv", "customer_id;date;mrr\na;2024-01-31;\"1,500\"\n"},
+                                  {"b.tsv", "customer_id\tdate\tmrr\nb\t2024-01-31\t2\n"},
+                                  {"c.csv", "\"x,y\"|customer_id|date|mrr\n1|c|2024-01-31|3\n"},
+                                  {"d.csv", "customer_id,date,mrr\nd,2024-01-31,4\n"}},
+                                 o);
+  CHECK(s.customers.size() == 4);
+  CHECK_THROWS_WITH(ndr::load_texts({{"a.csv", "customer_id;date;mrr\na;2024-01-31;1,5\n"}}, o),
+                    "a.csv:2: column 'mrr': invalid amount '1,5': misplaced thousands separator");
+}
+
+TEST_CASE("option --decimal-comma reads 1.234,56") {
+  load_options o;
+  o.decimal_comma = true;
+  o.delimiter = ';';
+  const auto s = load("customer_id;date;mrr\na;2024-01-31;1.234,56\na;2024-01-31;(0,56)\n", o);
+  CHECK(mrr(s, "a", "2024-01-31") == money::from_whole(1234));
+}
+
+TEST_CASE("currencies: one symbol is fine, two are an error, unknown ones too") {
+  const auto s = load("customer_id,date,mrr\na,2024-01-31,\xE2\x82\xAC" "5\nb,2024-01-31,6\n");
+  CHECK(mrr(s, "a", "2024-01-31") == money::from_whole(5));
+  CHECK_THROWS_WITH(load("customer_id,date,mrr\na,2024-01-31,$5\nb,2024-01-31,7\nc,2024-01-31,\xC2\xA3" "6\n"),
+                    "q1.csv:4: column 'mrr': mixed currencies: '\xC2\xA3' here, '$' at q1.csv:2; "
+                    "convert to one first");
+  CHECK_THROWS_WITH(load("customer_id,date,mrr\na,2024-01-31,USD 5\n"),
+                    "q1.csv:2: column 'mrr': invalid amount 'USD 5': unknown currency symbol or "
+                    "text (ndr reads $, \xE2\x82\xAC and \xC2\xA3 before the number)");
+}
+
+TEST_CASE("validate's statistics: zero, negative and summed rows, customers per date") {
+  ndr::load_stats stats;
+  std::vector<std::string> negatives;
+  load_options o;
+  o.stats = &stats;
+  o.on_negative_total = [&](const ndr::InputError& e) { negatives.push_back(e.what()); };
+  const auto s = load("customer_id,date,mrr\na,2024-01-31,0\nb,2024-01-31,5\nb,2024-01-31,-1\n"
+                      "c,2024-01-31,-3\na,2024-02-29,4\n", o);
+  CHECK(stats.files == std::vector<std::string>{"q1.csv"});
+  CHECK(stats.zero_rows == 1);
+  CHECK(stats.zero_examples.at(0).line == 2);
+  CHECK(stats.negative_rows == 2);
+  CHECK(stats.summed_pairs == 1);
+  CHECK(stats.summed_examples.at(0).customer == "b");
+  CHECK(stats.summed_examples.at(0).rows.size() == 2);
+  CHECK(stats.customers_with_rows == std::vector<std::uint32_t>{3, 1});
+  CHECK(negatives == std::vector<std::string>{
+                         "q1.csv:5: column 'mrr': customer 'c' has a negative total MRR (-3.00) on 2024-01-31"});
+  CHECK(mrr(s, "c", "2024-01-31") == money());
 }

@@ -57,7 +57,15 @@ TEST_CASE("parse_money rejects what it cannot read exactly") {
   CHECK(reason("5.") == std::string("no digits after the decimal point"));
   CHECK(reason("-") == std::string("not a number"));
   CHECK(reason("$") == std::string("not a number"));
-  CHECK(reason("\xC2\xA5" "100") == std::string("not a number"));  // ¥ is not accepted
+  const std::string foreign = "unknown currency symbol or text (ndr reads $, € and £ before the number)";
+  CHECK(reason("\xC2\xA5" "100") == foreign);  // ¥
+  CHECK(reason("100\xE2\x82\xAC") == foreign);  // 100€
+  CHECK(reason("USD 100") == foreign);
+  CHECK(reason("100 EUR") == foreign);
+  CHECK(reason("12$") == foreign);
+  CHECK(reason("$$12") == foreign);
+  CHECK(reason("n/a") == std::string("not a number"));
+  CHECK(reason("TBD") == foreign);  // three capitals read as a currency code
   CHECK(reason("1.2.3") == std::string("not a number"));
   CHECK(reason("--5") == std::string("not a number"));
   CHECK(reason("$-5") == std::string("not a number"));  // the sign comes first
@@ -117,4 +125,28 @@ TEST_CASE("ratio::compare is exact") {
   CHECK(r.compare(949'999) > 0);
   CHECK(ndr::ratio{2, 3}.compare(666'667) < 0);
   CHECK(ndr::ratio{2, 3}.compare(666'666) > 0);
+}
+
+TEST_CASE("decimal comma amounts swap the roles of . and ,") {
+  const char* why = nullptr;
+  const auto parse = [&](const char* t) { return ndr::parse_money(t, &why, true); };
+  CHECK(parse("1.234,56")->units() == 1'234'560'000);
+  CHECK(parse("1234,5")->units() == 1'234'500'000);
+  CHECK(parse("-0,01")->units() == -10'000);
+  CHECK(parse("(1.000)")->units() == -1'000'000'000);
+  CHECK_FALSE(parse("1.23,4"));
+  CHECK(why == std::string("misplaced thousands separator"));
+  CHECK_FALSE(parse("1,234,56"));
+}
+
+TEST_CASE("parse_money reports the currency symbol it saw") {
+  const char* why = nullptr;
+  ndr::currency_symbol s{};
+  CHECK(ndr::parse_money("-\xE2\x82\xAC" "5", &why, false, &s));
+  CHECK(s == ndr::currency_symbol::euro);
+  CHECK(ndr::parse_money("(\xC2\xA3" "5)", &why, false, &s));
+  CHECK(s == ndr::currency_symbol::pound);
+  CHECK(ndr::parse_money("5", &why, false, &s));
+  CHECK(s == ndr::currency_symbol::none);
+  CHECK(std::string(ndr::symbol_text(ndr::currency_symbol::dollar)) == "$");
 }

@@ -17,12 +17,39 @@ struct load_options {
   std::string customer_col = "customer_id";  // matched case-insensitively
   std::string date_col = "date";             // matched case-insensitively
   std::string mrr_col = "mrr";               // matched case-insensitively
-  char delimiter = ',';                      // one of , ; | and tab
+  char delimiter = ',';                      // one of , ; | and tab; 0: detect per file
+  bool decimal_comma = false;                // amounts like 1.234,56
   std::string date_format;                   // strftime layout; empty = built-in layouts
   std::vector<std::string> segment_cols;     // --segment-by columns, in order (SPEC §4)
   bool skip_bad_rows = false;                // report and skip bad rows instead of failing
   // Called for each skipped bad row when skip_bad_rows is set.
   std::function<void(const InputError&)> on_skipped_row;
+  // When set, a negative customer total is reported here instead of thrown
+  // and the load goes on (validate lists them all).
+  std::function<void(const InputError&)> on_negative_total;
+  struct load_stats* stats = nullptr;        // when set, filled for validate
+};
+
+// Data-quality facts gathered while loading (ndr validate).
+struct load_stats {
+  struct place {
+    std::string source;
+    unsigned line = 0;
+  };
+  struct summed_pair {
+    std::string customer;
+    day_number date = 0;
+    std::vector<place> rows;  // the rows that were summed (the first few)
+  };
+  static constexpr size_t kExamples = 20;  // examples kept per list
+  std::vector<std::string> files;
+  std::uint64_t zero_rows = 0;
+  std::vector<place> zero_examples;
+  std::uint64_t negative_rows = 0;
+  std::vector<place> negative_examples;
+  std::uint64_t summed_pairs = 0;
+  std::vector<summed_pair> summed_examples;
+  std::vector<std::uint32_t> customers_with_rows;  // per snapshot date
 };
 
 // Every customer's MRR at every snapshot date, after summing rows.

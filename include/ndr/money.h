@@ -43,12 +43,20 @@ class money {
   std::int64_t units_ = 0;
 };
 
+// The currency symbol an amount carried.
+enum class currency_symbol : unsigned char { none, dollar, euro, pound };
+const char* symbol_text(currency_symbol s);  // "$", "€", "£", ""
+
 // Parses an amount as SPEC §1 allows: surrounding spaces, an optional sign,
 // an optional leading `$`, `€` or `£`, digits in well-formed thousands groups
 // (`1,234,567`) or none, optional fractional digits (at most 6, more is an
 // error rather than a rounding), accounting parentheses for negatives
-// (`(12.50)`). Returns the amount, or nullopt with *why set to a short reason.
-std::optional<money> parse_money(std::string_view text, const char** why);
+// (`(12.50)`). With `decimal_comma` the roles of `.` and `,` swap
+// (`1.234,56`). Returns the amount, or nullopt with *why set to a short
+// reason; *symbol (when given) receives the currency symbol seen.
+std::optional<money> parse_money(std::string_view text, const char** why,
+                                 bool decimal_comma = false,
+                                 currency_symbol* symbol = nullptr);
 
 // Formats with exactly `decimals` fractional digits (0..6), rounding half away
 // from zero; with `thousands`, groups the integer part with commas.

@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include "config.h"
 #include "ndr/error.h"
 #include "ndr/output.h"
 
@@ -14,7 +15,8 @@ constexpr std::uint64_t kSkippedShown = 20;  // skipped rows reported one by one
 char parse_delimiter(const std::string& d) {
   if (d == "," || d == ";" || d == "|") return d[0];
   if (d == "tab" || d == "\t" || d == "\\t") return '\t';
-  throw UsageError(fmt::format("--delimiter '{}' is not one of , ; | tab", d));
+  if (d == "auto") return 0;
+  throw UsageError(fmt::format("--delimiter '{}' is not one of , ; | tab auto", d));
 }
 
 // Case-insensitive: "report.CSV" is csv too.
@@ -34,7 +36,10 @@ void add_input_options(CLI::App* cmd, input_args& a, bool with_segments) {
   cmd->add_option("--customer-col", a.customer_col, "customer id column")->capture_default_str();
   cmd->add_option("--date-col", a.date_col, "snapshot date column")->capture_default_str();
   cmd->add_option("--mrr-col", a.mrr_col, "MRR amount column")->capture_default_str();
-  cmd->add_option("--delimiter", a.delimiter, "field delimiter: , ; | or tab")->capture_default_str();
+  cmd->add_option("--delimiter", a.delimiter,
+                  "field delimiter: , ; | tab, or auto (the most frequent in each header)")
+      ->capture_default_str();
+  cmd->add_flag("--decimal-comma", a.decimal_comma, "amounts use a decimal comma: 1.234,56");
   cmd->add_option("--date-format", a.date_format, "strftime layout of the dates, e.g. %m/%d/%Y");
   if (with_segments) {
     cmd->add_option("--segment-by", a.segment_by,
@@ -66,22 +71,28 @@ void add_output_options(CLI::App* cmd, output_args& a, bool with_wide) {
   cmd->add_option("-o,--output", a.output, "write to FILE atomically instead of standard output");
   if (with_wide) cmd->add_flag("--wide", a.wide, "table/markdown: show every field");
   cmd->add_flag("--arr", a.arr, "show money ×12 as ARR (ratios unchanged)");
+  cmd->add_flag("-q,--quiet", a.quiet, "no warnings; errors only (for cron)");
+  add_config_option(cmd);
 }
 
-snapshot_store load_input(const input_args& a) {
+snapshot_store load_input(const input_args& a, bool quiet) {
   load_options o;
   o.customer_col = a.customer_col;
   o.date_col = a.date_col;
   o.mrr_col = a.mrr_col;
   o.delimiter = parse_delimiter(a.delimiter);
+  o.decimal_comma = a.decimal_comma;
   o.date_format = a.date_format;
   o.segment_cols = a.segment_by;
   o.skip_bad_rows = a.skip_bad_rows;
   std::uint64_t skipped = 0;
-  o.on_skipped_row = [&skipped](const InputError& e) {
-    if (++skipped <= kSkippedShown) fmt::print(stderr, "ndr: warning: skipped {}\n", e.what());
+  o.on_skipped_row = [&skipped, quiet](const InputError& e) {
+    if (++skipped <= kSkippedShown && !quiet) {
+      fmt::print(stderr, "ndr: warning: skipped {}\n", e.what());
+    }
   };
   snapshot_store store = load_files(a.files, o);
+  if (quiet) return store;
   if (skipped > kSkippedShown) {
     fmt::print(stderr, "ndr: warning: skipped {} more bad rows ({} in all)\n",
                skipped - kSkippedShown, skipped);

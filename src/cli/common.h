@@ -19,7 +19,8 @@ struct input_args {
   std::string customer_col = "customer_id";
   std::string date_col = "date";
   std::string mrr_col = "mrr";
-  std::string delimiter = ",";             // , ; | tab
+  std::string delimiter = ",";             // , ; | tab auto
+  bool decimal_comma = false;              // 1.234,56
   std::string date_format;                 // strftime layout replacing the built-in ones
   std::vector<std::string> segment_by;     // segment columns (SPEC §4)
   bool skip_bad_rows = false;              // report and skip bad rows
@@ -37,6 +38,7 @@ struct output_args {
   std::string output;                      // -o FILE; empty or "-": standard output
   bool arr = false;                        // money ×12
   bool wide = false;                       // every column in table/markdown
+  bool quiet = false;                      // no warnings on standard error
 };
 
 // Which period options a command takes.
@@ -45,10 +47,11 @@ enum class period_flags { all, no_window };
 void add_input_options(CLI::App* cmd, input_args& a, bool with_segments = true);
 void add_period_options(CLI::App* cmd, period_args& a, period_flags flags = period_flags::all,
                         std::vector<std::string> kinds = {"month", "quarter", "year"});
+// Also adds --config FILE (TOML; keys are the long option names) and -q.
 void add_output_options(CLI::App* cmd, output_args& a, bool with_wide = true);
 
 // Reads the data set, printing skipped rows (the first 20, then a count).
-snapshot_store load_input(const input_args& a);
+snapshot_store load_input(const input_args& a, bool quiet);
 report_options to_report_options(const period_args& a);
 format_options to_format_options(const output_args& a);
 // A period label given to `option`, parsed in `scheme`.

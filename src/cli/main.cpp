@@ -2,10 +2,12 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <exception>
 
 #include "ndr/error.h"
+#include "config.h"
 #include "report_command.h"
 
 namespace {
@@ -22,6 +24,8 @@ int main(int argc, char** argv) {
                "from billing exports"};
   app.set_version_flag("--version", std::string("ndr ") + NDR_VERSION);
   app.require_subcommand(1);
+  // An option given twice takes its last value, so the command line overrides --config.
+  app.option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
   ndr::cli::report_args report;
   ndr::cli::movements_args movements;
   ndr::cli::cohorts_args cohorts;
@@ -29,7 +33,16 @@ int main(int argc, char** argv) {
   CLI::App* movements_cmd = ndr::cli::add_movements_command(app, movements);
   CLI::App* cohorts_cmd = ndr::cli::add_cohorts_command(app, cohorts);
   try {
-    app.parse(argc, argv);
+    std::vector<std::string> args =
+        ndr::cli::expand_config(app, std::vector<std::string>(argv + 1, argv + argc));
+    std::reverse(args.begin(), args.end());  // CLI11 takes a vector in reverse order
+    app.parse(args);
+  } catch (const ndr::UsageError& e) {
+    print_error(e.what());
+    return kExitUsage;
+  } catch (const CLI::FileError& e) {  // --config FILE that cannot be read
+    print_error(e.what());
+    return kExitUsage;
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
     std::string sub;

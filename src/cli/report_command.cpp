@@ -131,9 +131,9 @@ int run_report(const report_args& a) {
   const format_options format = to_format_options(a.output);
   const std::vector<gate> gates = parse_gates(a);
 
-  const snapshot_store store = load_input(a.input);
+  const snapshot_store store = load_input(a.input, a.output.quiet);
   const report r = build_report(store, options);
-  if (r.rows.empty()) warn_empty(options, a.periods.period);
+  if (r.rows.empty() && !a.output.quiet) warn_empty(options, a.periods.period);
   write_output(a.output, render_report(r, format));
   return check_gates(r, gates) ? 0 : kExitGate;
 }
@@ -152,7 +152,7 @@ int run_movements(const movements_args& a) {
   const report_options options = to_report_options(a.periods);
   const std::int64_t at = parse_period(a.at, "--at", options.scheme);
   const format_options format = to_format_options(a.output);
-  const snapshot_store store = load_input(a.input);
+  const snapshot_store store = load_input(a.input, a.output.quiet);
   const auto lines = build_ledger(store, options, at);
   if (!lines) {
     throw InputError(fmt::format(
@@ -176,7 +176,7 @@ int run_cohorts(const cohorts_args& a) {
   const report_options options = to_report_options(a.periods);
   format_options format = to_format_options(a.output);
   format.logos = a.logos;
-  const snapshot_store store = load_input(a.input);
+  const snapshot_store store = load_input(a.input, a.output.quiet);
   write_output(a.output, render_cohorts(build_cohorts(store, options.scheme), options.scheme, format));
   return 0;
 }

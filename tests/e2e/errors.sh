@@ -39,6 +39,8 @@ expect_out() {
   fi
 }
 h='customer_id,date,mrr'
+csv_header='period,start_date,end_date,cohort_customers,retained_customers,expanded_customers,contracted_customers,churned_customers,starting_mrr,expansion_mrr,contraction_mrr,churned_mrr,ending_mrr,ndr,grr,logo_retention,reactivation_mrr,reactivated_customers,new_mrr,new_customers'
+ok_row='2024-02,2024-01-31,2024-02-29,1,1,0,1,0,100.00,0.00,10.00,0.00,90.00,0.9000,0.9000,1.0000,0.00,0,0.00,0'
 printf '%s\na,2024-01-31,100\na,2024-02-29,90\n' "$h" > ok.csv
 printf '%s\na,2024-01-31,100\nb,2024-01-31,1.5.0\n' "$h" > bad-amount.csv
 printf '%s\na,2024-01-31,100\na,2024-13-31,1\n' "$h" > bad-date.csv
@@ -60,7 +62,7 @@ expect 0 "ndr: warning: the report is empty: no month has a snapshot date both i
 # 1: input and data errors name the place.
 expect 1 "ndr: bad-amount.csv:3: column 'mrr': invalid amount '1.5.0': not a number" report bad-amount.csv
 expect 1 "ndr: bad-date.csv:3: column 'date': invalid date '2024-13-31'" report ok.csv bad-date.csv
-expect 1 "ndr: renamed.csv:1: missing column 'customer_id' (the header has: customer, date, amount); name the column to use with --customer-col" \
+expect 1 "ndr: renamed.csv:1: missing column 'customer_id' (the header has: customer, date, amount); if 'customer' is the column, add --customer-col customer" \
   report renamed.csv
 expect 1 "ndr: header-only.csv: no data rows" report header-only.csv
 expect 1 "ndr: no data rows in header-only.csv, empty.csv" report header-only.csv empty.csv
@@ -90,12 +92,44 @@ expect 2 "ndr: files is required (see 'ndr report --help')" report
 expect 2 "ndr: The following argument was not expected: --bogus (see 'ndr report --help')" report ok.csv --bogus
 expect 2 "ndr: A subcommand is required (see 'ndr --help')" 
 expect 2 "ndr: --format 'xml' is not one of table, csv, json, markdown" report ok.csv --format xml
-expect 2 "ndr: --delimiter ':' is not one of , ; | tab" report ok.csv --delimiter :
+expect 2 "ndr: --delimiter ':' is not one of , ; | tab auto" report ok.csv --delimiter :
 expect 2 "ndr: --from '2024-Q1' is not a period label of this report (a month such as 2024-03)" report ok.csv --from 2024-Q1
 expect 2 "ndr: --from 2024-05 is after --to 2024-02" report ok.csv --from 2024-05 --to 2024-02
 expect 2 "ndr: --min-ndr '95': a fraction above 10 is surely a percentage without '%'; write a fraction (0.95) or a percentage (95%)" \
   report ok.csv --min-ndr 95
 expect 2 "ndr: --min-grr 'lots': not a number; write a fraction (0.95) or a percentage (95%)" report ok.csv --min-grr lots
+
+# Input forms: gzip, auto delimiter, decimal comma; currencies.
+tr ',' '|' < ok.csv > pipes-auto.csv
+gzip -c ok.csv > ok.csv.gz
+expect_out 0 "$csv_header
+$ok_row" report ok.csv.gz --format csv
+gzip -c < ok.csv | expect_out 0 "$csv_header
+$ok_row" report - --format csv
+python3 -c "import random,sys; r=random.Random(1); sys.stdout.write('customer_id,date,mrr\\n' + ''.join(f'c{i},2024-0{m}-28,{r.randrange(1,999)}\\n' for m in (1,2) for i in range(20000)))" | gzip -c | head -c 30000 > cut.csv.gz
+expect 1 "ndr: cut.csv.gz: cannot decompress (unexpected end of file); is the file complete?" report cut.csv.gz
+expect_out 0 "$csv_header
+$ok_row" report pipes-auto.csv --format csv --delimiter auto
+printf 'customer_id;date;mrr\na;2024-01-31;"1.000,00"\na;2024-02-29;900\n' > comma.csv
+expect_out 0 "$csv_header
+2024-02,2024-01-31,2024-02-29,1,1,0,1,0,1000.00,0.00,100.00,0.00,900.00,0.9000,0.9000,1.0000,0.00,0,0.00,0" \
+  report comma.csv --format csv --delimiter auto --decimal-comma
+printf '%s\na,2024-01-31,$5\nb,2024-01-31,\xe2\x82\xac5\n' "$h" > mixed.csv
+expect 1 "ndr: mixed.csv:3: column 'mrr': mixed currencies: '€' here, '\$' at mixed.csv:2; convert to one first" report mixed.csv
+
+# --config FILE and -q.
+printf '# nightly\nfiles = ["ok.csv"]\nformat = "csv"\nmin-ndr = "0.5"\n' > job.toml
+expect_out 0 "$csv_header
+$ok_row" report --config job.toml
+expect_out 0 "Period   Customers  Starting MRR  Expansion  Contraction  Churned MRR  Ending MRR    NDR    GRR  Logo ret.
+-------  ---------  ------------  ---------  -----------  -----------  ----------  -----  -----  ---------
+2024-02          1        100.00       0.00        10.00         0.00       90.00  90.0%  90.0%     100.0%" \
+  report --config job.toml --format table
+printf 'wndow = 2\n' > typo.toml
+expect 2 "ndr: typo.toml: 'wndow' is not an option of 'ndr report'" report ok.csv --config typo.toml
+expect 2 "ndr: none.toml was not readable (missing?)" report ok.csv --config none.toml
+expect 0 "" report "$root/samples/tiny.csv" --period quarter -q
+expect 0 "" report bad-amount.csv ok.csv --skip-bad-rows --quiet
 
 # movements and cohorts.
 expect 2 "ndr: --at is required (see 'ndr movements --help')" movements ok.csv
@@ -133,8 +167,6 @@ ndr: the report has no row, so --min-ndr, --min-grr cannot be checked" \
 "$ndr" report ok.csv --min-ndr 2 -o gated.csv 2>/dev/null
 if [ $? -eq 3 ] && [ "$(wc -l < gated.csv)" -eq 2 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: report written before exit 3"; fi
 
-csv_header='period,start_date,end_date,cohort_customers,retained_customers,expanded_customers,contracted_customers,churned_customers,starting_mrr,expansion_mrr,contraction_mrr,churned_mrr,ending_mrr,ndr,grr,logo_retention,reactivation_mrr,reactivated_customers,new_mrr,new_customers'
-ok_row='2024-02,2024-01-31,2024-02-29,1,1,0,1,0,100.00,0.00,10.00,0.00,90.00,0.9000,0.9000,1.0000,0.00,0,0.00,0'
 expect_out 0 "$csv_header" report "$root/samples/tiny.csv" --period quarter --format csv
 expect_out 0 "$csv_header
 $ok_row" report - --format csv < ok.csv

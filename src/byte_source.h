@@ -1,0 +1,20 @@
+// Where the loader's bytes come from: a plain file, standard input, or a
+// gzip stream (read transparently, SPEC-issue #3), as a fast-cpp-csv-parser
+// ByteSourceBase that LineReader reads in blocks.
+#pragma once
+
+#include <libfccp/csv.h>
+
+#include <memory>
+#include <string>
+
+namespace ndr {
+
+// Opens `path` ("-" is standard input). A file or stream that starts with the
+// gzip magic bytes is decompressed as it is read. Throws InputError naming
+// the path when it cannot be opened; a corrupt or truncated gzip stream
+// throws InputError from read().
+std::unique_ptr<io::ByteSourceBase> open_byte_source(const std::string& path,
+                                                     const std::string& name);
+
+}  // namespace ndr
