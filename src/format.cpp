@@ -120,7 +120,7 @@ std::string render_csv(const table_model& t) {
   for (const auto& row : t.rows) {
     for (size_t i = 0; i < row.size(); ++i) {
       if (i) out += ',';
-      out += csv_field(row[i].machine);
+      out += csv_field(row[i].quoted ? spreadsheet_safe(row[i].machine) : row[i].machine);
     }
     out += '\n';
   }
@@ -306,9 +306,52 @@ std::string csv_field(std::string_view text) {
   return out + "\"";
 }
 
+std::string spreadsheet_safe(std::string_view text) {
+  if (text.empty() || std::string_view("=+-@\t\r").find(text.front()) == std::string_view::npos) {
+    return std::string(text);
+  }
+  return "'" + std::string(text);
+}
+
+size_t utf8_sequence_length(std::string_view s, size_t i) {
+  const auto byte = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
+  const unsigned char c = byte(i);
+  if (c < 0x80) return 1;
+  size_t n;
+  std::uint32_t cp;
+  if (c >= 0xC2 && c <= 0xDF) {
+    n = 2, cp = c & 0x1F;
+  } else if (c >= 0xE0 && c <= 0xEF) {
+    n = 3, cp = c & 0x0F;
+  } else if (c >= 0xF0 && c <= 0xF4) {
+    n = 4, cp = c & 0x07;
+  } else {
+    return 0;
+  }
+  if (i + n > s.size()) return 0;
+  for (size_t k = 1; k < n; ++k) {
+    if ((byte(i + k) & 0xC0) != 0x80) return 0;
+    cp = (cp << 6) | (byte(i + k) & 0x3F);
+  }
+  const bool overlong = (n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000);
+  const bool surrogate = cp >= 0xD800 && cp <= 0xDFFF;
+  return overlong || surrogate || cp > 0x10FFFF ? 0 : n;
+}
+
 std::string json_string(std::string_view text) {
   std::string out = "\"";
-  for (unsigned char c : text) {
+  for (size_t i = 0; i < text.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    if (c >= 0x80) {
+      const size_t n = utf8_sequence_length(text, i);
+      if (n == 0) {
+        out += "\\ufffd";  // not UTF-8: the replacement character, one per bad byte
+      } else {
+        out.append(text.substr(i, n));
+        i += n - 1;
+      }
+      continue;
+    }
     switch (c) {
       case '"': out += "\\\""; break;
       case '\\': out += "\\\\"; break;

@@ -47,14 +47,13 @@ bool is_upper(char c) { return c >= 'A' && c <= 'Z'; }
 bool has_foreign_symbol(std::string_view s) {
   const auto symbol = [](char c) { return (c & 0x80) || c == '$'; };
   const auto iso_code = [](std::string_view t) {
-    return t.size() >= 3 && is_upper(t[0]) && is_upper(t[1]) && is_upper(t[2]) &&
-           (t.size() == 3 || t[3] == ' ' || (t[3] >= '0' && t[3] <= '9'));
+    return t.size() > 3 && is_upper(t[0]) && is_upper(t[1]) && is_upper(t[2]) &&
+           (t[3] == ' ' || (t[3] >= '0' && t[3] <= '9'));
   };
   const auto iso_suffix = [&](std::string_view t) {
-    return t.size() >= 3 && is_upper(t[t.size() - 1]) && is_upper(t[t.size() - 2]) &&
+    return t.size() > 3 && is_upper(t[t.size() - 1]) && is_upper(t[t.size() - 2]) &&
            is_upper(t[t.size() - 3]) &&
-           (t.size() == 3 || t[t.size() - 4] == ' ' ||
-            (t[t.size() - 4] >= '0' && t[t.size() - 4] <= '9'));
+           (t[t.size() - 4] == ' ' || (t[t.size() - 4] >= '0' && t[t.size() - 4] <= '9'));
   };
   return !s.empty() && (symbol(s.front()) || symbol(s.back()) || iso_code(s) || iso_suffix(s));
 }

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 using ndr::format_options;
+using ndr::money;
 using ndr::output_format;
 
 namespace {
@@ -88,4 +89,39 @@ TEST_CASE("csv and json escaping") {
   CHECK(ndr::csv_field("a,b") == "\"a,b\"");
   CHECK(ndr::csv_field("say \"hi\"") == "\"say \"\"hi\"\"\"");
   CHECK(ndr::json_string("a\"b\\c\n\x01") == "\"a\\\"b\\\\c\\n\\u0001\"");
+}
+
+TEST_CASE("text that a spreadsheet would run as a formula is defused in csv") {
+  CHECK(ndr::spreadsheet_safe("=HYPERLINK(\"x\")") == "'=HYPERLINK(\"x\")");
+  CHECK(ndr::spreadsheet_safe("+1") == "'+1");
+  CHECK(ndr::spreadsheet_safe("-2") == "'-2");
+  CHECK(ndr::spreadsheet_safe("@sum") == "'@sum");
+  CHECK(ndr::spreadsheet_safe("\tx") == "'\tx");
+  CHECK(ndr::spreadsheet_safe("\rx") == "'\rx");
+  CHECK(ndr::spreadsheet_safe("plan") == "plan");
+  CHECK(ndr::spreadsheet_safe("") == "");
+  ndr::load_options o;
+  o.segment_cols = {"plan"};
+  const auto store = ndr::load_texts(
+      {{"f.csv", "customer_id,date,mrr,plan\n=cmd(),2024-01-31,1,@x\n=cmd(),2024-02-29,1,@x\n"}}, o);
+  const std::string report = ndr::render_report(ndr::build_report(store, {}), {output_format::csv});
+  CHECK(report.find("\n2024-02,2024-01-31,2024-02-29,'@x,1,") != std::string::npos);
+  const auto lines = *ndr::build_ledger(store, {}, *ndr::period_scheme{}.parse_label("2024-02"));
+  CHECK(ndr::render_ledger(lines, store, {}, 0, {output_format::csv}) ==
+        "customer_id,segment,start_mrr,end_mrr,movement,delta\n'=cmd(),'@x,1.00,1.00,flat,0.00\n");
+  // Numbers are never touched: a negative delta stays a number.
+  CHECK(ndr::render_ledger({{0, "", money::from_whole(2), money::from_whole(1), ndr::movement::contraction,
+                             money::from_whole(-1)}},
+                           store, {}, 0, {output_format::csv})
+            .find(",-1.00\n") != std::string::npos);
+}
+
+TEST_CASE("json strings are valid UTF-8 whatever the input bytes") {
+  CHECK(ndr::json_string("caf\xC3\xA9") == "\"caf\xC3\xA9\"");
+  CHECK(ndr::json_string("\xE2\x82\xAC\xF0\x9F\x98\x80") == "\"\xE2\x82\xAC\xF0\x9F\x98\x80\"");
+  CHECK(ndr::json_string("a\xFF" "b") == "\"a\\ufffdb\"");
+  CHECK(ndr::json_string("\xC3") == "\"\\ufffd\"");              // truncated
+  CHECK(ndr::json_string("\xC0\xAF") == "\"\\ufffd\\ufffd\"");  // overlong
+  CHECK(ndr::json_string("\xED\xA0\x80") == "\"\\ufffd\\ufffd\\ufffd\"");  // surrogate
+  CHECK(ndr::json_string("\xF4\x90\x80\x80") == "\"\\ufffd\\ufffd\\ufffd\\ufffd\"");  // > U+10FFFF
 }

@@ -65,7 +65,8 @@ TEST_CASE("parse_money rejects what it cannot read exactly") {
   CHECK(reason("12$") == foreign);
   CHECK(reason("$$12") == foreign);
   CHECK(reason("n/a") == std::string("not a number"));
-  CHECK(reason("TBD") == foreign);  // three capitals read as a currency code
+  CHECK(reason("TBD") == std::string("not a number"));  // a code needs a number beside it
+  CHECK(reason("USD") == std::string("not a number"));
   CHECK(reason("1.2.3") == std::string("not a number"));
   CHECK(reason("--5") == std::string("not a number"));
   CHECK(reason("$-5") == std::string("not a number"));  // the sign comes first

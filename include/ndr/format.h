@@ -40,7 +40,11 @@ std::optional<output_format> parse_format(std::string_view name);
 
 // Quotes a CSV field (RFC 4180) when it holds a comma, quote, CR or LF.
 std::string csv_field(std::string_view text);
-// A JSON string literal with escapes.
+// A text field made safe to open in a spreadsheet (OWASP CSV injection): one
+// that begins with = + - @ tab or CR gets a leading apostrophe.
+std::string spreadsheet_safe(std::string_view text);
+// A JSON string literal with escapes; any byte that is not part of valid
+// UTF-8 becomes U+FFFD, so the output is valid JSON for any input.
 std::string json_string(std::string_view text);
 
 }  // namespace ndr

@@ -53,7 +53,8 @@ std::vector<std::string> tokens_for(const CLI::App& cmd, const CLI::ConfigItem& 
 
 void add_config_option(CLI::App* cmd) {
   // Never parsed by CLI11 (expand_config removes it first); declared for --help.
-  cmd->add_option("--config", "read options from a TOML file (keys: long option names)");
+  cmd->add_option("--config", "read options from a TOML file (keys: long option names)")
+      ->type_name("FILE");
 }
 
 std::vector<std::string> expand_config(const CLI::App& app, std::vector<std::string> args) {

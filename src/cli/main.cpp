@@ -21,7 +21,8 @@ void print_error(const char* what) { fmt::print(stderr, "ndr: {}\n", what); }
 
 int main(int argc, char** argv) {
   CLI::App app{"ndr: net dollar retention, gross revenue retention and logo retention "
-               "from billing exports"};
+               "from billing exports",
+               "ndr"};
   app.set_version_flag("--version", std::string("ndr ") + NDR_VERSION);
   app.require_subcommand(1);
   // An option given twice takes its last value, so the command line overrides --config.

@@ -155,9 +155,8 @@ int run_movements(const movements_args& a) {
   const snapshot_store store = load_input(a.input, a.output.quiet);
   const auto lines = build_ledger(store, options, at);
   if (!lines) {
-    throw InputError(fmt::format(
-        "no report row for {}: it needs a snapshot date in {} and in the {} {}{} before it", a.at,
-        a.at, options.window, a.periods.period, options.window == 1 ? "" : "s"));
+    throw InputError(fmt::format("no report row for {}: it needs a snapshot date in {} and in {}",
+                                 a.at, a.at, options.scheme.label(at - options.window)));
   }
   write_output(a.output, render_ledger(*lines, store, options, at, format));
   return 0;
