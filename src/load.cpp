@@ -165,6 +165,7 @@ class data_set_builder {
   std::vector<std::string> segments_;
   std::unordered_map<std::string, std::uint32_t, string_hash, std::equal_to<>> segment_ids_;
   std::string label_;  // scratch for building a segment label
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> first_row_;  // stats: (source, line) per date
   std::vector<raw_row> rows_;
   std::uint64_t skipped_ = 0;
   currency_symbol currency_ = currency_symbol::none;  // the first symbol seen, and where
@@ -317,8 +318,12 @@ void data_set_builder::note_group(const raw_row* begin, const raw_row* end,
     }
     s.summed_examples.push_back(std::move(pair));
   }
-  const auto d = std::lower_bound(dates.begin(), dates.end(), begin->date) - dates.begin();
-  ++s.customers_with_rows[size_t(d)];
+  const auto d = size_t(std::lower_bound(dates.begin(), dates.end(), begin->date) - dates.begin());
+  ++s.customers_with_rows[d];
+  auto& first = first_row_[d];
+  if (first.first == UINT32_MAX || std::make_pair(begin->source, begin->line) < first) {
+    first = {begin->source, begin->line};
+  }
 }
 
 snapshot_store data_set_builder::finish() {
@@ -344,6 +349,7 @@ snapshot_store data_set_builder::finish() {
   if (options_.stats) {
     options_.stats->files = sources_;
     options_.stats->customers_with_rows.assign(store.dates.size(), 0);
+    first_row_.assign(store.dates.size(), {UINT32_MAX, 0});
   }
   for (size_t i = 0; i < rows_.size();) {
     const raw_row& first = rows_[i];
@@ -378,6 +384,11 @@ snapshot_store data_set_builder::finish() {
     i = j;
   }
   for (size_t c = 0; c < customers_.size(); ++c) store.offsets[c + 1] += store.offsets[c];
+  if (options_.stats) {
+    for (const auto& [source, line] : first_row_) {
+      options_.stats->first_row_of_date.push_back({sources_[source], line});
+    }
+  }
   store.customers = std::move(customers_);
   store.segments = std::move(segments_);
   rows_.clear();

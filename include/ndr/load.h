@@ -50,6 +50,7 @@ struct load_stats {
   std::uint64_t summed_pairs = 0;
   std::vector<summed_pair> summed_examples;
   std::vector<std::uint32_t> customers_with_rows;  // per snapshot date
+  std::vector<place> first_row_of_date;            // per snapshot date, in read order
 };
 
 // Every customer's MRR at every snapshot date, after summing rows.

@@ -75,7 +75,7 @@ void add_output_options(CLI::App* cmd, output_args& a, bool with_wide) {
   add_config_option(cmd);
 }
 
-snapshot_store load_input(const input_args& a, bool quiet) {
+load_options to_load_options(const input_args& a) {
   load_options o;
   o.customer_col = a.customer_col;
   o.date_col = a.date_col;
@@ -85,6 +85,11 @@ snapshot_store load_input(const input_args& a, bool quiet) {
   o.date_format = a.date_format;
   o.segment_cols = a.segment_by;
   o.skip_bad_rows = a.skip_bad_rows;
+  return o;
+}
+
+snapshot_store load_input(const input_args& a, bool quiet) {
+  load_options o = to_load_options(a);
   std::uint64_t skipped = 0;
   o.on_skipped_row = [&skipped, quiet](const InputError& e) {
     if (++skipped <= kSkippedShown && !quiet) {

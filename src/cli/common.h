@@ -52,6 +52,7 @@ void add_output_options(CLI::App* cmd, output_args& a, bool with_wide = true);
 
 // Reads the data set, printing skipped rows (the first 20, then a count).
 snapshot_store load_input(const input_args& a, bool quiet);
+load_options to_load_options(const input_args& a);
 report_options to_report_options(const period_args& a);
 format_options to_format_options(const output_args& a);
 // A period label given to `option`, parsed in `scheme`.

@@ -5,7 +5,9 @@
 
 #include <optional>
 
+#include "config.h"
 #include "ndr/error.h"
+#include "ndr/validate.h"
 
 namespace ndr::cli {
 namespace {
@@ -178,6 +180,29 @@ int run_cohorts(const cohorts_args& a) {
   const snapshot_store store = load_input(a.input, a.output.quiet);
   write_output(a.output, render_cohorts(build_cohorts(store, options.scheme), options.scheme, format));
   return 0;
+}
+
+CLI::App* add_validate_command(CLI::App& app, validate_args& a) {
+  CLI::App* cmd = app.add_subcommand("validate", "check an export before reporting on it");
+  add_input_options(cmd, a.input, false);
+  add_period_options(cmd, a.periods, period_flags::no_window);
+  cmd->add_option("--format", a.output.format, "text or json")
+      ->check(CLI::IsMember({"text", "json"}));
+  cmd->add_option("-o,--output", a.output.output, "write to FILE atomically instead of standard output");
+  cmd->add_flag("--strict", a.strict, "exit 1 on warnings too");
+  add_config_option(cmd);
+  return cmd;
+}
+
+int run_validate(const validate_args& a) {
+  const report_options options = to_report_options(a.periods);
+  load_options load = to_load_options(a.input);
+  const validation v = validate_files(a.input.files, load, options.scheme);
+  const bool json = a.output.format == "json" ||
+                    (a.output.format.empty() && to_format_options(a.output).format == output_format::json);
+  write_output(a.output, json ? render_validation_json(v) : render_validation_text(v));
+  if (!v.errors.empty()) return 1;
+  return a.strict && !v.warnings.empty() ? 1 : 0;
 }
 
 }  // namespace ndr::cli

@@ -44,4 +44,14 @@ struct cohorts_args {
 CLI::App* add_cohorts_command(CLI::App& app, cohorts_args& args);
 int run_cohorts(const cohorts_args& args);
 
+// `ndr validate`: can this export be trusted?
+struct validate_args {
+  input_args input;
+  period_args periods;
+  output_args output;
+  bool strict = false;  // warnings fail too (exit 1)
+};
+CLI::App* add_validate_command(CLI::App& app, validate_args& args);
+int run_validate(const validate_args& args);
+
 }  // namespace ndr::cli

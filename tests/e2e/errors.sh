@@ -131,6 +131,33 @@ expect 2 "ndr: none.toml was not readable (missing?)" report ok.csv --config non
 expect 0 "" report "$root/samples/tiny.csv" --period quarter -q
 expect 0 "" report bad-amount.csv ok.csv --skip-bad-rows --quiet
 
+# validate: 1 on anything that would stop report, warnings 1 only with --strict.
+expect_status() {  # expect_status STATUS ARGS...
+  local status=$1
+  shift
+  "$ndr" "$@" >/dev/null 2>&1
+  local rc=$?
+  if [ "$rc" -eq "$status" ]; then passed=$((passed + 1)); else
+    failed=$((failed + 1)); printf 'FAIL: ndr %s: exit %s, want %s\n' "$*" "$rc" "$status"; fi
+}
+expect_status 0 validate ok.csv
+expect_status 0 validate ok.csv --strict
+expect_status 0 validate "$root/samples/fiscal.csv"
+expect_status 1 validate "$root/samples/fiscal.csv" --strict
+expect_status 1 validate "$root/samples/messy.csv"
+expect_status 1 validate bad-amount.csv
+expect_status 1 validate negative.csv
+expect_status 1 validate renamed.csv
+expect_status 1 validate header-only.csv
+expect_status 1 validate missing.csv
+expect_status 2 validate ok.csv --format table
+expect_out 1 "files           renamed.csv
+
+errors (1):
+  renamed.csv:1: missing column 'customer_id' (the header has: customer, date, amount); if 'customer' is the column, add --customer-col customer
+
+result: 1 error, 0 warnings: ndr report would stop on this data" validate renamed.csv
+
 # movements and cohorts.
 expect 2 "ndr: --at is required (see 'ndr movements --help')" movements ok.csv
 expect 2 "ndr: --at '2024-Q1' is not a period label of this report (a month such as 2024-03)" movements ok.csv --at 2024-Q1

@@ -1,0 +1,247 @@
+#include "ndr/validate.h"
+
+#include <date/date.h>
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "ndr/error.h"
+#include "ndr/format.h"
+
+namespace ndr {
+namespace {
+
+constexpr size_t kListed = 20;  // findings listed per kind in the text summary
+
+std::string where_of(const load_stats::place& p) { return fmt::format("{}:{}", p.source, p.line); }
+
+std::string where_of(const InputError& e) {
+  if (e.source().empty()) return {};
+  return e.line() ? fmt::format("{}:{}", e.source(), e.line()) : e.source();
+}
+
+// The message of an InputError without its location.
+std::string message_of(const InputError& e) {
+  return e.column().empty() ? e.detail() : fmt::format("column '{}': {}", e.column(), e.detail());
+}
+
+date::year_month_day ymd(day_number d) { return date::year_month_day{date::sys_days{date::days{d}}}; }
+
+bool month_end(day_number d) {
+  const auto x = ymd(d);
+  return x.day() == date::year_month_day_last{x.year(), date::month_day_last{x.month()}}.day();
+}
+
+int months_between(day_number a, day_number b) {
+  const auto x = ymd(a), y = ymd(b);
+  return (int(y.year()) - int(x.year())) * 12 + int(unsigned(y.month())) - int(unsigned(x.month()));
+}
+
+// The step from a to b as a cadence name, or "" when it is none.
+std::string step_kind(day_number a, day_number b) {
+  if (b - a == 1) return "daily";
+  if (b - a == 7) return "weekly";
+  const int months = months_between(a, b);
+  const bool ends = month_end(a) && month_end(b);
+  const bool same_day = ymd(a).day() == ymd(b).day();
+  if (months == 1 && ends) return "monthly (month ends)";
+  if (months == 1 && same_day) return "monthly";
+  if (months == 3 && ends && unsigned(ymd(b).month()) % 3 == 0) return "quarterly (quarter ends)";
+  return {};
+}
+
+void add_gap_warnings(validation& v, const std::vector<day_number>& dates, const period_scheme& scheme) {
+  if (dates.empty()) return;
+  std::vector<std::int64_t> periods;
+  for (day_number d : dates) periods.push_back(scheme.index_of(d));
+  for (size_t i = 1; i < periods.size(); ++i) {
+    for (std::int64_t p = periods[i - 1] + 1; p < periods[i]; ++p) {
+      v.gaps.push_back(scheme.label(p));
+      v.warnings.push_back({"", fmt::format("no snapshot date in {}: no report row can start or "
+                                            "end there",
+                                            scheme.label(p))});
+    }
+  }
+}
+
+void add_stat_warnings(validation& v, const load_stats& s, const snapshot_store& store) {
+  for (size_t d : partial_dates(s.customers_with_rows)) {
+    const std::uint32_t before = d > 0 ? s.customers_with_rows[d - 1] : 0;
+    const std::uint32_t after = d + 1 < s.customers_with_rows.size() ? s.customers_with_rows[d + 1] : 0;
+    std::string neighbours;
+    if (d > 0) neighbours += fmt::format("{} on {}", before, format_date(store.dates[d - 1]));
+    if (d + 1 < store.dates.size()) {
+      neighbours += fmt::format("{}{} on {}", neighbours.empty() ? "" : " and ", after,
+                                format_date(store.dates[d + 1]));
+    }
+    v.warnings.push_back(
+        {where_of(s.first_row_of_date[d]),
+         fmt::format("{} is a partial snapshot date: rows for {} customer{} against {}; every "
+                     "other customer counts as 0 there",
+                     format_date(store.dates[d]), s.customers_with_rows[d],
+                     s.customers_with_rows[d] == 1 ? "" : "s", neighbours)});
+  }
+  if (s.summed_pairs > 0) {
+    const auto& pair = s.summed_examples.front();
+    std::string lines;
+    for (const auto& p : pair.rows) lines += (lines.empty() ? "" : ", ") + std::to_string(p.line);
+    v.warnings.push_back(
+        {where_of(pair.rows.front()),
+         fmt::format("{} (customer, date) pair{} summed from several rows, for example customer "
+                     "'{}' on {} (lines {})",
+                     s.summed_pairs, s.summed_pairs == 1 ? " was" : "s were", pair.customer,
+                     format_date(pair.date), lines)});
+  }
+  if (s.zero_rows > 0) {
+    v.warnings.push_back({where_of(s.zero_examples.front()),
+                          fmt::format("{} row{} a zero amount, for example this one", s.zero_rows,
+                                      s.zero_rows == 1 ? " has" : "s have")});
+  }
+}
+
+}  // namespace
+
+std::string describe_cadence(const std::vector<day_number>& dates) {
+  if (dates.size() < 2) return dates.empty() ? "no dates" : "a single date";
+  std::vector<std::string> kinds;
+  for (size_t i = 1; i < dates.size(); ++i) kinds.push_back(step_kind(dates[i - 1], dates[i]));
+  std::string best;
+  size_t best_count = 0;
+  for (const auto& k : kinds) {
+    const auto n = size_t(std::count(kinds.begin(), kinds.end(), k));
+    if (!k.empty() && n > best_count) best = k, best_count = n;
+  }
+  if (best_count == kinds.size()) return best;
+  if (best_count * 5 >= kinds.size() * 4) {
+    const size_t odd = kinds.size() - best_count;
+    return fmt::format("{}, {} irregular step{}", best, odd, odd == 1 ? "" : "s");
+  }
+  return "irregular";
+}
+
+std::vector<size_t> partial_dates(const std::vector<std::uint32_t>& counts) {
+  std::vector<size_t> out;
+  for (size_t d = 0; d < counts.size(); ++d) {
+    const bool has_before = d > 0, has_after = d + 1 < counts.size();
+    if (!has_before && !has_after) continue;
+    const bool under_before = !has_before || std::uint64_t(counts[d]) * 2 < counts[d - 1];
+    const bool under_after = !has_after || std::uint64_t(counts[d]) * 2 < counts[d + 1];
+    if (under_before && under_after) out.push_back(d);
+  }
+  return out;
+}
+
+validation validate_files(const std::vector<std::string>& paths, load_options options,
+                          const period_scheme& scheme) {
+  validation v;
+  load_stats stats;
+  options.stats = &stats;
+  options.skip_bad_rows = true;
+  const auto add_error = [&v](const InputError& e) {
+    if (v.errors.size() < 1000) {
+      v.errors.push_back({where_of(e), message_of(e)});
+    } else {
+      ++v.more_errors;
+    }
+  };
+  options.on_skipped_row = add_error;
+  options.on_negative_total = add_error;
+  snapshot_store store;
+  try {
+    store = load_files(paths, options);
+    v.loaded = true;
+  } catch (const InputError& e) {
+    add_error(e);  // unreadable, a missing column, or nothing to report
+    v.files = paths;
+    return v;
+  }
+  v.files = stats.files;
+  v.rows_read = store.rows_read;
+  v.rows_skipped = store.rows_skipped;
+  v.customers = store.customers.size();
+  v.snapshot_dates = store.dates.size();
+  v.first_date = store.dates.front();
+  v.last_date = store.dates.back();
+  v.cadence = describe_cadence(store.dates);
+  v.summed_pairs = stats.summed_pairs;
+  v.zero_rows = stats.zero_rows;
+  v.negative_rows = stats.negative_rows;
+  add_gap_warnings(v, store.dates, scheme);
+  add_stat_warnings(v, stats, store);
+  return v;
+}
+
+std::string render_validation_text(const validation& v) {
+  std::string out;
+  std::string files;
+  for (const auto& f : v.files) files += (files.empty() ? "" : ", ") + f;
+  out += fmt::format("files           {}\n", files);
+  if (v.loaded) {
+    const auto n = [](std::uint64_t x) { return format_money(money::from_whole(std::int64_t(x)), 0, true); };
+    out += fmt::format("rows            {} read, {} skipped as bad\n", n(v.rows_read), n(v.rows_skipped));
+    out += fmt::format("customers       {}\n", n(v.customers));
+    out += fmt::format("snapshot dates  {}, {} to {}, {}\n", n(v.snapshot_dates),
+                       format_date(v.first_date), format_date(v.last_date), v.cadence);
+    std::string gaps;
+    for (const auto& g : v.gaps) gaps += (gaps.empty() ? "" : ", ") + g;
+    out += fmt::format("gaps            {}\n", gaps.empty() ? "none" : gaps);
+    out += fmt::format("summed pairs    {} (customer, date) pairs summed from several rows\n",
+                       n(v.summed_pairs));
+    out += fmt::format("zero rows       {}\n", n(v.zero_rows));
+    out += fmt::format("negative rows   {} (fine while a customer's total stays >= 0)\n",
+                       n(v.negative_rows));
+  }
+  const auto list = [&out](const char* title, const std::vector<finding>& items, std::uint64_t more) {
+    const std::uint64_t total = items.size() + more;
+    if (total == 0) return;
+    out += fmt::format("\n{} ({}):\n", title, total);
+    for (size_t i = 0; i < std::min(items.size(), kListed); ++i) {
+      const auto& f = items[i];
+      out += fmt::format("  {}{}{}\n", f.where, f.where.empty() ? "" : ": ", f.message);
+    }
+    if (total > kListed) out += fmt::format("  … and {} more\n", total - kListed);
+  };
+  list("errors", v.errors, v.more_errors);
+  list("warnings", v.warnings, 0);
+  const std::uint64_t errors = v.errors.size() + v.more_errors;
+  out += fmt::format("\nresult: {} error{}, {} warning{}: {}\n", errors, errors == 1 ? "" : "s",
+                     v.warnings.size(), v.warnings.size() == 1 ? "" : "s",
+                     errors ? "ndr report would stop on this data"
+                     : v.warnings.empty() ? "ready to report"
+                                          : "ndr report would run; read the warnings");
+  return out;
+}
+
+std::string render_validation_json(const validation& v) {
+  const auto strings = [](const std::vector<std::string>& xs) {
+    std::string out = "[";
+    for (size_t i = 0; i < xs.size(); ++i) out += (i ? ", " : "") + json_string(xs[i]);
+    return out + "]";
+  };
+  const auto findings = [](const std::vector<finding>& xs) {
+    std::string out = "[";
+    for (size_t i = 0; i < xs.size(); ++i) {
+      out += fmt::format("{}\n    {{\"where\": {}, \"message\": {}}}", i ? "," : "",
+                         json_string(xs[i].where), json_string(xs[i].message));
+    }
+    return out + (xs.empty() ? "]" : "\n  ]");
+  };
+  std::string out = "{\n";
+  out += fmt::format("  \"files\": {},\n  \"loaded\": {},\n", strings(v.files), v.loaded ? "true" : "false");
+  if (v.loaded) {
+    out += fmt::format(
+        "  \"rows_read\": {},\n  \"rows_skipped\": {},\n  \"customers\": {},\n"
+        "  \"snapshot_dates\": {},\n  \"first_date\": \"{}\",\n  \"last_date\": \"{}\",\n"
+        "  \"cadence\": {},\n  \"gaps\": {},\n  \"summed_pairs\": {},\n  \"zero_rows\": {},\n"
+        "  \"negative_rows\": {},\n",
+        v.rows_read, v.rows_skipped, v.customers, v.snapshot_dates, format_date(v.first_date),
+        format_date(v.last_date), json_string(v.cadence), strings(v.gaps), v.summed_pairs,
+        v.zero_rows, v.negative_rows);
+  }
+  out += fmt::format("  \"error_count\": {},\n  \"errors\": {},\n  \"warning_count\": {},\n  \"warnings\": {}\n}}\n",
+                     v.errors.size() + v.more_errors, findings(v.errors), v.warnings.size(),
+                     findings(v.warnings));
+  return out;
+}
+
+}  // namespace ndr
