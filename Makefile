@@ -4,11 +4,13 @@
 BUILD_DIR ?= build
 JOBS      ?= $(shell nproc 2>/dev/null || echo 2)
 PACKAGES  := cmake make g++ libcli11-dev libfccp-dev libfmt-dev libhowardhinnant-date-dev \
-             catch2 zlib1g-dev python3
+             catch2 zlib1g-dev python3 clang libclang-rt-14-dev
 SAMPLE    ?= samples/realistic.csv
 PREFIX    ?= /usr/local
 
-.PHONY: all deps build run test install clean
+FUZZ_SECONDS ?= 600
+
+.PHONY: all deps build run test install clean fuzz sanitize
 
 all: build
 
@@ -38,8 +40,19 @@ run: build
 test: build
 	ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS)
 
+# The loader under libFuzzer with ASan and UBSan, in build-fuzz/ (clang).
+fuzz: deps
+	bash tests/fuzz/run.sh $(CURDIR) $(CURDIR)/build-fuzz $(FUZZ_SECONDS)
+
+# The whole suite built with AddressSanitizer and UndefinedBehaviorSanitizer.
+sanitize: deps
+	cmake -S . -B build-sanitize -DCMAKE_BUILD_TYPE=RelWithDebInfo -DNDR_SANITIZE=ON
+	cmake --build build-sanitize -j $(JOBS)
+	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  ctest --test-dir build-sanitize --output-on-failure -j $(JOBS)
+
 install: build
 	cmake --install $(BUILD_DIR) --prefix $(PREFIX)
 
 clean:
-	rm -rf $(BUILD_DIR)
+	rm -rf $(BUILD_DIR) build-fuzz build-sanitize

@@ -50,7 +50,7 @@ std::string join_columns(const std::vector<std::string>& header) {
 
 // The positions of the three columns the report needs in one file's header.
 struct column_map {
-  size_t customer, date, mrr;
+  size_t customer = 0, date = 0, mrr = 0;
   std::vector<size_t> segments;
   std::vector<std::string> names;  // the header as written (trimmed)
 };
@@ -176,7 +176,7 @@ class data_set_builder {
 
 column_map data_set_builder::read_header(csv_record_reader& reader, const std::string& name) {
   csv_record header;
-  if (!reader.next(header)) return {0, 0, 0, {}};
+  if (!reader.next(header)) return {};
   if (header.error) throw InputError(header.error, name, header.line);
   column_map map;
   for (auto f : header.fields) map.names.emplace_back(f);
