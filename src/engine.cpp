@@ -65,8 +65,8 @@ std::vector<row_plan> plan_rows(const snapshot_store& store, const report_option
 
 // A customer's positive-MRR entries, sorted by date index.
 struct customer_series {
-  const std::uint32_t* date_begin;
-  const std::uint32_t* date_end;
+  const std::uint16_t* date_begin;
+  const std::uint16_t* date_end;
   const money* mrr;
   const std::uint32_t* segment;  // null when unsegmented
 

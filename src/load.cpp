@@ -12,19 +12,12 @@
 
 #include "byte_source.h"
 #include "csv_record.h"
+#include "customer_index.h"
 
 namespace ndr {
 namespace {
 
-struct raw_row {
-  std::uint32_t customer;
-  day_number date;
-  money amount;
-  std::uint32_t source;   // index into the data set's source names
-  std::uint32_t line;
-  std::uint32_t segment;  // index into the segment labels (0 without segments)
-};
-
+constexpr size_t kMaxDates = 65535;  // snapshot dates are numbered in 16 bits
 constexpr const char* kBlankSegment = "(blank)";
 constexpr const char* kSegmentJoin = " / ";
 
@@ -153,20 +146,36 @@ class data_set_builder {
   column_map read_header(csv_record_reader& reader, const std::string& name);
   void read_row(const csv_record& record, const column_map& columns);
   void bad_row(unsigned line, const column_map& columns, size_t field, std::string what);
-  std::uint32_t customer_number(std::string_view id);
   std::uint32_t segment_number(const csv_record& record, const column_map& columns);
-  void note_group(const raw_row* begin, const raw_row* end, const std::vector<day_number>& dates);
+  std::uint16_t date_number(day_number d, unsigned line);
+  std::pair<size_t, unsigned> place_of(std::uint32_t row) const;  // (source, line)
+  InputError row_error(std::uint32_t row, std::string what) const;
+  void negative_total(std::uint32_t customer, std::uint32_t first_row, money total, day_number d);
+  [[noreturn]] void no_rows() const;
+  void note_group(std::uint32_t customer, const std::uint32_t* rows, size_t n, std::uint16_t date);
 
   const load_options& options_;
   std::vector<std::string> sources_;
   std::vector<std::string> mrr_names_;  // per source: the MRR column as its header spells it
-  std::vector<std::string> customers_;
-  std::unordered_map<std::string, std::uint32_t, string_hash, std::equal_to<>> ids_;
+  customer_index customers_;
+  customer_predictor predictor_;
   std::vector<std::string> segments_;
   std::unordered_map<std::string, std::uint32_t, string_hash, std::equal_to<>> segment_ids_;
   std::string label_;  // scratch for building a segment label
-  std::vector<std::pair<std::uint32_t, std::uint32_t>> first_row_;  // stats: (source, line) per date
-  std::vector<raw_row> rows_;
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> first_row_;  // stats: (first row, 0) per date
+  std::vector<day_number> date_of_rank_;  // finish(): the sorted snapshot dates
+  // The rows read, one array per field (18 bytes a row without segments):
+  // row i is customer row_customer_[i], date dates_seen_[row_date_[i]], …
+  std::vector<std::uint32_t> row_customer_;
+  std::vector<std::uint16_t> row_date_;
+  std::vector<money> row_amount_;
+  std::vector<std::uint32_t> row_line_;
+  std::vector<std::uint32_t> row_segment_;          // only with segment columns
+  std::vector<std::uint32_t> source_first_row_;     // source k's rows start at this index
+  std::vector<day_number> dates_seen_;              // in order of first appearance
+  std::unordered_map<day_number, std::uint16_t> date_numbers_;
+  day_number last_day_ = 0;
+  std::uint16_t last_day_number_ = UINT16_MAX;
   std::uint64_t skipped_ = 0;
   currency_symbol currency_ = currency_symbol::none;  // the first symbol seen, and where
   std::string currency_where_;
@@ -192,6 +201,7 @@ column_map data_set_builder::read_header(csv_record_reader& reader, const std::s
 
 void data_set_builder::read(const std::string& name, io::LineReader& lines) {
   sources_.push_back(name);
+  source_first_row_.push_back(std::uint32_t(row_customer_.size()));
   mrr_names_.push_back(options_.mrr_col);
   csv_record_reader reader(lines, options_.delimiter, name);
   try {
@@ -217,13 +227,41 @@ void data_set_builder::bad_row(unsigned line, const column_map& columns, size_t 
   if (options_.on_skipped_row) options_.on_skipped_row(error);
 }
 
-std::uint32_t data_set_builder::customer_number(std::string_view id) {
-  auto it = ids_.find(id);
-  if (it != ids_.end()) return it->second;
-  const auto n = std::uint32_t(customers_.size());
-  customers_.emplace_back(id);
-  ids_.emplace(customers_.back(), n);
-  return n;
+std::uint16_t data_set_builder::date_number(day_number d, unsigned line) {
+  if (d == last_day_ && last_day_number_ != UINT16_MAX) return last_day_number_;
+  auto it = date_numbers_.find(d);
+  if (it == date_numbers_.end()) {
+    if (dates_seen_.size() == kMaxDates) {
+      throw InputError("more than 65,535 different snapshot dates", sources_.back(), line);
+    }
+    it = date_numbers_.emplace(d, std::uint16_t(dates_seen_.size())).first;
+    dates_seen_.push_back(d);
+  }
+  last_day_ = d;
+  last_day_number_ = it->second;
+  return it->second;
+}
+
+// The source index and line of row i.
+std::pair<size_t, unsigned> data_set_builder::place_of(std::uint32_t row) const {
+  const auto k = std::upper_bound(source_first_row_.begin(), source_first_row_.end(), row) -
+                 source_first_row_.begin() - 1;
+  return {size_t(k), row_line_[row]};
+}
+
+// An error about the MRR of row i, located there.
+InputError data_set_builder::row_error(std::uint32_t row, std::string what) const {
+  const auto [source, line] = place_of(row);
+  return InputError(std::move(what), sources_[source], line, mrr_names_[source]);
+}
+
+void data_set_builder::negative_total(std::uint32_t customer, std::uint32_t first_row, money total,
+                                      day_number d) {
+  InputError error = row_error(first_row, fmt::format("customer '{}' has a negative total MRR ({}) on {}",
+                                                      customers_.name(customer),
+                                                      format_money(total), format_date(d)));
+  if (!options_.on_negative_total) throw error;
+  options_.on_negative_total(error);
 }
 
 std::uint32_t data_set_builder::segment_number(const csv_record& record,
@@ -291,108 +329,130 @@ void data_set_builder::read_row(const csv_record& record, const column_map& colu
     currency_ = symbol;
     currency_where_ = fmt::format("{}:{}", sources_.back(), record.line);
   }
-  rows_.push_back({customer_number(id), *last_date_, *amount,
-                   std::uint32_t(sources_.size() - 1), record.line,
-                   segment_number(record, columns)});
+  if (row_customer_.size() == UINT32_MAX) {
+    throw InputError("more than 4,294,967,295 rows", sources_.back(), record.line);
+  }
+  row_customer_.push_back(predictor_.lookup(id, *last_date_, customers_));
+  row_date_.push_back(date_number(*last_date_, record.line));
+  row_amount_.push_back(*amount);
+  row_line_.push_back(record.line);
+  if (!columns.segments.empty()) row_segment_.push_back(segment_number(record, columns));
 }
 
-// Records one (customer, date) group's data-quality facts in options_.stats.
-void data_set_builder::note_group(const raw_row* begin, const raw_row* end,
-                                  const std::vector<day_number>& dates) {
+// Records one (customer, date) group's data-quality facts in options_.stats:
+// `rows` are the group's row indexes in read order.
+void data_set_builder::note_group(std::uint32_t customer, const std::uint32_t* rows, size_t n,
+                                  std::uint16_t date) {
   load_stats& s = *options_.stats;
-  const auto place_of = [&](const raw_row& r) {
-    return load_stats::place{sources_[r.source], r.line};
+  const auto place = [&](std::uint32_t r) {
+    const auto [source, line] = place_of(r);
+    return load_stats::place{sources_[source], line};
   };
-  for (const raw_row* r = begin; r != end; ++r) {
-    if (r->amount.is_zero() && s.zero_rows++ < load_stats::kExamples) {
-      s.zero_examples.push_back(place_of(*r));
+  for (size_t k = 0; k < n; ++k) {
+    const money amount = row_amount_[rows[k]];
+    if (amount.is_zero() && s.zero_rows++ < load_stats::kExamples) {
+      s.zero_examples.push_back(place(rows[k]));
     }
-    if (r->amount < money() && s.negative_rows++ < load_stats::kExamples) {
-      s.negative_examples.push_back(place_of(*r));
+    if (amount < money() && s.negative_rows++ < load_stats::kExamples) {
+      s.negative_examples.push_back(place(rows[k]));
     }
   }
-  if (end - begin > 1 && s.summed_pairs++ < load_stats::kExamples) {
-    load_stats::summed_pair pair{customers_[begin->customer], begin->date, {}};
-    for (const raw_row* r = begin; r != end && pair.rows.size() < 5; ++r) {
-      pair.rows.push_back(place_of(*r));
-    }
+  if (n > 1 && s.summed_pairs++ < load_stats::kExamples) {
+    load_stats::summed_pair pair{std::string(customers_.name(customer)), date_of_rank_[date], {}};
+    for (size_t k = 0; k < n && pair.rows.size() < 5; ++k) pair.rows.push_back(place(rows[k]));
     s.summed_examples.push_back(std::move(pair));
   }
-  const auto d = size_t(std::lower_bound(dates.begin(), dates.end(), begin->date) - dates.begin());
-  ++s.customers_with_rows[d];
-  auto& first = first_row_[d];
-  if (first.first == UINT32_MAX || std::make_pair(begin->source, begin->line) < first) {
-    first = {begin->source, begin->line};
-  }
+  ++s.customers_with_rows[date];
+  auto& first = first_row_[date];
+  if (first.first == UINT32_MAX || rows[0] < first.first) first = {rows[0], 0};
 }
 
-snapshot_store data_set_builder::finish() {
-  if (rows_.empty()) {
-    std::string what = skipped_ ? "no valid data rows (every row was skipped)" : "no data rows";
-    if (sources_.size() == 1) throw InputError(what, sources_[0]);
-    std::string names;
-    for (const auto& s : sources_) names += (names.empty() ? "" : ", ") + s;
-    throw InputError(what + " in " + names);
-  }
-  snapshot_store store;
-  store.rows_read = rows_.size();
-  store.rows_skipped = skipped_;
-  for (const auto& r : rows_) store.dates.push_back(r.date);
-  std::sort(store.dates.begin(), store.dates.end());
-  store.dates.erase(std::unique(store.dates.begin(), store.dates.end()), store.dates.end());
+void data_set_builder::no_rows() const {
+  std::string what = skipped_ ? "no valid data rows (every row was skipped)" : "no data rows";
+  if (sources_.size() == 1) throw InputError(what, sources_[0]);
+  std::string names;
+  for (const auto& s : sources_) names += (names.empty() ? "" : ", ") + s;
+  throw InputError(what + " in " + names);
+}
 
-  // Rows arrive in read order, so a stable sort keeps each group's first row first.
-  std::stable_sort(rows_.begin(), rows_.end(), [](const raw_row& a, const raw_row& b) {
-    return a.customer != b.customer ? a.customer < b.customer : a.date < b.date;
-  });
-  store.offsets.assign(customers_.size() + 1, 0);
+// Folds the rows into the store: a counting sort by customer (rows are
+// placed in read order, so each group's first row stays first), a sort of
+// each customer's few rows by date, then one pass that sums each
+// (customer, date) group in place.
+snapshot_store data_set_builder::finish() {
+  const size_t n = row_customer_.size();
+  if (n == 0) no_rows();
+  snapshot_store store;
+  store.rows_read = n;
+  store.rows_skipped = skipped_;
+
+  // Snapshot dates in order, and each first-seen number's rank among them.
+  store.dates = dates_seen_;
+  std::sort(store.dates.begin(), store.dates.end());
+  std::vector<std::uint16_t> rank(dates_seen_.size());
+  for (size_t k = 0; k < dates_seen_.size(); ++k) {
+    rank[k] = std::uint16_t(std::lower_bound(store.dates.begin(), store.dates.end(), dates_seen_[k]) -
+                            store.dates.begin());
+  }
+  date_of_rank_ = store.dates;
+
+  const std::uint32_t customers = customers_.size();
+  std::vector<std::uint32_t> next(size_t(customers) + 1, 0);
+  for (std::uint32_t c : row_customer_) ++next[c + 1];
+  for (std::uint32_t c = 0; c < customers; ++c) next[c + 1] += next[c];
+  std::vector<std::uint32_t> group_start(next.begin(), next.end());
+  std::vector<std::uint32_t> order(n);  // row indexes grouped by customer
+  for (std::uint32_t i = 0; i < n; ++i) order[next[row_customer_[i]]++] = i;
+  std::vector<std::uint32_t>().swap(row_customer_);
+  for (auto& d : row_date_) d = rank[d];
+
   if (options_.stats) {
     options_.stats->files = sources_;
     options_.stats->customers_with_rows.assign(store.dates.size(), 0);
     first_row_.assign(store.dates.size(), {UINT32_MAX, 0});
   }
-  for (size_t i = 0; i < rows_.size();) {
-    const raw_row& first = rows_[i];
-    money total;
-    const raw_row* largest = &first;  // its segment wins (SPEC §4); ties: the first read
-    size_t j = i;
-    for (; j < rows_.size() && rows_[j].customer == first.customer && rows_[j].date == first.date;
-         ++j) {
-      if (rows_[j].amount > largest->amount) largest = &rows_[j];
-      if (!total.add(rows_[j].amount)) {
-        throw InputError(fmt::format("the total MRR of customer '{}' on {} is too large",
-                                     customers_[first.customer], format_date(first.date)),
-                         sources_[rows_[j].source], rows_[j].line, mrr_names_[rows_[j].source]);
+  store.offsets.assign(size_t(customers) + 1, 0);
+  store.entry_date.reserve(n);
+  store.entry_mrr.reserve(n);
+  const auto by_date = [&](std::uint32_t a, std::uint32_t b) {
+    return row_date_[a] != row_date_[b] ? row_date_[a] < row_date_[b] : a < b;
+  };
+  for (std::uint32_t c = 0; c < customers; ++c) {
+    std::uint32_t* const begin = order.data() + group_start[c];
+    std::uint32_t* const end = order.data() + group_start[c + 1];
+    std::sort(begin, end, by_date);  // (date, read order): each group's first row first
+    for (std::uint32_t* g = begin; g != end;) {
+      const std::uint16_t date = row_date_[*g];
+      std::uint32_t* h = g;
+      money total;
+      std::uint32_t largest = *g;  // its segment wins (SPEC §4); ties: the first read
+      for (; h != end && row_date_[*h] == date; ++h) {
+        if (row_amount_[*h] > row_amount_[largest]) largest = *h;
+        if (!total.add(row_amount_[*h])) {
+          throw row_error(*h, fmt::format("the total MRR of customer '{}' on {} is too large",
+                                          customers_.name(c), format_date(store.dates[date])));
+        }
       }
+      if (options_.stats) note_group(c, g, size_t(h - g), date);
+      if (total < money()) negative_total(c, *g, total, store.dates[date]);
+      if (total > money()) {
+        store.entry_date.push_back(date);
+        store.entry_mrr.push_back(total);
+        if (!row_segment_.empty()) store.entry_segment.push_back(row_segment_[largest]);
+        ++store.offsets[c + 1];
+      }
+      g = h;
     }
-    if (options_.stats) note_group(rows_.data() + i, rows_.data() + j, store.dates);
-    if (total < money()) {
-      InputError error(fmt::format("customer '{}' has a negative total MRR ({}) on {}",
-                                   customers_[first.customer], format_money(total),
-                                   format_date(first.date)),
-                       sources_[first.source], first.line, mrr_names_[first.source]);
-      if (!options_.on_negative_total) throw error;
-      options_.on_negative_total(error);
-    }
-    if (total > money()) {
-      const auto d = std::lower_bound(store.dates.begin(), store.dates.end(), first.date);
-      store.entry_date.push_back(std::uint32_t(d - store.dates.begin()));
-      store.entry_mrr.push_back(total);
-      if (!segments_.empty()) store.entry_segment.push_back(largest->segment);
-      ++store.offsets[first.customer + 1];
-    }
-    i = j;
   }
-  for (size_t c = 0; c < customers_.size(); ++c) store.offsets[c + 1] += store.offsets[c];
+  for (std::uint32_t c = 0; c < customers; ++c) store.offsets[c + 1] += store.offsets[c];
   if (options_.stats) {
-    for (const auto& [source, line] : first_row_) {
+    for (const auto& [row, unused] : first_row_) {
+      const auto [source, line] = place_of(row);
       options_.stats->first_row_of_date.push_back({sources_[source], line});
     }
   }
-  store.customers = std::move(customers_);
+  store.customers = customers_.names();
   store.segments = std::move(segments_);
-  rows_.clear();
-  rows_.shrink_to_fit();
   return store;
 }
 

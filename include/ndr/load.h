@@ -61,7 +61,7 @@ struct snapshot_store {
   std::vector<std::string> customers;
   std::vector<day_number> dates;           // the distinct snapshot dates, ascending
   std::vector<std::uint32_t> offsets;      // customers.size() + 1 entries
-  std::vector<std::uint32_t> entry_date;   // index into dates
+  std::vector<std::uint16_t> entry_date;   // index into dates (at most 65,535 dates)
   std::vector<money> entry_mrr;            // > 0
   // With segment columns: each entry's segment (index into segments), the
   // value of the row with the largest amount (first read on ties); labels

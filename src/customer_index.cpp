@@ -1,0 +1,107 @@
+#include "customer_index.h"
+
+#include <cstring>
+
+namespace ndr {
+namespace {
+
+// A fast 64-bit hash of short ids: 8 bytes at a time, then a final mix.
+std::uint64_t hash_id(std::string_view s) {
+  std::uint64_t h = 0x9E3779B97F4A7C15ull ^ (s.size() * 0xC2B2AE3D27D4EB4Full);
+  size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    std::uint64_t w;
+    std::memcpy(&w, s.data() + i, 8);
+    h = (h ^ w) * 0xFF51AFD7ED558CCDull;
+    h ^= h >> 32;
+  }
+  std::uint64_t tail = 0;
+  std::memcpy(&tail, s.data() + i, s.size() - i);
+  h = (h ^ tail) * 0xC4CEB9FE1A85EC53ull;
+  return h ^ (h >> 29);
+}
+
+}  // namespace
+
+customer_index::customer_index() : slots_(1 << 16, 0), mask_((1 << 16) - 1) {}
+
+std::uint32_t customer_index::intern(std::string_view id) {
+  const std::uint64_t h = hash_id(id);
+  const std::uint64_t tag = h >> 32 << 32;
+  for (std::uint64_t i = h & mask_;; i = (i + 1) & mask_) {
+    const std::uint64_t slot = slots_[i];
+    if (slot == 0) break;
+    if ((slot & 0xFFFFFFFF00000000ull) == tag) {
+      const auto n = std::uint32_t(slot) - 1;
+      if (name(n) == id) return n;
+    }
+  }
+  const std::uint32_t n = size();
+  arena_.insert(arena_.end(), id.begin(), id.end());
+  starts_.push_back(arena_.size());
+  if ((std::uint64_t(n) + 1) * 2 > slots_.size()) {
+    grow();
+  }
+  for (std::uint64_t i = h & mask_;; i = (i + 1) & mask_) {
+    if (slots_[i] == 0) {
+      slots_[i] = tag | (std::uint64_t(n) + 1);
+      return n;
+    }
+  }
+}
+
+void customer_index::grow() {
+  std::vector<std::uint64_t> old(slots_.size() * 2, 0);
+  old.swap(slots_);
+  mask_ = slots_.size() - 1;
+  for (std::uint32_t n = 0; n + 1 < size(); ++n) {  // the newest id is placed by intern()
+    const std::uint64_t h = hash_id(name(n));
+    for (std::uint64_t i = h & mask_;; i = (i + 1) & mask_) {
+      if (slots_[i] == 0) {
+        slots_[i] = (h >> 32 << 32) | (std::uint64_t(n) + 1);
+        break;
+      }
+    }
+  }
+}
+
+std::vector<std::string> customer_index::names() const {
+  std::vector<std::string> out;
+  out.reserve(size());
+  for (std::uint32_t n = 0; n < size(); ++n) out.emplace_back(name(n));
+  return out;
+}
+
+void customer_predictor::start_date(std::int32_t date) {
+  for (std::uint32_t c : previous_) position_[c] = kNone;
+  previous_.swap(current_);
+  current_.clear();
+  for (size_t k = 0; k < previous_.size(); ++k) {
+    if (position_[previous_[k]] == kNone) position_[previous_[k]] = std::uint32_t(k);
+  }
+  cursor_ = 0;
+  date_ = date;
+}
+
+void customer_predictor::record(std::uint32_t c) {
+  current_.push_back(c);
+  last_ = c;
+}
+
+std::uint32_t customer_predictor::lookup(std::string_view id, std::int32_t date,
+                                         customer_index& index) {
+  if (date != date_) start_date(date);
+  if (last_ != kNone && index.name(last_) == id) return last_;  // a split row, or customer order
+  if (cursor_ < previous_.size() && index.name(previous_[cursor_]) == id) {
+    const std::uint32_t c = previous_[cursor_++];
+    record(c);
+    return c;
+  }
+  const std::uint32_t c = index.intern(id);
+  if (c >= position_.size()) position_.resize(size_t(c) + 1 + position_.size() / 2, kNone);
+  if (position_[c] != kNone) cursor_ = position_[c] + 1;  // back in step with the last date
+  record(c);
+  return c;
+}
+
+}  // namespace ndr

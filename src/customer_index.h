@@ -1,0 +1,59 @@
+// Interning customer ids on the loader's hot path.
+//
+// Measured on a 10M-row export with 480k customers: a std::unordered_map
+// lookup per row was over half of `ndr report`'s time (two dependent cache
+// misses per row: bucket, then node). customer_index is a flat open-addressing
+// table over one string arena, and customer_predictor avoids most lookups by
+// using the data's order: rows of one customer often follow each other, and
+// exports grouped by date list customers in the same order at every date.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ndr {
+
+class customer_index {
+ public:
+  customer_index();
+
+  // The id's number (0, 1, … in order of first appearance), added if new.
+  std::uint32_t intern(std::string_view id);
+  std::string_view name(std::uint32_t n) const {
+    return {arena_.data() + starts_[n], size_t(starts_[n + 1] - starts_[n])};
+  }
+  std::uint32_t size() const { return std::uint32_t(starts_.size() - 1); }
+  // Every id as a string, in number order.
+  std::vector<std::string> names() const;
+
+ private:
+  void grow();
+
+  std::vector<char> arena_;
+  std::vector<std::uint64_t> starts_{0};  // id n is arena_[starts_[n], starts_[n+1])
+  std::vector<std::uint64_t> slots_;      // 0 empty, else (hash high bits << 32) | (id + 1)
+  std::uint64_t mask_ = 0;
+};
+
+// Guesses each row's customer before hashing it: the same customer as the
+// last row, or the customer that came next at the previous snapshot date.
+class customer_predictor {
+ public:
+  std::uint32_t lookup(std::string_view id, std::int32_t date, customer_index& index);
+
+ private:
+  static constexpr std::uint32_t kNone = UINT32_MAX;
+  void start_date(std::int32_t date);
+  void record(std::uint32_t c);
+
+  std::int32_t date_ = INT32_MIN;
+  std::uint32_t last_ = kNone;
+  std::vector<std::uint32_t> previous_;     // customers of the previous date, in row order
+  std::vector<std::uint32_t> current_;      // customers of this date so far
+  std::vector<std::uint32_t> position_;     // customer -> index in previous_, or kNone
+  size_t cursor_ = 0;                       // the guess: previous_[cursor_]
+};
+
+}  // namespace ndr
