@@ -1,6 +1,7 @@
 #include "byte_source.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <fmt/format.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -80,7 +81,8 @@ std::unique_ptr<io::ByteSourceBase> open_gzip(int fd, const std::string& name) {
 }  // namespace
 
 std::unique_ptr<io::ByteSourceBase> open_byte_source(const std::string& path,
-                                                     const std::string& name) {
+                                                     const std::string& name, std::uint64_t* size) {
+  if (size) *size = 0;
   if (path == "-") {
     const int fd = dup(STDIN_FILENO);
     if (fd < 0) throw InputError(fmt::format("cannot open: {}", std::strerror(errno)), name);
@@ -91,6 +93,8 @@ std::unique_ptr<io::ByteSourceBase> open_byte_source(const std::string& path,
   unsigned char magic[2] = {0, 0};
   const bool gzipped = pread(fd, magic, 2, 0) == 2 && magic[0] == 0x1f && magic[1] == 0x8b;
   if (gzipped) return open_gzip(fd, name);
+  struct stat st;
+  if (size && fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) *size = std::uint64_t(st.st_size);
   return std::make_unique<file_source>(fd, name);
 }
 

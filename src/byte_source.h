@@ -14,7 +14,9 @@ namespace ndr {
 // gzip magic bytes is decompressed as it is read. Throws InputError naming
 // the path when it cannot be opened; a corrupt or truncated gzip stream
 // throws InputError from read().
+// *size receives the file's size when it is a plain regular file (0 otherwise).
 std::unique_ptr<io::ByteSourceBase> open_byte_source(const std::string& path,
-                                                     const std::string& name);
+                                                     const std::string& name,
+                                                     std::uint64_t* size = nullptr);
 
 }  // namespace ndr

@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <cassert>
 #include <cstdlib>
+#include <iterator>
 #include <numeric>
+#include <thread>
 
 #include "ndr/error.h"
 
@@ -86,6 +88,50 @@ struct customer_series {
     return std::lower_bound(date_begin, date_end, b) - std::upper_bound(date_begin, date_end, a);
   }
   bool positive_before(std::uint32_t d) const { return !empty() && *date_begin < d; }
+  i128 at(std::uint32_t d) const {
+    const auto i = find(d);
+    return i < 0 ? 0 : mrr[i].units();
+  }
+  std::uint32_t segment_at(std::uint32_t d) const {
+    if (!segment) return kNoSegment;
+    const auto i = find(d);
+    return i < 0 ? kNoSegment : segment[i];
+  }
+};
+
+// The same customer laid out over every snapshot date, for data sets with few
+// dates: each lookup is an index instead of a binary search.
+class dense_series {
+ public:
+  static constexpr size_t kMaxDates = 512;
+  explicit dense_series(size_t dates) : mrr_(dates, 0), segment_(dates, kNoSegment), before_(dates + 1) {}
+
+  void load(const customer_series& c) {
+    for (const auto* d = c.date_begin; d != c.date_end; ++d) {
+      mrr_[*d] = c.mrr[d - c.date_begin].units();
+      if (c.segment) segment_[*d] = c.segment[d - c.date_begin];
+    }
+    for (size_t d = 0; d < mrr_.size(); ++d) before_[d + 1] = before_[d] + (mrr_[d] > 0);
+    loaded_ = c;
+  }
+  void unload() {
+    for (const auto* d = loaded_.date_begin; d != loaded_.date_end; ++d) {
+      mrr_[*d] = 0;
+      segment_[*d] = kNoSegment;
+    }
+  }
+  i128 at(std::uint32_t d) const { return mrr_[d]; }
+  std::uint32_t segment_at(std::uint32_t d) const { return segment_[d]; }
+  std::int64_t positive_between(std::uint32_t a, std::uint32_t b) const {
+    return std::int64_t(before_[b]) - before_[a + 1];
+  }
+  bool positive_before(std::uint32_t d) const { return before_[d] > 0; }
+
+ private:
+  std::vector<std::int64_t> mrr_;
+  std::vector<std::uint32_t> segment_;
+  std::vector<std::uint32_t> before_;  // before_[d]: dates < d with MRR > 0
+  customer_series loaded_{};
 };
 
 // One customer's part in one report row (SPEC §3, §4).
@@ -98,13 +144,13 @@ struct customer_movement {
   std::uint32_t segment = kNoSegment;  // frozen at the start; else the end's
 };
 
-customer_movement classify(const customer_series& c, reactivation_policy policy,
-                           std::uint32_t start, std::uint32_t end) {
+template <typename Series>
+customer_movement classify(const Series& c, reactivation_policy policy, std::uint32_t start,
+                           std::uint32_t end) {
   customer_movement m;
-  const auto si = c.find(start), ei = c.find(end);
-  m.s = si < 0 ? 0 : c.mrr[si].units();
-  m.e = ei < 0 ? 0 : c.mrr[ei].units();
-  if (c.segment) m.segment = si >= 0 ? c.segment[si] : ei >= 0 ? c.segment[ei] : kNoSegment;
+  m.s = c.at(start);
+  m.e = c.at(end);
+  m.segment = m.s > 0 ? c.segment_at(start) : m.e > 0 ? c.segment_at(end) : kNoSegment;
   m.in_cohort = m.s > 0;
   if (m.in_cohort) {
     const bool dipped = c.positive_between(start, end) < std::int64_t(end) - start - 1;
@@ -187,6 +233,34 @@ std::vector<std::uint32_t> segment_order(const snapshot_store& store) {
   return order;
 }
 
+void merge(const row_sums& from, row_sums& into) {
+  into.members += from.members;
+  for (size_t i = 0; i < std::size(from.counts); ++i) into.counts[i] += from.counts[i];
+  for (size_t i = 0; i < std::size(from.sums); ++i) into.sums[i] += from.sums[i];
+}
+
+// Classifies customers [first, last) into every planned row, customer by
+// customer so that one customer's entries stay in cache for all rows.
+void classify_slice(const snapshot_store& store, const report_options& options, std::uint32_t first,
+                    std::uint32_t last, std::vector<row_plan>& rows) {
+  const bool dense = store.dates.size() <= dense_series::kMaxDates;
+  std::optional<dense_series> laid_out;
+  if (dense) laid_out.emplace(store.dates.size());
+  for (std::uint32_t c = first; c < last; ++c) {
+    const auto series = customer_series::of(store, c);
+    if (series.empty()) continue;  // never paid: no row sees it
+    if (dense) laid_out->load(series);
+    for (auto& row : rows) {
+      const customer_movement m =
+          dense ? classify(*laid_out, options.reactivation, row.start, row.end)
+                : classify(series, options.reactivation, row.start, row.end);
+      add(m, row.total);
+      if (m.segment != kNoSegment) add(m, row.by_segment[m.segment]);
+    }
+    if (dense) laid_out->unload();
+  }
+}
+
 }  // namespace
 
 money report_row::ending_mrr() const {
@@ -208,14 +282,29 @@ ratio report_row::grr() const {
 report build_report(const snapshot_store& store, const report_options& options) {
   assert(options.window >= 1);
   std::vector<row_plan> rows = plan_rows(store, options);
-  // Customer by customer, so that one customer's entries stay in cache for all rows.
-  for (std::uint32_t c = 0; c + 1 < store.offsets.size(); ++c) {
-    const auto series = customer_series::of(store, c);
-    if (series.empty()) continue;  // never paid: no row sees it
-    for (auto& row : rows) {
-      const customer_movement m = classify(series, options.reactivation, row.start, row.end);
-      add(m, row.total);
-      if (m.segment != kNoSegment) add(m, row.by_segment[m.segment]);
+  const std::uint32_t customers = std::uint32_t(store.offsets.size() - 1);
+  // Customers in slices of about equal work, one thread each; sums add up.
+  const size_t work = store.entry_date.size() * std::max<size_t>(rows.size(), 1);
+  const unsigned threads = work < (1u << 22) ? 1 : std::clamp(std::thread::hardware_concurrency(), 1u, 4u);
+  std::vector<std::vector<row_plan>> partial(threads - 1, rows);
+  std::vector<std::thread> pool;
+  std::vector<std::uint32_t> bounds{0};
+  for (unsigned t = 1; t < threads; ++t) {
+    const auto target = store.entry_date.size() * t / threads;
+    bounds.push_back(std::uint32_t(std::lower_bound(store.offsets.begin(), store.offsets.end(), target) -
+                                   store.offsets.begin()));
+  }
+  bounds.push_back(customers);
+  for (unsigned t = 1; t < threads; ++t) {
+    pool.emplace_back(classify_slice, std::cref(store), std::cref(options), bounds[t], bounds[t + 1],
+                      std::ref(partial[t - 1]));
+  }
+  classify_slice(store, options, bounds[0], bounds[1], rows);
+  for (auto& t : pool) t.join();
+  for (const auto& part : partial) {
+    for (size_t r = 0; r < rows.size(); ++r) {
+      merge(part[r].total, rows[r].total);
+      for (size_t s = 0; s < rows[r].by_segment.size(); ++s) merge(part[r].by_segment[s], rows[r].by_segment[s]);
     }
   }
   report out{options, store.segmented(), {}};

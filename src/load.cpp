@@ -140,6 +140,9 @@ class data_set_builder {
   explicit data_set_builder(const load_options& options) : options_(options) {}
 
   void read(const std::string& name, io::LineReader& lines);
+  // Room for the rows of `bytes` more input. Untouched capacity costs no
+  // memory, and growing a 10M-row column by doubling costs copies and faults.
+  void expect_bytes(std::uint64_t bytes);
   snapshot_store finish();
 
  private:
@@ -152,7 +155,8 @@ class data_set_builder {
   InputError row_error(std::uint32_t row, std::string what) const;
   void negative_total(std::uint32_t customer, std::uint32_t first_row, money total, day_number d);
   [[noreturn]] void no_rows() const;
-  void note_group(std::uint32_t customer, const std::uint32_t* rows, size_t n, std::uint16_t date);
+  void note_group(std::uint32_t customer, const std::uint32_t* rows, const money* amounts, size_t n,
+                  std::uint16_t date);
 
   const load_options& options_;
   std::vector<std::string> sources_;
@@ -240,6 +244,15 @@ std::uint16_t data_set_builder::date_number(day_number d, unsigned line) {
   last_day_ = d;
   last_day_number_ = it->second;
   return it->second;
+}
+
+void data_set_builder::expect_bytes(std::uint64_t bytes) {
+  const size_t rows = row_customer_.size() + size_t(bytes / 16) + 1024;
+  row_customer_.reserve(rows);
+  row_date_.reserve(rows);
+  row_amount_.reserve(rows);
+  row_line_.reserve(rows);
+  if (!options_.segment_cols.empty()) row_segment_.reserve(rows);
 }
 
 // The source index and line of row i.
@@ -341,15 +354,15 @@ void data_set_builder::read_row(const csv_record& record, const column_map& colu
 
 // Records one (customer, date) group's data-quality facts in options_.stats:
 // `rows` are the group's row indexes in read order.
-void data_set_builder::note_group(std::uint32_t customer, const std::uint32_t* rows, size_t n,
-                                  std::uint16_t date) {
+void data_set_builder::note_group(std::uint32_t customer, const std::uint32_t* rows,
+                                  const money* amounts, size_t n, std::uint16_t date) {
   load_stats& s = *options_.stats;
   const auto place = [&](std::uint32_t r) {
     const auto [source, line] = place_of(r);
     return load_stats::place{sources_[source], line};
   };
   for (size_t k = 0; k < n; ++k) {
-    const money amount = row_amount_[rows[k]];
+    const money amount = amounts[k];
     if (amount.is_zero() && s.zero_rows++ < load_stats::kExamples) {
       s.zero_examples.push_back(place(rows[k]));
     }
@@ -367,6 +380,31 @@ void data_set_builder::note_group(std::uint32_t customer, const std::uint32_t* r
   if (first.first == UINT32_MAX || rows[0] < first.first) first = {rows[0], 0};
 }
 
+// Puts one customer's rows [begin, end) in (date, read) order; rows usually
+// arrive in date order already, which is checked first.
+void sort_group(std::vector<std::uint16_t>& date, std::vector<money>& amount,
+                std::vector<std::uint32_t>& row, size_t begin, size_t end) {
+  bool sorted = true;
+  for (size_t k = begin + 1; k < end && sorted; ++k) sorted = date[k - 1] <= date[k];
+  if (sorted) return;
+  struct item {
+    std::uint16_t date;
+    std::uint32_t row;
+    money amount;
+  };
+  std::vector<item> items;
+  items.reserve(end - begin);
+  for (size_t k = begin; k < end; ++k) items.push_back({date[k], row[k], amount[k]});
+  std::sort(items.begin(), items.end(), [](const item& a, const item& b) {
+    return a.date != b.date ? a.date < b.date : a.row < b.row;
+  });
+  for (size_t k = begin; k < end; ++k) {
+    date[k] = items[k - begin].date;
+    row[k] = items[k - begin].row;
+    amount[k] = items[k - begin].amount;
+  }
+}
+
 void data_set_builder::no_rows() const {
   std::string what = skipped_ ? "no valid data rows (every row was skipped)" : "no data rows";
   if (sources_.size() == 1) throw InputError(what, sources_[0]);
@@ -375,10 +413,10 @@ void data_set_builder::no_rows() const {
   throw InputError(what + " in " + names);
 }
 
-// Folds the rows into the store: a counting sort by customer (rows are
-// placed in read order, so each group's first row stays first), a sort of
-// each customer's few rows by date, then one pass that sums each
-// (customer, date) group in place.
+// Folds the rows into the store: a counting sort moves each row's date,
+// amount and index into its customer's group (in read order, so each group's
+// first row stays first), groups not already in date order are sorted, then
+// one sequential pass sums each (customer, date) in place.
 snapshot_store data_set_builder::finish() {
   const size_t n = row_customer_.size();
   if (n == 0) no_rows();
@@ -400,11 +438,19 @@ snapshot_store data_set_builder::finish() {
   std::vector<std::uint32_t> next(size_t(customers) + 1, 0);
   for (std::uint32_t c : row_customer_) ++next[c + 1];
   for (std::uint32_t c = 0; c < customers; ++c) next[c + 1] += next[c];
-  std::vector<std::uint32_t> group_start(next.begin(), next.end());
-  std::vector<std::uint32_t> order(n);  // row indexes grouped by customer
-  for (std::uint32_t i = 0; i < n; ++i) order[next[row_customer_[i]]++] = i;
+  const std::vector<std::uint32_t> group_start(next.begin(), next.end());
+  std::vector<std::uint16_t> date(n);
+  std::vector<money> amount(n);
+  std::vector<std::uint32_t> row(n);
+  for (std::uint32_t i = 0; i < n; ++i) {
+    const std::uint32_t p = next[row_customer_[i]]++;
+    date[p] = rank[row_date_[i]];
+    amount[p] = row_amount_[i];
+    row[p] = i;
+  }
   std::vector<std::uint32_t>().swap(row_customer_);
-  for (auto& d : row_date_) d = rank[d];
+  std::vector<std::uint16_t>().swap(row_date_);
+  std::vector<money>().swap(row_amount_);
 
   if (options_.stats) {
     options_.stats->files = sources_;
@@ -412,32 +458,29 @@ snapshot_store data_set_builder::finish() {
     first_row_.assign(store.dates.size(), {UINT32_MAX, 0});
   }
   store.offsets.assign(size_t(customers) + 1, 0);
-  store.entry_date.reserve(n);
-  store.entry_mrr.reserve(n);
-  const auto by_date = [&](std::uint32_t a, std::uint32_t b) {
-    return row_date_[a] != row_date_[b] ? row_date_[a] < row_date_[b] : a < b;
-  };
+  size_t out = 0;  // entries written so far, in place over date/amount
   for (std::uint32_t c = 0; c < customers; ++c) {
-    std::uint32_t* const begin = order.data() + group_start[c];
-    std::uint32_t* const end = order.data() + group_start[c + 1];
-    std::sort(begin, end, by_date);  // (date, read order): each group's first row first
-    for (std::uint32_t* g = begin; g != end;) {
-      const std::uint16_t date = row_date_[*g];
-      std::uint32_t* h = g;
+    const size_t begin = group_start[c], end = group_start[c + 1];
+    sort_group(date, amount, row, begin, end);
+    for (size_t g = begin; g != end;) {
+      const std::uint16_t d = date[g];
+      size_t h = g;
       money total;
-      std::uint32_t largest = *g;  // its segment wins (SPEC §4); ties: the first read
-      for (; h != end && row_date_[*h] == date; ++h) {
-        if (row_amount_[*h] > row_amount_[largest]) largest = *h;
-        if (!total.add(row_amount_[*h])) {
-          throw row_error(*h, fmt::format("the total MRR of customer '{}' on {} is too large",
-                                          customers_.name(c), format_date(store.dates[date])));
+      std::uint32_t largest = row[g];  // its segment wins (SPEC §4); ties: the first read
+      money largest_amount = amount[g];
+      for (; h != end && date[h] == d; ++h) {
+        if (amount[h] > largest_amount) largest = row[h], largest_amount = amount[h];
+        if (!total.add(amount[h])) {
+          throw row_error(row[h], fmt::format("the total MRR of customer '{}' on {} is too large",
+                                              customers_.name(c), format_date(store.dates[d])));
         }
       }
-      if (options_.stats) note_group(c, g, size_t(h - g), date);
-      if (total < money()) negative_total(c, *g, total, store.dates[date]);
+      if (options_.stats) note_group(c, row.data() + g, amount.data() + g, h - g, d);
+      if (total < money()) negative_total(c, row[g], total, store.dates[d]);
       if (total > money()) {
-        store.entry_date.push_back(date);
-        store.entry_mrr.push_back(total);
+        date[out] = d;
+        amount[out] = total;
+        ++out;
         if (!row_segment_.empty()) store.entry_segment.push_back(row_segment_[largest]);
         ++store.offsets[c + 1];
       }
@@ -446,11 +489,15 @@ snapshot_store data_set_builder::finish() {
   }
   for (std::uint32_t c = 0; c < customers; ++c) store.offsets[c + 1] += store.offsets[c];
   if (options_.stats) {
-    for (const auto& [row, unused] : first_row_) {
-      const auto [source, line] = place_of(row);
+    for (const auto& [first, unused] : first_row_) {
+      const auto [source, line] = place_of(first);
       options_.stats->first_row_of_date.push_back({sources_[source], line});
     }
   }
+  date.resize(out);
+  amount.resize(out);
+  store.entry_date = std::move(date);
+  store.entry_mrr = std::move(amount);
   store.customers = customers_.names();
   store.segments = std::move(segments_);
   return store;
@@ -466,7 +513,10 @@ snapshot_store load_all(const std::vector<Source>& sources, const load_options& 
 
 void read_path(data_set_builder& builder, const std::string& path) {
   const std::string name = path == "-" ? "<stdin>" : path;
-  io::LineReader lines(name, open_byte_source(path, name));
+  std::uint64_t size = 0;
+  auto source = open_byte_source(path, name, &size);
+  builder.expect_bytes(size);
+  io::LineReader lines(name, std::move(source));
   builder.read(name, lines);
 }
 
