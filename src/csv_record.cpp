@@ -1,5 +1,6 @@
 #include "csv_record.h"
 
+#include <algorithm>
 #include <cstring>
 
 namespace ndr {
@@ -98,7 +99,8 @@ bool csv_record_reader::next(csv_record& out) {
   out.error = nullptr;
   out.error_field = 0;
   const size_t len = std::strlen(line);
-  out.blank = len == 0;
+  out.blank = std::all_of(line, line + len, [](char c) { return c == ' ' || c == '\t'; }) &&
+              delimiter_ != '\t';
   if (out.blank) {
     out.fields.clear();
     return true;

@@ -107,6 +107,18 @@ std::string closest_column(const std::vector<std::string>& header, const std::st
   return {};
 }
 
+// `s` as one shell word: as is when it is plain, else in single quotes.
+std::string shell_word(const std::string& s) {
+  const bool plain = !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           c == '_' || c == '-' || c == '.';
+  });
+  if (plain) return s;
+  std::string out = "'";
+  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
 size_t find_column(const std::vector<std::string>& header, const std::string& wanted,
                    const std::string& source, const char* option) {
   size_t found = header.size();
@@ -120,13 +132,21 @@ size_t find_column(const std::vector<std::string>& header, const std::string& wa
     found = i;
   }
   if (found == header.size()) {
+    if (header.size() == 1) {
+      for (const char* d : {";", "\t", "|", ","}) {
+        if (header[0].find(d[0]) != std::string::npos) {
+          const std::string name = d[0] == '\t' ? "tab" : std::string(d);
+          throw InputError(fmt::format("missing column '{}': the header is one column, '{}'; is the "
+                                       "delimiter {}? add --delimiter {} (or --delimiter auto)",
+                                       wanted, header[0], name, shell_word(name)),
+                           source, 1);
+        }
+      }
+    }
     const std::string like = closest_column(header, wanted, option);
     const std::string advice =
         like.empty() ? fmt::format("name the column to use with {}", option)
-                     : fmt::format("if '{}' is the column, add {} {}", like, option,
-                                   like.find_first_of(" \t\"'") == std::string::npos
-                                       ? like
-                                       : "'" + like + "'");
+                     : fmt::format("if '{}' is the column, add {} {}", like, option, shell_word(like));
     throw InputError(
         fmt::format("missing column '{}' (the header has: {}); {}", wanted, join_columns(header), advice),
         source, 1);
@@ -189,7 +209,9 @@ class data_set_builder {
 
 column_map data_set_builder::read_header(csv_record_reader& reader, const std::string& name) {
   csv_record header;
-  if (!reader.next(header)) return {};
+  do {
+    if (!reader.next(header)) return {};
+  } while (header.blank);  // blank lines before the header carry nothing
   if (header.error) throw InputError(header.error, name, header.line);
   column_map map;
   for (auto f : header.fields) map.names.emplace_back(f);

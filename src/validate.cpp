@@ -136,6 +136,7 @@ validation validate_files(const std::vector<std::string>& paths, load_options op
   validation v;
   load_stats stats;
   options.stats = &stats;
+  const bool report_skips = options.skip_bad_rows;  // then bad rows do not stop a report
   options.skip_bad_rows = true;
   const auto add_error = [&v](const InputError& e) {
     if (v.errors.size() < 1000) {
@@ -144,7 +145,12 @@ validation validate_files(const std::vector<std::string>& paths, load_options op
       ++v.more_errors;
     }
   };
-  options.on_skipped_row = add_error;
+  options.on_skipped_row = [&](const InputError& e) {
+    if (!report_skips) return add_error(e);
+    if (v.warnings.size() < 1000) {
+      v.warnings.push_back({where_of(e), "skipped by --skip-bad-rows: " + message_of(e)});
+    }
+  };
   options.on_negative_total = add_error;
   snapshot_store store;
   try {
@@ -166,6 +172,11 @@ validation validate_files(const std::vector<std::string>& paths, load_options op
   v.summed_pairs = stats.summed_pairs;
   v.zero_rows = stats.zero_rows;
   v.negative_rows = stats.negative_rows;
+  if (store.dates.size() == 1) {
+    v.warnings.push_back({"", fmt::format("one snapshot date only ({}): a report needs two, so it "
+                                          "would have no rows",
+                                          format_date(store.dates.front()))});
+  }
   add_gap_warnings(v, store.dates, scheme);
   add_stat_warnings(v, stats, store);
   return v;
@@ -185,8 +196,8 @@ std::string render_validation_text(const validation& v) {
     std::string gaps;
     for (const auto& g : v.gaps) gaps += (gaps.empty() ? "" : ", ") + g;
     out += fmt::format("gaps            {}\n", gaps.empty() ? "none" : gaps);
-    out += fmt::format("summed pairs    {} (customer, date) pairs summed from several rows\n",
-                       n(v.summed_pairs));
+    out += fmt::format("summed pairs    {} (customer, date) pair{} summed from several rows\n",
+                       n(v.summed_pairs), v.summed_pairs == 1 ? "" : "s");
     out += fmt::format("zero rows       {}\n", n(v.zero_rows));
     out += fmt::format("negative rows   {} (fine while a customer's total stays >= 0)\n",
                        n(v.negative_rows));

@@ -214,3 +214,18 @@ TEST_CASE("validate's statistics: zero, negative and summed rows, customers per 
                          "q1.csv:5: column 'mrr': customer 'c' has a negative total MRR (-3.00) on 2024-01-31"});
   CHECK(mrr(s, "c", "2024-01-31") == money());
 }
+
+TEST_CASE("a header read with the wrong delimiter suggests the right one") {
+  CHECK_THROWS_WITH(load("customer_id;date;mrr\na;2024-01-31;1\n"),
+                    "q1.csv:1: missing column 'customer_id': the header is one column, "
+                    "'customer_id;date;mrr'; is the delimiter ;? add --delimiter ';' (or --delimiter auto)");
+  CHECK_THROWS_WITH(load("customer_id\tdate\tmrr\n"),
+                    "q1.csv:1: missing column 'customer_id': the header is one column, "
+                    "'customer_id\tdate\tmrr'; is the delimiter tab? add --delimiter tab (or --delimiter auto)");
+}
+
+TEST_CASE("blank and whitespace-only lines are skipped, before the header too") {
+  const auto s = load("\n  \ncustomer_id,date,mrr\n \t \na,2024-01-31,1\n\n");
+  CHECK(s.rows_read == 1);
+  CHECK_THROWS_WITH(load("\n\ncustomer_id,date,mrr\na,x,1\n"), "q1.csv:4: column 'date': invalid date 'x'");
+}

@@ -42,8 +42,11 @@ void add_input_options(CLI::App* cmd, input_args& a, bool with_segments) {
   cmd->add_flag("--decimal-comma", a.decimal_comma, "amounts use a decimal comma: 1.234,56");
   cmd->add_option("--date-format", a.date_format, "strftime layout of the dates, e.g. %m/%d/%Y");
   if (with_segments) {
+    // One column per --segment-by, so that files after it stay files.
     cmd->add_option("--segment-by", a.segment_by,
-                    "a column to break the numbers down by (repeat to combine columns)");
+                    "a column to break the numbers down by (repeat to combine columns)")
+        ->allow_extra_args(false)
+        ->take_all();
   }
   cmd->add_flag("--skip-bad-rows", a.skip_bad_rows, "report bad rows on standard error and go on");
 }

@@ -158,6 +158,19 @@ errors (1):
 
 result: 1 error, 0 warnings: ndr report would stop on this data" validate renamed.csv
 
+# --segment-by takes one column, so files may follow it.
+expect_status 0 report --segment-by plan "$root/samples/realistic.csv"
+expect_status 0 report --segment-by=plan "$root/samples/realistic.csv" --segment-by region
+printf 'segment-by = ["plan", "region"]\n' > seg.toml
+expect_status 0 report --config seg.toml "$root/samples/realistic.csv"
+# validate honours --skip-bad-rows (bad rows become warnings) and warns on a single date.
+expect_status 1 validate bad-amount.csv ok.csv
+expect_status 0 validate bad-amount.csv ok.csv --skip-bad-rows
+expect_status 1 validate bad-amount.csv ok.csv --skip-bad-rows --strict
+printf '%s\na,2024-01-31,1\n' "$h" > one-date.csv
+expect_status 0 validate one-date.csv
+expect_status 1 validate one-date.csv --strict
+
 # movements and cohorts.
 expect 2 "ndr: --at is required (see 'ndr movements --help')" movements ok.csv
 expect 2 "ndr: --at '2024-Q1' is not a period label of this report (a month such as 2024-03)" movements ok.csv --at 2024-Q1
