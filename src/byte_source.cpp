@@ -7,6 +7,7 @@
 #include <zlib.h>
 
 #include <cerrno>
+#include <algorithm>
 #include <cstring>
 
 #include "ndr/error.h"
@@ -68,6 +69,35 @@ class file_source : public io::ByteSourceBase {
   std::string name_;
 };
 
+// Bytes [next, end) of a file, read with pread.
+class range_source : public io::ByteSourceBase {
+ public:
+  range_source(int fd, std::string name, std::uint64_t begin, std::uint64_t end)
+      : fd_(fd), name_(std::move(name)), next_(begin), end_(end) {}
+  ~range_source() override { close(fd_); }
+  range_source(const range_source&) = delete;
+  range_source& operator=(const range_source&) = delete;
+
+  int read(char* buffer, int size) override {
+    int total = 0;
+    while (total < size && next_ < end_) {
+      const size_t want = size_t(std::min<std::uint64_t>(std::uint64_t(size - total), end_ - next_));
+      const ssize_t n = pread(fd_, buffer + total, want, off_t(next_));
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) throw InputError(fmt::format("cannot read: {}", std::strerror(errno)), name_);
+      if (n == 0) break;
+      total += int(n);
+      next_ += std::uint64_t(n);
+    }
+    return total;
+  }
+
+ private:
+  int fd_;
+  std::string name_;
+  std::uint64_t next_, end_;
+};
+
 std::unique_ptr<io::ByteSourceBase> open_gzip(int fd, const std::string& name) {
   gzFile gz = gzdopen(fd, "rb");
   if (!gz) {
@@ -96,6 +126,22 @@ std::unique_ptr<io::ByteSourceBase> open_byte_source(const std::string& path,
   struct stat st;
   if (size && fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) *size = std::uint64_t(st.st_size);
   return std::make_unique<file_source>(fd, name);
+}
+
+std::unique_ptr<io::ByteSourceBase> open_byte_range(const std::string& path,
+                                                    const std::string& name, std::uint64_t begin,
+                                                    std::uint64_t end) {
+  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw InputError(fmt::format("cannot open: {}", std::strerror(errno)), name);
+  return std::make_unique<range_source>(fd, name, begin, end);
+}
+
+size_t read_range(const std::string& path, std::uint64_t offset, char* buffer, size_t n) {
+  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return 0;
+  const ssize_t got = pread(fd, buffer, n, off_t(offset));
+  close(fd);
+  return got < 0 ? 0 : size_t(got);
 }
 
 }  // namespace ndr

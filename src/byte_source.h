@@ -19,4 +19,12 @@ std::unique_ptr<io::ByteSourceBase> open_byte_source(const std::string& path,
                                                      const std::string& name,
                                                      std::uint64_t* size = nullptr);
 
+// Bytes [begin, end) of a plain file, read with pread (for reading in parts).
+std::unique_ptr<io::ByteSourceBase> open_byte_range(const std::string& path,
+                                                    const std::string& name, std::uint64_t begin,
+                                                    std::uint64_t end);
+
+// Up to `n` bytes of `path` from `offset` into `buffer`; the count read.
+size_t read_range(const std::string& path, std::uint64_t offset, char* buffer, size_t n);
+
 }  // namespace ndr

@@ -26,6 +26,8 @@ char* unescape(char* begin, char* end) {
 
 }  // namespace
 
+const char kUnterminatedQuote[] = "unterminated quoted field";
+
 csv_record_reader::split_status csv_record_reader::split(char* begin, char* end, csv_record& out) {
   out.fields.clear();
   escaped_.clear();
@@ -113,7 +115,7 @@ bool csv_record_reader::next(csv_record& out) {
   for (;;) {
     char* more = lines_.next_line();
     if (!more) {
-      out.error = "unterminated quoted field";
+      out.error = kUnterminatedQuote;
       out.error_field = out.fields.size();
       return true;
     }

@@ -25,6 +25,9 @@ struct csv_record {
 
 char detect_delimiter(std::string_view header);
 
+// csv_record::error for a quoted field still open at the end of the input.
+extern const char kUnterminatedQuote[];
+
 class csv_record_reader {
  public:
   csv_record_reader(io::LineReader& lines, char delimiter, std::string name)

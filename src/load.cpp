@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <cstring>
 #include <memory>
+#include <thread>
 #include <unordered_map>
 
 #include "byte_source.h"
@@ -159,16 +160,35 @@ class data_set_builder {
  public:
   explicit data_set_builder(const load_options& options) : options_(options) {}
 
+  // Reads one whole input: its header, then its rows.
   void read(const std::string& name, io::LineReader& lines);
+
+  // Reading one large file in parts on two threads (read_in_parts):
+  // a part builder keeps its skipped rows (kept_) instead of reporting them,
+  // counts lines from its part's start, and the first part stops at a record
+  // that runs past its end (ended_in_quotes_), which makes the caller read the
+  // file again in one piece.
+  void begin_part(const std::string& name, const data_set_builder& owner);
+  column_map read_header(csv_record_reader& reader, const std::string& name);
+  void read_rows(csv_record_reader& reader, const column_map& columns, bool last_part);
+  // Appends `part`'s rows, read from the current source after this
+  // builder's, its lines counted from line_offset + 1; replays its kept rows.
+  void absorb(data_set_builder& part, unsigned line_offset);
+  void begin_source(const std::string& name, const std::string& mrr_name);
+  bool ended_in_quotes() const { return ended_in_quotes_; }
+  // A part named a currency location of its own in an error: its lines are
+  // counted from the part's start, so the file is read again in one pass.
+  bool part_currency_error() const { return part_currency_error_; }
+  currency_symbol currency() const { return currency_; }
   // Room for the rows of `bytes` more input. Untouched capacity costs no
   // memory, and growing a 10M-row column by doubling costs copies and faults.
   void expect_bytes(std::uint64_t bytes);
   snapshot_store finish();
 
  private:
-  column_map read_header(csv_record_reader& reader, const std::string& name);
   void read_row(const csv_record& record, const column_map& columns);
   void bad_row(unsigned line, const column_map& columns, size_t field, std::string what);
+  void report_skipped(const InputError& error);
   std::uint32_t segment_number(const csv_record& record, const column_map& columns);
   std::uint16_t date_number(day_number d, unsigned line);
   std::pair<size_t, unsigned> place_of(std::uint32_t row) const;  // (source, line)
@@ -202,7 +222,13 @@ class data_set_builder {
   std::uint16_t last_day_number_ = UINT16_MAX;
   std::uint64_t skipped_ = 0;
   currency_symbol currency_ = currency_symbol::none;  // the first symbol seen, and where
-  std::string currency_where_;
+  std::string currency_source_;
+  unsigned currency_line_ = 0;
+  bool keep_skipped_ = false;            // a part: keep skipped rows in kept_
+  std::vector<InputError> kept_;
+  bool ended_in_quotes_ = false;
+  bool currency_inherited_ = false;  // a part: currency_ came from the files before
+  bool part_currency_error_ = false;
   std::string last_date_text_;  // one-entry cache: exports repeat a date many times
   std::optional<day_number> last_date_;
 };
@@ -225,23 +251,107 @@ column_map data_set_builder::read_header(csv_record_reader& reader, const std::s
   return map;
 }
 
-void data_set_builder::read(const std::string& name, io::LineReader& lines) {
+void data_set_builder::begin_source(const std::string& name, const std::string& mrr_name) {
   sources_.push_back(name);
   source_first_row_.push_back(std::uint32_t(row_customer_.size()));
-  mrr_names_.push_back(options_.mrr_col);
+  mrr_names_.push_back(mrr_name);
+}
+
+void data_set_builder::read(const std::string& name, io::LineReader& lines) {
+  begin_source(name, options_.mrr_col);
   csv_record_reader reader(lines, options_.delimiter, name);
   try {
     const column_map columns = read_header(reader, name);
     if (columns.names.empty()) return;  // an empty file: no header, no rows
-    csv_record record;
-    while (reader.next(record)) {
-      if (record.blank) continue;  // an empty line carries no data
-      read_row(record, columns);
-    }
+    read_rows(reader, columns, true);
   } catch (const io::error::line_length_limit_exceeded&) {
     throw InputError("line too long (over 16 MiB); is this a CSV file?", name,
                      lines.get_file_line());
   }
+}
+
+void data_set_builder::read_rows(csv_record_reader& reader, const column_map& columns,
+                                 bool last_part) {
+  csv_record record;
+  while (reader.next(record)) {
+    if (record.blank) continue;  // an empty line carries no data
+    if (!last_part && record.error == kUnterminatedQuote) {
+      ended_in_quotes_ = true;  // a record crosses into the next part
+      return;
+    }
+    read_row(record, columns);
+  }
+}
+
+void data_set_builder::begin_part(const std::string& name, const data_set_builder& owner) {
+  keep_skipped_ = true;
+  currency_ = owner.currency_;
+  currency_source_ = owner.currency_source_;
+  currency_line_ = owner.currency_line_;
+  currency_inherited_ = currency_ != currency_symbol::none;
+  begin_source(name, options_.mrr_col);
+}
+
+void data_set_builder::report_skipped(const InputError& error) {
+  if (keep_skipped_) {
+    kept_.push_back(error);
+  } else if (options_.on_skipped_row) {
+    options_.on_skipped_row(error);
+  }
+}
+
+void data_set_builder::absorb(data_set_builder& part, unsigned line_offset) {
+  const auto moved = [&](const InputError& e) {
+    return InputError(e.detail(), e.source(), e.line() ? e.line() + line_offset : 0, e.column());
+  };
+  for (const auto& e : part.kept_) report_skipped(moved(e));
+  skipped_ += part.skipped_;
+  if (currency_ == currency_symbol::none && part.currency_ != currency_symbol::none) {
+    currency_ = part.currency_;
+    currency_source_ = part.currency_source_;
+    currency_line_ = part.currency_line_ + line_offset;
+  }
+  const bool fresh = row_customer_.empty() && customers_.size() == 0 && dates_seen_.empty() &&
+                     segments_.empty() && line_offset == 0;
+  if (fresh) {  // the first part of the first file: take its columns as they are
+    std::swap(customers_, part.customers_);
+    row_customer_.swap(part.row_customer_);
+    row_date_.swap(part.row_date_);
+    row_amount_.swap(part.row_amount_);
+    row_line_.swap(part.row_line_);
+    row_segment_.swap(part.row_segment_);
+    dates_seen_.swap(part.dates_seen_);
+    date_numbers_.swap(part.date_numbers_);
+    segments_.swap(part.segments_);
+    segment_ids_.swap(part.segment_ids_);
+    return;
+  }
+  std::vector<std::uint32_t> customer_map(part.customers_.size());
+  for (std::uint32_t c = 0; c < part.customers_.size(); ++c) {
+    customer_map[c] = customers_.intern(part.customers_.name(c));
+  }
+  std::vector<std::uint16_t> date_map(part.dates_seen_.size());
+  for (size_t d = 0; d < part.dates_seen_.size(); ++d) {
+    date_map[d] = date_number(part.dates_seen_[d], line_offset + 1);
+  }
+  std::vector<std::uint32_t> segment_map(part.segments_.size());
+  for (size_t k = 0; k < part.segments_.size(); ++k) {
+    auto it = segment_ids_.find(std::string_view(part.segments_[k]));
+    if (it == segment_ids_.end()) {
+      it = segment_ids_.emplace(part.segments_[k], std::uint32_t(segments_.size())).first;
+      segments_.push_back(part.segments_[k]);
+    }
+    segment_map[k] = it->second;
+  }
+  const size_t n = part.row_customer_.size();
+  if (row_customer_.size() + n > UINT32_MAX) throw InputError("more than 4,294,967,295 rows");
+  for (size_t i = 0; i < n; ++i) {
+    row_customer_.push_back(customer_map[part.row_customer_[i]]);
+    row_date_.push_back(date_map[part.row_date_[i]]);
+    row_amount_.push_back(part.row_amount_[i]);
+    row_line_.push_back(part.row_line_[i] + line_offset);
+  }
+  for (std::uint32_t seg : part.row_segment_) row_segment_.push_back(segment_map[seg]);
 }
 
 void data_set_builder::bad_row(unsigned line, const column_map& columns, size_t field,
@@ -250,7 +360,7 @@ void data_set_builder::bad_row(unsigned line, const column_map& columns, size_t 
   InputError error(what, sources_.back(), line, column);
   if (!options_.skip_bad_rows) throw error;
   ++skipped_;
-  if (options_.on_skipped_row) options_.on_skipped_row(error);
+  report_skipped(error);
 }
 
 std::uint16_t data_set_builder::date_number(day_number d, unsigned line) {
@@ -357,12 +467,15 @@ void data_set_builder::read_row(const csv_record& record, const column_map& colu
   }
   if (symbol != currency_symbol::none && symbol != currency_) {
     if (currency_ != currency_symbol::none) {
+      if (keep_skipped_ && !currency_inherited_) part_currency_error_ = true;
       return bad_row(record.line, columns, columns.mrr,
-                     fmt::format("mixed currencies: '{}' here, '{}' at {}; convert to one first",
-                                 symbol_text(symbol), symbol_text(currency_), currency_where_));
+                     fmt::format("mixed currencies: '{}' here, '{}' at {}:{}; convert to one first",
+                                 symbol_text(symbol), symbol_text(currency_), currency_source_,
+                                 currency_line_));
     }
     currency_ = symbol;
-    currency_where_ = fmt::format("{}:{}", sources_.back(), record.line);
+    currency_source_ = sources_.back();
+    currency_line_ = record.line;
   }
   if (row_customer_.size() == UINT32_MAX) {
     throw InputError("more than 4,294,967,295 rows", sources_.back(), record.line);
@@ -527,22 +640,106 @@ snapshot_store data_set_builder::finish() {
 
 template <typename Source>
 snapshot_store load_all(const std::vector<Source>& sources, const load_options& options,
-                        void (*read_one)(data_set_builder&, const Source&)) {
+                        void (*read_one)(data_set_builder&, const Source&, const load_options&)) {
   data_set_builder builder(options);
-  for (const auto& s : sources) read_one(builder, s);
+  for (const auto& s : sources) read_one(builder, s, options);
   return builder.finish();
 }
 
-void read_path(data_set_builder& builder, const std::string& path) {
+// Where to cut a file in two: just after a line end near the middle, or 0.
+std::uint64_t middle_line_start(const std::string& path, std::uint64_t size) {
+  std::string window(1 << 20, '\0');
+  const auto n = read_range(path, size / 2, window.data(), window.size());
+  const auto newline = window.find('\n');
+  if (newline >= n) return 0;
+  const std::uint64_t split = size / 2 + newline + 1;
+  return split < size ? split : 0;
+}
+
+// Reads a large plain file as two parts, the second on another thread: about
+// half the time of one pass (measured in docs/performance.md). The parts are
+// joined exactly as one pass would have read them: rows, lines and skipped
+// rows in file order. Returns false, having changed nothing, when that cannot
+// be guaranteed (a quoted field across the cut, or the parts' first currency
+// symbols differ), and the file must be read in one pass.
+bool read_in_parts(data_set_builder& builder, const std::string& path, const std::string& name,
+                   std::uint64_t size, const load_options& options) {
+  const std::uint64_t split = middle_line_start(path, size);
+  if (split == 0) return false;
+  data_set_builder first(options), second(options);
+  first.begin_part(name, builder);
+  first.expect_bytes(size);  // its columns become the builder's when it is the first file
+  second.expect_bytes(size - split);
+  column_map columns;
+  unsigned first_lines = 0;
+  std::optional<InputError> second_error;
+  std::exception_ptr second_failure;
+  {
+    io::LineReader lines(name, open_byte_range(path, name, 0, split));
+    csv_record_reader reader(lines, options.delimiter, name);
+    columns = first.read_header(reader, name);
+    if (columns.names.empty()) return false;
+    second.begin_part(name, builder);
+    const char delimiter = reader.delimiter();
+    std::thread worker([&] {
+      std::optional<io::LineReader> rest;
+      try {
+        rest.emplace(name, open_byte_range(path, name, split, size));
+        csv_record_reader rest_reader(*rest, delimiter, name);
+        second.read_rows(rest_reader, columns, true);
+      } catch (const InputError& e) {
+        second_error = e;  // the first bad row, when rows are not skipped
+      } catch (const io::error::line_length_limit_exceeded&) {
+        second_error = InputError("line too long (over 16 MiB); is this a CSV file?", name,
+                                  rest ? rest->get_file_line() : 0);
+      } catch (...) {
+        second_failure = std::current_exception();
+      }
+    });
+    try {
+      first.read_rows(reader, columns, false);
+    } catch (const io::error::line_length_limit_exceeded&) {
+      worker.join();
+      throw InputError("line too long (over 16 MiB); is this a CSV file?", name,
+                       lines.get_file_line());
+    } catch (...) {
+      worker.join();
+      throw;
+    }
+    worker.join();
+    first_lines = lines.get_file_line();
+  }
+  const bool currencies_differ = builder.currency() == currency_symbol::none &&
+                                 first.currency() != currency_symbol::none &&
+                                 second.currency() != currency_symbol::none &&
+                                 first.currency() != second.currency();
+  if (first.ended_in_quotes() || currencies_differ || second.part_currency_error()) return false;
+  if (second_failure) std::rethrow_exception(second_failure);
+  if (second_error) {
+    const InputError& e = *second_error;
+    throw InputError(e.detail(), e.source(), e.line() ? e.line() + first_lines : 0, e.column());
+  }
+  builder.begin_source(name, columns.names[columns.mrr]);
+  builder.absorb(first, 0);
+  builder.absorb(second, first_lines);
+  return true;
+}
+
+void read_path(data_set_builder& builder, const std::string& path, const load_options& options) {
   const std::string name = path == "-" ? "<stdin>" : path;
   std::uint64_t size = 0;
   auto source = open_byte_source(path, name, &size);
+  if (size >= options.split_bytes && std::thread::hardware_concurrency() > 1) {
+    source.reset();
+    if (read_in_parts(builder, path, name, size, options)) return;
+    source = open_byte_source(path, name, &size);
+  }
   builder.expect_bytes(size);
   io::LineReader lines(name, std::move(source));
   builder.read(name, lines);
 }
 
-void read_text(data_set_builder& builder, const named_text& text) {
+void read_text(data_set_builder& builder, const named_text& text, const load_options&) {
   io::LineReader lines(text.name, text.text.data(), text.text.data() + text.text.size());
   builder.read(text.name, lines);
 }

@@ -1,6 +1,9 @@
 #include "ndr/load.h"
 
 #include <catch2/catch.hpp>
+#include <unistd.h>
+
+#include <cstdlib>
 
 using ndr::load_options;
 using ndr::money;
@@ -228,4 +231,95 @@ TEST_CASE("blank and whitespace-only lines are skipped, before the header too") 
   const auto s = load("\n  \ncustomer_id,date,mrr\n \t \na,2024-01-31,1\n\n");
   CHECK(s.rows_read == 1);
   CHECK_THROWS_WITH(load("\n\ncustomer_id,date,mrr\na,x,1\n"), "q1.csv:4: column 'date': invalid date 'x'");
+}
+
+namespace {
+
+// Loads `text` from a real file, in one pass and in two parts, and checks
+// both give the same store, skipped rows and error text.
+struct both_ways {
+  std::string one_pass, two_parts;  // the error, or a digest of the store and skips
+};
+
+std::string digest(const std::function<snapshot_store(load_options&)>& run, bool skip) {
+  std::vector<std::string> skipped;
+  load_options o;
+  o.skip_bad_rows = skip;
+  o.segment_cols = {};
+  o.on_skipped_row = [&](const ndr::InputError& e) { skipped.push_back(e.what()); };
+  try {
+    const auto s = run(o);
+    std::string out;
+    for (size_t c = 0; c < s.customers.size(); ++c) {
+      for (auto i = s.offsets[c]; i < s.offsets[c + 1]; ++i) {
+        out += s.customers[c] + "@" + ndr::format_date(s.dates[s.entry_date[i]]) + "=" +
+               ndr::format_money(s.entry_mrr[i], 6) + ";";
+      }
+    }
+    for (const auto& k : skipped) out += "\n" + k;
+    return out;
+  } catch (const ndr::InputError& e) {
+    return std::string("error: ") + e.what();
+  }
+}
+
+both_ways load_both_ways(const std::string& text, bool skip) {
+  char path[] = "/tmp/ndr-split-XXXXXX";
+  const int fd = mkstemp(path);
+  REQUIRE(fd >= 0);
+  REQUIRE(write(fd, text.data(), text.size()) == ssize_t(text.size()));
+  close(fd);
+  both_ways out;
+  out.one_pass = digest([&](load_options& o) { return ndr::load_files({path}, o); }, skip);
+  out.two_parts = digest(
+      [&](load_options& o) {
+        o.split_bytes = 1;
+        return ndr::load_files({path}, o);
+      },
+      skip);
+  unlink(path);
+  return out;
+}
+
+std::string many_rows(size_t n, const std::string& extra_at_middle = "") {
+  std::string text = "customer_id,date,mrr\n";
+  for (size_t i = 0; i < n; ++i) {
+    if (i == n / 2) text += extra_at_middle;
+    text += "c" + std::to_string(i % 37) + ",2024-0" + std::to_string(1 + i % 3) + "-15," +
+            std::to_string(1 + i % 11) + ".25\n";
+  }
+  return text;
+}
+
+}  // namespace
+
+TEST_CASE("a file read in two parts gives exactly what one pass gives") {
+  for (bool skip : {false, true}) {
+    INFO("skip bad rows: " << skip);
+    auto same = [&](const std::string& text) {
+      const auto r = load_both_ways(text, skip);
+      CHECK(r.one_pass == r.two_parts);
+      return r.one_pass;
+    };
+    CHECK(same(many_rows(400)).rfind("c0@", 0) == 0);
+    // A quoted field over several lines right where the file is cut.
+    CHECK(same(many_rows(400, "q,2024-01-15,\"1\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n2\"\n")).size() > 0);
+    // Bad rows in both halves: reported in file order with their real lines.
+    std::string bad = many_rows(400);
+    bad.replace(bad.find("\nc5,") + 1, 2, "");
+    bad.replace(bad.rfind("\nc7,") + 1, 2, "");
+    const std::string result = same(bad);
+    CHECK(result.find("empty customer id") != std::string::npos);
+    // Currencies: one symbol in both halves is fine; different first symbols are not.
+    same(many_rows(200, "a,2024-01-15,$5\n") + "b,2024-01-15,$6\n");
+    CHECK(same("customer_id,date,mrr\na,2024-01-15,$5\n" + many_rows(300).substr(21) +
+               "b,2024-01-15,\xE2\x82\xAC" "6\n")
+              .find("mixed currencies: '\xE2\x82\xAC' here, '$' at ") != std::string::npos);
+    same(many_rows(300) + "b,2024-01-15,\xE2\x82\xAC" "6\nb,2024-01-15,$6\n");
+    // A negative total split across the halves.
+    same("customer_id,date,mrr\nn,2024-01-15,5\n" + many_rows(300).substr(21) + "n,2024-01-15,-9\n");
+    // A file that is one header and one row, and one with an unterminated quote.
+    same("customer_id,date,mrr\na,2024-01-15,1\n");
+    same(many_rows(300) + "x,2024-01-15,\"1\n");
+  }
 }

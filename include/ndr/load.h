@@ -22,6 +22,8 @@ struct load_options {
   std::string date_format;                   // strftime layout; empty = built-in layouts
   std::vector<std::string> segment_cols;     // --segment-by columns, in order (SPEC §4)
   bool skip_bad_rows = false;                // report and skip bad rows instead of failing
+  // A plain file at least this large is read as two parts on two threads.
+  std::uint64_t split_bytes = std::uint64_t(32) << 20;
   // Called for each skipped bad row when skip_bad_rows is set.
   std::function<void(const InputError&)> on_skipped_row;
   // When set, a negative customer total is reported here instead of thrown

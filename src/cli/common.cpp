@@ -3,6 +3,8 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <cstdlib>
+
 #include "config.h"
 #include "ndr/error.h"
 #include "ndr/output.h"
@@ -88,6 +90,11 @@ load_options to_load_options(const input_args& a) {
   o.date_format = a.date_format;
   o.segment_cols = a.segment_by;
   o.skip_bad_rows = a.skip_bad_rows;
+  // For tests and benchmarks: the file size from which files are read in two
+  // parts (docs/performance.md); 0 or unset keeps the default.
+  if (const char* split = std::getenv("NDR_SPLIT_BYTES"); split && std::atoll(split) > 0) {
+    o.split_bytes = std::uint64_t(std::atoll(split));
+  }
   return o;
 }
 
