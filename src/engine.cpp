@@ -285,7 +285,8 @@ report build_report(const snapshot_store& store, const report_options& options) 
   const std::uint32_t customers = std::uint32_t(store.offsets.size() - 1);
   // Customers in slices of about equal work, one thread each; sums add up.
   const size_t work = store.entry_date.size() * std::max<size_t>(rows.size(), 1);
-  const unsigned threads = work < (1u << 22) ? 1 : std::clamp(std::thread::hardware_concurrency(), 1u, 4u);
+  const unsigned threads =
+      work < options.parallel_work ? 1 : std::clamp(std::thread::hardware_concurrency(), 1u, 4u);
   std::vector<std::vector<row_plan>> partial(threads - 1, rows);
   std::vector<std::thread> pool;
   std::vector<std::uint32_t> bounds{0};

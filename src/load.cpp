@@ -195,6 +195,19 @@ class data_set_builder {
   InputError row_error(std::uint32_t row, std::string what) const;
   void negative_total(std::uint32_t customer, std::uint32_t first_row, money total, day_number d);
   [[noreturn]] void no_rows() const;
+  struct fold_result {
+    size_t end = 0;                         // one past the range's last entry
+    std::vector<std::uint32_t> segments;    // the entries' segments
+    std::optional<InputError> error;
+  };
+  std::vector<std::uint32_t> group_by_customer(const std::vector<std::uint16_t>& rank,
+                                               std::vector<std::uint16_t>& date,
+                                               std::vector<money>& amount,
+                                               std::vector<std::uint32_t>& row, unsigned threads);
+  fold_result fold_range(std::uint32_t first, std::uint32_t last,
+                         const std::vector<std::uint32_t>& group_start,
+                         std::vector<std::uint16_t>& date, std::vector<money>& amount,
+                         std::vector<std::uint32_t>& row, snapshot_store& store);
   void note_group(std::uint32_t customer, const std::uint32_t* rows, const money* amounts, size_t n,
                   std::uint16_t date);
 
@@ -515,6 +528,15 @@ void data_set_builder::note_group(std::uint32_t customer, const std::uint32_t* r
   if (first.first == UINT32_MAX || rows[0] < first.first) first = {rows[0], 0};
 }
 
+// Runs work(0) … work(threads - 1), the first on this thread.
+template <typename Work>
+void run_on(unsigned threads, Work work) {
+  std::vector<std::thread> pool;
+  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work, t);
+  work(0);
+  for (auto& t : pool) t.join();
+}
+
 // Puts one customer's rows [begin, end) in (date, read) order; rows usually
 // arrive in date order already, which is checked first.
 void sort_group(std::vector<std::uint16_t>& date, std::vector<money>& amount,
@@ -570,22 +592,13 @@ snapshot_store data_set_builder::finish() {
   date_of_rank_ = store.dates;
 
   const std::uint32_t customers = customers_.size();
-  std::vector<std::uint32_t> next(size_t(customers) + 1, 0);
-  for (std::uint32_t c : row_customer_) ++next[c + 1];
-  for (std::uint32_t c = 0; c < customers; ++c) next[c + 1] += next[c];
-  const std::vector<std::uint32_t> group_start(next.begin(), next.end());
+  // Validate's statistics and callbacks see groups in order: one thread then.
+  const unsigned threads =
+      n < options_.parallel_rows || options_.stats || options_.on_negative_total ? 1 : 2;
   std::vector<std::uint16_t> date(n);
   std::vector<money> amount(n);
   std::vector<std::uint32_t> row(n);
-  for (std::uint32_t i = 0; i < n; ++i) {
-    const std::uint32_t p = next[row_customer_[i]]++;
-    date[p] = rank[row_date_[i]];
-    amount[p] = row_amount_[i];
-    row[p] = i;
-  }
-  std::vector<std::uint32_t>().swap(row_customer_);
-  std::vector<std::uint16_t>().swap(row_date_);
-  std::vector<money>().swap(row_amount_);
+  const std::vector<std::uint32_t> group_start = group_by_customer(rank, date, amount, row, threads);
 
   if (options_.stats) {
     options_.stats->files = sources_;
@@ -593,34 +606,31 @@ snapshot_store data_set_builder::finish() {
     first_row_.assign(store.dates.size(), {UINT32_MAX, 0});
   }
   store.offsets.assign(size_t(customers) + 1, 0);
-  size_t out = 0;  // entries written so far, in place over date/amount
-  for (std::uint32_t c = 0; c < customers; ++c) {
-    const size_t begin = group_start[c], end = group_start[c + 1];
-    sort_group(date, amount, row, begin, end);
-    for (size_t g = begin; g != end;) {
-      const std::uint16_t d = date[g];
-      size_t h = g;
-      money total;
-      std::uint32_t largest = row[g];  // its segment wins (SPEC §4); ties: the first read
-      money largest_amount = amount[g];
-      for (; h != end && date[h] == d; ++h) {
-        if (amount[h] > largest_amount) largest = row[h], largest_amount = amount[h];
-        if (!total.add(amount[h])) {
-          throw row_error(row[h], fmt::format("the total MRR of customer '{}' on {} is too large",
-                                              customers_.name(c), format_date(store.dates[d])));
-        }
-      }
-      if (options_.stats) note_group(c, row.data() + g, amount.data() + g, h - g, d);
-      if (total < money()) negative_total(c, row[g], total, store.dates[d]);
-      if (total > money()) {
-        date[out] = d;
-        amount[out] = total;
-        ++out;
-        if (!row_segment_.empty()) store.entry_segment.push_back(row_segment_[largest]);
-        ++store.offsets[c + 1];
-      }
-      g = h;
-    }
+  // Customer ranges of about equal rows, each summed in place from its own start.
+  std::vector<std::uint32_t> bounds{0};
+  for (unsigned t = 1; t < threads; ++t) {
+    bounds.push_back(std::uint32_t(
+        std::lower_bound(group_start.begin(), group_start.end(), std::uint32_t(n * t / threads)) -
+        group_start.begin()));
+  }
+  bounds.push_back(customers);
+  std::vector<fold_result> folded(threads);
+  const auto fold = [&](unsigned t) {
+    folded[t] = fold_range(bounds[t], bounds[t + 1], group_start, date, amount, row, store);
+  };
+  std::vector<std::thread> pool;
+  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(fold, t);
+  fold(0);
+  for (auto& t : pool) t.join();
+  size_t out = 0;
+  for (unsigned t = 0; t < threads; ++t) {
+    if (folded[t].error) throw *folded[t].error;
+    const size_t from = group_start[bounds[t]], count = folded[t].end - from;
+    std::memmove(date.data() + out, date.data() + from, count * sizeof date[0]);
+    std::memmove(amount.data() + out, amount.data() + from, count * sizeof amount[0]);
+    out += count;
+    store.entry_segment.insert(store.entry_segment.end(), folded[t].segments.begin(),
+                               folded[t].segments.end());
   }
   for (std::uint32_t c = 0; c < customers; ++c) store.offsets[c + 1] += store.offsets[c];
   if (options_.stats) {
@@ -636,6 +646,98 @@ snapshot_store data_set_builder::finish() {
   store.customers = customers_.names();
   store.segments = std::move(segments_);
   return store;
+}
+
+// A counting sort of the rows by customer: each row's date (as its rank),
+// amount and index move to its customer's group, in read order. Frees the
+// read-order columns it no longer needs; returns where each group starts.
+std::vector<std::uint32_t> data_set_builder::group_by_customer(const std::vector<std::uint16_t>& rank,
+                                                               std::vector<std::uint16_t>& date,
+                                                               std::vector<money>& amount,
+                                                               std::vector<std::uint32_t>& row,
+                                                               unsigned threads) {
+  const size_t n = row_customer_.size();
+  const std::uint32_t customers = customers_.size();
+  // Thread t takes rows [t*n/threads, (t+1)*n/threads) and places them after
+  // the earlier threads' rows of the same customer, so read order is kept.
+  std::vector<std::vector<std::uint32_t>> next(threads, std::vector<std::uint32_t>(customers, 0));
+  const auto rows_of = [&](unsigned t) {
+    return std::pair<size_t, size_t>{n * t / threads, n * (t + 1) / threads};
+  };
+  run_on(threads, [&](unsigned t) {
+    const auto [first, last] = rows_of(t);
+    for (size_t i = first; i < last; ++i) ++next[t][row_customer_[i]];
+  });
+  std::vector<std::uint32_t> group_start(size_t(customers) + 1, 0);
+  std::uint32_t position = 0;
+  for (std::uint32_t c = 0; c < customers; ++c) {
+    group_start[c] = position;
+    for (unsigned t = 0; t < threads; ++t) {
+      const std::uint32_t count = next[t][c];
+      next[t][c] = position;
+      position += count;
+    }
+  }
+  group_start[customers] = position;
+  run_on(threads, [&](unsigned t) {
+    const auto [first, last] = rows_of(t);
+    std::uint32_t* const at = next[t].data();
+    for (size_t i = first; i < last; ++i) {
+      const std::uint32_t p = at[row_customer_[i]]++;
+      date[p] = rank[row_date_[i]];
+      amount[p] = row_amount_[i];
+      row[p] = std::uint32_t(i);
+    }
+  });
+  std::vector<std::uint32_t>().swap(row_customer_);
+  std::vector<std::uint16_t>().swap(row_date_);
+  std::vector<money>().swap(row_amount_);
+  return group_start;
+}
+
+// Sums customers [first, last): each (customer, date) group becomes one
+// entry, written in place from the range's own start; counts go to
+// store.offsets. The first error stops the range and is returned.
+data_set_builder::fold_result data_set_builder::fold_range(
+    std::uint32_t first, std::uint32_t last, const std::vector<std::uint32_t>& group_start,
+    std::vector<std::uint16_t>& date, std::vector<money>& amount, std::vector<std::uint32_t>& row,
+    snapshot_store& store) {
+  fold_result result;
+  size_t out = group_start[first];
+  try {
+    for (std::uint32_t c = first; c < last; ++c) {
+      const size_t begin = group_start[c], end = group_start[c + 1];
+      sort_group(date, amount, row, begin, end);
+      for (size_t g = begin; g != end;) {
+        const std::uint16_t d = date[g];
+        size_t h = g;
+        money total;
+        std::uint32_t largest = row[g];  // its segment wins (SPEC §4); ties: the first read
+        money largest_amount = amount[g];
+        for (; h != end && date[h] == d; ++h) {
+          if (amount[h] > largest_amount) largest = row[h], largest_amount = amount[h];
+          if (!total.add(amount[h])) {
+            throw row_error(row[h], fmt::format("the total MRR of customer '{}' on {} is too large",
+                                                customers_.name(c), format_date(store.dates[d])));
+          }
+        }
+        if (options_.stats) note_group(c, row.data() + g, amount.data() + g, h - g, d);
+        if (total < money()) negative_total(c, row[g], total, store.dates[d]);
+        if (total > money()) {
+          date[out] = d;
+          amount[out] = total;
+          ++out;
+          if (!row_segment_.empty()) result.segments.push_back(row_segment_[largest]);
+          ++store.offsets[c + 1];
+        }
+        g = h;
+      }
+    }
+  } catch (const InputError& e) {
+    result.error = e;
+  }
+  result.end = out;
+  return result;
 }
 
 template <typename Source>

@@ -1,4 +1,5 @@
 #include "ndr/engine.h"
+#include "ndr/format.h"
 
 #include <catch2/catch.hpp>
 
@@ -188,4 +189,22 @@ TEST_CASE("fiscal quarters with a trailing window") {
   CHECK(o.scheme.label(r.rows[0].period) == "FY2025-Q1");
   CHECK(ndr::format_ratio(r.rows[0].ndr()) == "1.0000");  // 150 / 150
   CHECK(ndr::format_ratio(r.rows[0].grr()) == "0.6667");  // 100 / 150
+}
+
+TEST_CASE("classifying on several threads gives what one thread gives") {
+  std::string rows;
+  for (int c = 0; c < 500; ++c) {
+    for (int m = 1; m <= 9; ++m) {
+      if ((c * 7 + m) % 5 == 0) continue;  // dips and churn
+      rows += "c" + std::to_string(c) + ",2024-0" + std::to_string(m) + "," + std::to_string((c * m) % 97) + "\n";
+    }
+  }
+  report_options one, many;
+  one.parallel_work = UINT64_MAX;
+  many.parallel_work = 0;
+  one.window = many.window = 3;
+  const auto a = run(rows, one), b = run(rows, many);
+  const auto csv = [](const report& r) { return ndr::render_report(r, {ndr::output_format::csv}); };
+  CHECK(csv(a) == csv(b));
+  CHECK(a.rows.size() == 6);
 }

@@ -323,3 +323,19 @@ TEST_CASE("a file read in two parts gives exactly what one pass gives") {
     same(many_rows(300) + "x,2024-01-15,\"1\n");
   }
 }
+
+TEST_CASE("grouping and summing on two threads gives what one thread gives") {
+  const std::string text = many_rows(3000) + "n,2024-01-15,-1\nm,2024-02-15,-2\n";
+  for (bool threads : {false, true}) {
+    load_options o;
+    o.parallel_rows = threads ? 0 : UINT64_MAX;
+    CHECK_THROWS_WITH(ndr::load_texts({{"p.csv", text}}, o),
+                      "p.csv:3002: column 'mrr': customer 'n' has a negative total MRR (-1.00) on 2024-01-15");
+    const auto a = ndr::load_texts({{"p.csv", many_rows(3000)}}, o);
+    o.parallel_rows = threads ? UINT64_MAX : 0;
+    const auto b = ndr::load_texts({{"p.csv", many_rows(3000)}}, o);
+    CHECK(a.offsets == b.offsets);
+    CHECK(a.entry_date == b.entry_date);
+    CHECK(a.entry_mrr == b.entry_mrr);
+  }
+}

@@ -25,6 +25,7 @@ struct report_options {
   reactivation_policy reactivation = reactivation_policy::separate;
   std::optional<std::int64_t> from;                            // first period shown
   std::optional<std::int64_t> to;                              // last period shown
+  std::uint64_t parallel_work = std::uint64_t(1) << 22;        // entries × rows for threads
 };
 
 // The segment label of the total row of a segmented report (SPEC §4).

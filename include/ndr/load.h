@@ -24,6 +24,8 @@ struct load_options {
   bool skip_bad_rows = false;                // report and skip bad rows instead of failing
   // A plain file at least this large is read as two parts on two threads.
   std::uint64_t split_bytes = std::uint64_t(32) << 20;
+  // From this many rows, grouping and summing them uses two threads.
+  std::uint64_t parallel_rows = std::uint64_t(1) << 20;
   // Called for each skipped bad row when skip_bad_rows is set.
   std::function<void(const InputError&)> on_skipped_row;
   // When set, a negative customer total is reported here instead of thrown

@@ -90,10 +90,11 @@ load_options to_load_options(const input_args& a) {
   o.date_format = a.date_format;
   o.segment_cols = a.segment_by;
   o.skip_bad_rows = a.skip_bad_rows;
-  // For tests and benchmarks: the file size from which files are read in two
-  // parts (docs/performance.md); 0 or unset keeps the default.
+  // For tests: the file size from which files are read in two parts; when
+  // set, every other step that can use threads does so on any input too.
   if (const char* split = std::getenv("NDR_SPLIT_BYTES"); split && std::atoll(split) > 0) {
     o.split_bytes = std::uint64_t(std::atoll(split));
+    o.parallel_rows = 0;
   }
   return o;
 }
@@ -127,6 +128,7 @@ report_options to_report_options(const period_args& a) {
   o.window = a.window;
   o.reactivation =
       a.reactivation == "include" ? reactivation_policy::include : reactivation_policy::separate;
+  if (std::getenv("NDR_SPLIT_BYTES")) o.parallel_work = 0;  // see to_load_options
   return o;
 }
 

@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# Benchmarks ndr against a parse-only floor and DuckDB on generated exports of
+# 1M and 10M rows (and 100M with --huge), prints wall and CPU seconds, peak
+# RSS, rows/s and MB/s for each, then checks the targets of docs/performance.md.
+# Exits 1 if DuckDB's numbers differ from ndr's or a target is missed.
+#
+#   bench/run.sh [--huge]      (from anywhere; builds the Release build first)
+#   NDR_BENCH_DIR=/big/disk bench/run.sh     where the data goes (default bench/data)
+#   NDR_BENCH_RUNS=5                          runs per measurement (median; default 3)
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+build=$root/build
+data=${NDR_BENCH_DIR:-$root/bench/data}
+runs=${NDR_BENCH_RUNS:-3}
+huge=${1:-}
+mkdir -p "$data"
+make -C "$root" build >/dev/null
+ndr=$build/ndr
+results=$(mktemp)
+trap 'rm -f "$results"' EXIT
+
+generate() {  # generate NAME CUSTOMERS: 36 month-ends, grouped by date
+  local file=$data/$1.csv
+  [ -s "$file" ] || "$build/ndr-gen" --customers "$2" --months 36 --seed 1 -o "$file"
+  echo "$file"
+}
+rows_of() { echo $(( $(wc -l < "$1") - 1 )); }
+measure() {  # measure LABEL FILE COMMAND...
+  local label=$1 file=$2
+  shift 2
+  python3 "$root/bench/measure.py" "$label" "$(rows_of "$file")" "$(stat -c %s "$file")" "$runs" -- "$@" \
+    | tee -a "$results" | awk -F'\t' '{ printf "  %-26s %7.3f s wall %7.3f s cpu %8.1f MiB %10.0f rows/s %7.1f MB/s\n",
+                                          $1, $4, $5, $6 / 1024, $2 / $4, $3 / $4 / 1e6 }'
+}
+
+# DuckDB from the npm registry, in a scratch folder; skipped when unavailable.
+duck_dir=$data/duckdb
+duck=""
+if command -v node >/dev/null && command -v npm >/dev/null; then
+  if [ -d "$duck_dir/node_modules/@duckdb/node-api" ] ||
+     (mkdir -p "$duck_dir" && cd "$duck_dir" && npm install --silent --no-audit --no-fund @duckdb/node-api >/dev/null 2>&1); then
+    cp "$root/bench/duckdb_ndr.mjs" "$duck_dir/"
+    duck="node $duck_dir/duckdb_ndr.mjs"
+  fi
+fi
+[ -n "$duck" ] || echo "DuckDB: skipped (node/npm missing or @duckdb/node-api could not be installed)"
+
+sizes=("1M 48000" "10M 480000")
+[ "$huge" = "--huge" ] && sizes+=("100M 4800000")
+for size in "${sizes[@]}"; do
+  set -- $size
+  file=$(generate "$1" "$2")
+  echo "$1 rows: $file ($(rows_of "$file") rows, $(( $(stat -c %s "$file") / 1000000 )) MB)"
+  cat "$file" > /dev/null  # into the page cache
+  last=$("$ndr" report "$file" --format csv | tail -n 1 | cut -d, -f1)
+  measure "$1 baseline-parse" "$file" "$build/ndr-parse-baseline" "$file"
+  measure "$1 ndr" "$file" "$ndr" report "$file" --format csv
+  measure "$1 ndr-window12" "$file" "$ndr" report "$file" --format csv --window 12
+  [ "$1" = 100M ] && continue
+  measure "$1 ndr-segment-by" "$file" "$ndr" report "$file" --format csv --segment-by plan
+  measure "$1 ndr-movements" "$file" "$ndr" movements "$file" --at "$last" --format csv
+  if [ -n "$duck" ]; then
+    measure "$1 duckdb" "$file" $duck "$file" 1
+    measure "$1 duckdb-window12" "$file" $duck "$file" 12
+    if [ "$1" = 1M ]; then
+      for w in 1 12; do
+        if cmp -s <("$ndr" report "$file" --format csv --window $w) <($duck "$file" $w); then
+          echo "  DuckDB's report (window $w) is byte-identical to ndr's"
+        else
+          echo "  FAIL: DuckDB's report (window $w) differs from ndr's"; exit 1
+        fi
+      done
+    fi
+  fi
+done
+
+echo
+echo "Targets (10M rows unless said):"
+python3 - "$results" <<'PY'
+import sys
+rows = {}
+for line in open(sys.argv[1]):
+    label, n, size, wall, cpu, rss = line.rstrip("\n").split("\t")
+    rows[label] = (float(wall), float(cpu), int(rss))
+failed = False
+def check(name, value, ok, shown):
+    global failed
+    failed |= not ok
+    print(f"  {'PASS' if ok else 'FAIL'}  {name:52} {shown}")
+w = lambda k: rows[k][0]
+for r in ("ndr", "ndr-window12"):
+    x = w(f"10M {r}") / w("10M baseline-parse")
+    check(f"{r} / parse-only baseline <= 2", x, x <= 2, f"{x:.2f}x")
+    if f"10M duckdb" in rows:
+        d = "duckdb" if r == "ndr" else "duckdb-window12"
+        x = w(f"10M {d}") / w(f"10M {r}")
+        check(f"DuckDB / {r} >= 6", x, x >= 6, f"{x:.1f}x")
+rss = max(rows[k][2] for k in rows if k.startswith("10M ndr")) / 1024
+check("peak RSS of ndr on 10M rows <= 400 MiB", rss, rss <= 400, f"{rss:.0f} MiB")
+for r in ("ndr", "ndr-window12"):
+    x = w(f"10M {r}") / w(f"1M {r}")
+    check(f"{r} time 10M / 1M <= 11", x, x <= 11, f"{x:.1f}x")
+for r in ("ndr-segment-by", "ndr-movements"):
+    x = w(f"10M {r}") / w("10M ndr")
+    check(f"{r} / ndr report <= 1.3", x, x <= 1.3, f"{x:.2f}x")
+if "100M ndr" in rows:
+    check("100M rows complete", 0, True, f"{w('100M ndr'):.1f} s, {rows['100M ndr'][2] / 1048576:.2f} GiB")
+sys.exit(1 if failed else 0)
+PY
