@@ -31,17 +31,33 @@ struct table_model {
   std::vector<std::pair<std::string, std::string>> metadata;  // key, json value
 };
 
-cell text_cell(std::string s) { return {s, s, true}; }
-cell count_cell(std::int64_t n) {
-  return {fmt::format("{}", n), format_money(money::from_whole(n), 0, true), false};
-}
-cell ratio_cell(const ratio& r) {
-  return {r.defined() ? format_ratio(r, 4) : std::string(), format_percent(r, 1), false};
-}
-cell money_cell(money m, bool arr) {
-  if (arr && !m.mul(12)) throw InputError("an amount is too large to show as ARR (×12)");
-  return {format_money(m, 2), format_money(m, 2, true), false};
-}
+// Makes cells for one output: the human spelling only for table and
+// markdown (a 10M-row ledger in csv need not format every number twice),
+// money ×12 with --arr.
+class cell_maker {
+ public:
+  explicit cell_maker(const format_options& o)
+      : arr_(o.arr), human_(o.format == output_format::table || o.format == output_format::markdown) {}
+
+  cell text(std::string s) const {
+    std::string human = human_ ? s : std::string();
+    return {std::move(s), std::move(human), true};
+  }
+  cell count(std::int64_t n) const {
+    return {fmt::format("{}", n), human_ ? format_money(money::from_whole(n), 0, true) : "", false};
+  }
+  cell share(const ratio& r) const {
+    return {r.defined() ? format_ratio(r, 4) : std::string(), human_ ? format_percent(r, 1) : "", false};
+  }
+  cell amount(money m) const {
+    if (arr_ && !m.mul(12)) throw InputError("an amount is too large to show as ARR (×12)");
+    return {format_money(m, 2), human_ ? format_money(m, 2, true) : "", false};
+  }
+
+ private:
+  bool arr_;
+  bool human_;
+};
 
 // SPEC §5, in order; "segment" goes after end_date in a segmented report.
 std::vector<column> report_columns(bool segmented) {
@@ -71,28 +87,28 @@ std::vector<column> report_columns(bool segmented) {
   return c;
 }
 
-std::vector<cell> report_cells(const report_row& row, const report& r, bool arr) {
-  std::vector<cell> c{text_cell(r.options.scheme.label(row.period)),
-                      text_cell(format_date(row.start_date)),
-                      text_cell(format_date(row.end_date)),
-                      count_cell(row.cohort_customers),
-                      count_cell(row.retained_customers()),
-                      count_cell(row.expanded_customers),
-                      count_cell(row.contracted_customers),
-                      count_cell(row.churned_customers),
-                      money_cell(row.starting_mrr, arr),
-                      money_cell(row.expansion_mrr, arr),
-                      money_cell(row.contraction_mrr, arr),
-                      money_cell(row.churned_mrr, arr),
-                      money_cell(row.ending_mrr(), arr),
-                      ratio_cell(row.ndr()),
-                      ratio_cell(row.grr()),
-                      ratio_cell(row.logo_retention()),
-                      money_cell(row.reactivation_mrr, arr),
-                      count_cell(row.reactivated_customers),
-                      money_cell(row.new_mrr, arr),
-                      count_cell(row.new_customers)};
-  if (r.segmented) c.insert(c.begin() + 3, text_cell(row.segment));
+std::vector<cell> report_cells(const report_row& row, const report& r, const cell_maker& m) {
+  std::vector<cell> c{m.text(r.options.scheme.label(row.period)),
+                      m.text(format_date(row.start_date)),
+                      m.text(format_date(row.end_date)),
+                      m.count(row.cohort_customers),
+                      m.count(row.retained_customers()),
+                      m.count(row.expanded_customers),
+                      m.count(row.contracted_customers),
+                      m.count(row.churned_customers),
+                      m.amount(row.starting_mrr),
+                      m.amount(row.expansion_mrr),
+                      m.amount(row.contraction_mrr),
+                      m.amount(row.churned_mrr),
+                      m.amount(row.ending_mrr()),
+                      m.share(row.ndr()),
+                      m.share(row.grr()),
+                      m.share(row.logo_retention()),
+                      m.amount(row.reactivation_mrr),
+                      m.count(row.reactivated_customers),
+                      m.amount(row.new_mrr),
+                      m.count(row.new_customers)};
+  if (r.segmented) c.insert(c.begin() + 3, m.text(row.segment));
   return c;
 }
 
@@ -217,6 +233,7 @@ std::string render(const table_model& t, const format_options& options) {
 // The cohort triangle for people: one line per cohort, one column per age.
 std::string render_triangle(const std::vector<cohort_cell>& cells, const period_scheme& scheme,
                             const format_options& options) {
+  const cell_maker m(options);
   table_model t;
   std::int64_t max_age = -1;
   for (const auto& c : cells) max_age = std::max(max_age, c.age);
@@ -227,12 +244,12 @@ std::string render_triangle(const std::vector<cohort_cell>& cells, const period_
   for (const auto& title : age_titles) t.columns.push_back({"", title.c_str()});
   for (size_t i = 0; i < cells.size();) {
     const cohort_cell& head = cells[i];
-    std::vector<cell> row{text_cell(scheme.label(head.cohort)), count_cell(head.customers),
-                          money_cell(head.starting_mrr, options.arr)};
+    std::vector<cell> row{m.text(scheme.label(head.cohort)), m.count(head.customers),
+                          m.amount(head.starting_mrr)};
     row.resize(t.columns.size());
     for (; i < cells.size() && cells[i].cohort == head.cohort; ++i) {
       const ratio r = options.logos ? cells[i].logo_retention() : cells[i].revenue_retention();
-      row[size_t(3 + cells[i].age)] = ratio_cell(r);
+      row[size_t(3 + cells[i].age)] = m.share(r);
     }
     t.rows.push_back(std::move(row));
   }
@@ -244,23 +261,25 @@ std::string render_triangle(const std::vector<cohort_cell>& cells, const period_
 std::string render_report(const report& r, const format_options& options) {
   table_model t{report_columns(r.segmented), {}, report_metadata(r.options, options.arr)};
   t.rows.reserve(r.rows.size());
-  for (const auto& row : r.rows) t.rows.push_back(report_cells(row, r, options.arr));
+  const cell_maker m(options);
+  for (const auto& row : r.rows) t.rows.push_back(report_cells(row, r, m));
   return render(t, options);
 }
 
 std::string render_ledger(const std::vector<ledger_line>& lines, const snapshot_store& store,
                           const report_options& report, std::int64_t period,
                           const format_options& options) {
+  const cell_maker m(options);
   table_model t;
   t.columns = {{"customer_id", "Customer", true, true}, {"start_mrr", "Start MRR"},
                {"end_mrr", "End MRR"}, {"movement", "Movement", true, true},
                {"delta", "Delta"}};
   if (store.segmented()) t.columns.insert(t.columns.begin() + 1, {"segment", "Segment", true, true});
   for (const auto& l : lines) {
-    std::vector<cell> row{text_cell(store.customers[l.customer]), money_cell(l.start_mrr, options.arr),
-                          money_cell(l.end_mrr, options.arr), text_cell(movement_name(l.kind)),
-                          money_cell(l.delta, options.arr)};
-    if (store.segmented()) row.insert(row.begin() + 1, text_cell(l.segment));
+    std::vector<cell> row{m.text(store.customers[l.customer]), m.amount(l.start_mrr),
+                          m.amount(l.end_mrr), m.text(movement_name(l.kind)),
+                          m.amount(l.delta)};
+    if (store.segmented()) row.insert(row.begin() + 1, m.text(l.segment));
     t.rows.push_back(std::move(row));
   }
   t.metadata = report_metadata(report, options.arr);
@@ -273,14 +292,15 @@ std::string render_cohorts(const std::vector<cohort_cell>& cells, const period_s
   if (options.format == output_format::table || options.format == output_format::markdown) {
     return render_triangle(cells, scheme, options);
   }
+  const cell_maker m(options);
   table_model t;
   t.columns = {{"cohort", "Cohort", true, true}, {"age", "Age"}, {"customers", "Customers"},
                {"starting_mrr", "Starting MRR"}, {"mrr", "MRR"},
                {"revenue_retention", "Revenue ret."}, {"logo_retention", "Logo ret."}};
   for (const auto& c : cells) {
-    t.rows.push_back({text_cell(scheme.label(c.cohort)), count_cell(c.age), count_cell(c.customers),
-                      money_cell(c.starting_mrr, options.arr), money_cell(c.mrr, options.arr),
-                      ratio_cell(c.revenue_retention()), ratio_cell(c.logo_retention())});
+    t.rows.push_back({m.text(scheme.label(c.cohort)), m.count(c.age), m.count(c.customers),
+                      m.amount(c.starting_mrr), m.amount(c.mrr),
+                      m.share(c.revenue_retention()), m.share(c.logo_retention())});
   }
   t.metadata = {{"period", json_string(period_name(scheme.kind))},
                 {"fiscal_year_start", fmt::format("{}", scheme.fiscal_start)},
