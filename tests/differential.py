@@ -106,6 +106,16 @@ def random_data_set(seed):
     return "customer_id,date,mrr\n" + "".join(f"{a},{b},{c}\n" for a, b, c in rows)
 
 
+def golden_csvs():
+    """(expected file, arguments) of every csv line of samples/expected/MANIFEST."""
+    for line in open(os.path.join(ROOT, "samples", "expected", "MANIFEST")):
+        if line.startswith("#") or "|" not in line:
+            continue
+        expected, args = (p.strip() for p in line.split("|", 1))
+        if expected.endswith(".csv"):
+            yield expected, args
+
+
 def main():
     global failures, checks
     option_sets = [
@@ -127,13 +137,7 @@ def main():
             for opts in option_sets:
                 compare(f"seed {seed}", [path, *opts])
 
-    manifest = os.path.join(ROOT, "samples", "expected", "MANIFEST")
-    for line in open(manifest):
-        if line.startswith("#") or "|" not in line:
-            continue
-        expected, args = (p.strip() for p in line.split("|", 1))
-        if not expected.endswith(".csv"):
-            continue
+    for expected, args in golden_csvs():
         argv = [a for a in args.split() if a not in ("--format", "csv")]
         if argv[0] == "report":
             argv = argv[1:]
@@ -158,12 +162,7 @@ def main():
     sys.path.insert(0, os.path.dirname(REF))
     import ndr_ref
     from fractions import Fraction
-    for line in open(manifest):
-        if line.startswith("#") or "|" not in line:
-            continue
-        expected, args = (p.strip() for p in line.split("|", 1))
-        if not expected.endswith(".csv"):
-            continue
+    for expected, args in golden_csvs():
         if not args.startswith("report "):
             continue
         sample = os.path.join(ROOT, args.split()[1])

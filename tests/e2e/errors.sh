@@ -10,26 +10,15 @@ cd "$tmp" || exit 1
 failed=0 passed=0
 
 # expect STATUS EXPECTED_STDERR ARGS...: runs `ndr ARGS`, checks status and stderr.
-expect() {
-  local status=$1 want=$2
-  shift 2
-  local got rc
-  got=$("$ndr" "$@" 2>&1 >/dev/null)
-  rc=$?
-  if [ "$rc" -eq "$status" ] && [ "$got" = "$want" ]; then
-    passed=$((passed + 1))
-  else
-    failed=$((failed + 1))
-    printf 'FAIL: ndr %s\n  want %s: %s\n  got  %s: %s\n' "$*" "$status" "$want" "$rc" "$got"
-  fi
-}
-
+expect() { check_run stderr "$@"; }
 # expect_out STATUS EXPECTED_STDOUT ARGS...: checks standard output instead.
-expect_out() {
-  local status=$1 want=$2
-  shift 2
+expect_out() { check_run stdout "$@"; }
+
+check_run() {  # check_run stderr|stdout STATUS WANT ARGS...
+  local stream=$1 status=$2 want=$3
+  shift 3
   local got rc
-  got=$("$ndr" "$@" 2>/dev/null)
+  if [ "$stream" = stderr ]; then got=$("$ndr" "$@" 2>&1 >/dev/null); else got=$("$ndr" "$@" 2>/dev/null); fi
   rc=$?
   if [ "$rc" -eq "$status" ] && [ "$got" = "$want" ]; then
     passed=$((passed + 1))
