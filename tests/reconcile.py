@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""The movements ledger reconciles with the report, on every sample.
+"""The movements ledger reconciles with the report, on every sample, and the
+(all) rows of a segmented report are the unsegmented report.
 
 For each sample and option set, every report row is compared with the sums of
 `ndr movements --at <that period>` for the same options: per movement kind the
@@ -79,6 +80,20 @@ def main():
                     if bad:
                         failures += 1
                         print(f"FAIL {sample} {' '.join(opts)} {row['period']} {seg}: {bad}")
+    # The (all) rows of a segmented report are the unsegmented report (SPEC §4).
+    for sample in SAMPLES:
+        path = os.path.join(ROOT, sample)
+        if "plan" not in open(path).readline():
+            continue
+        for opts in ([], ["--window", "12"], ["--period", "quarter", "--reactivation", "include"]):
+            checks += 1
+            plain = ndr("report", path, *opts)
+            for seg in (["--segment-by", "plan"], ["--segment-by", "plan", "--segment-by", "region"]):
+                totals = [{k: v for k, v in r.items() if k != "segment"}
+                          for r in ndr("report", path, *opts, *seg) if r["segment"] == "(all)"]
+                if totals != plain:
+                    failures += 1
+                    print(f"FAIL {sample} {' '.join(opts + seg)}: (all) rows differ from the unsegmented report")
     print(f"{checks - failures} passed, {failures} failed")
     return 1 if failures else 0
 
