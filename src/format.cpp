@@ -226,8 +226,9 @@ std::string render(const table_model& t, const format_options& options) {
     case output_format::json: return render_json(t);
     case output_format::table: return render_table(t, options.wide, options.arr, false);
     case output_format::markdown: return render_table(t, options.wide, options.arr, true);
+    case output_format::html: break;  // only `ndr report` has a page (render_html)
   }
-  return {};
+  throw UsageError("--format html is for ndr report only");
 }
 
 // The cohort triangle for people: one line per cohort, one column per age.
@@ -313,6 +314,7 @@ std::optional<output_format> parse_format(std::string_view name) {
   if (name == "csv") return output_format::csv;
   if (name == "json") return output_format::json;
   if (name == "markdown" || name == "md") return output_format::markdown;
+  if (name == "html") return output_format::html;
   return std::nullopt;
 }
 

@@ -11,7 +11,7 @@
 
 namespace ndr {
 
-enum class output_format { table, csv, json, markdown };
+enum class output_format { table, csv, json, markdown, html };
 
 struct format_options {
   output_format format = output_format::table;

@@ -72,7 +72,7 @@ void add_period_options(CLI::App* cmd, period_args& a, period_flags flags,
 
 void add_output_options(CLI::App* cmd, output_args& a, bool with_wide) {
   cmd->add_option("--format", a.format,
-                  "table, csv, json or markdown (default: from -o's extension, else table)");
+                  "table, csv, json, markdown or html (report only) (default: from -o's extension, else table)");
   cmd->add_option("-o,--output", a.output, "write to FILE atomically instead of standard output");
   if (with_wide) cmd->add_flag("--wide", a.wide, "table/markdown: show every field");
   cmd->add_flag("--arr", a.arr, "show money ×12 as ARR (ratios unchanged)");
@@ -149,7 +149,7 @@ format_options to_format_options(const output_args& a) {
     const auto parsed = parse_format(a.format);
     if (!parsed) {
       throw UsageError(
-          fmt::format("--format '{}' is not one of table, csv, json, markdown", a.format));
+          fmt::format("--format '{}' is not one of table, csv, json, markdown, html", a.format));
     }
     f.format = *parsed;
   } else if (ends_with(a.output, ".csv")) {
@@ -158,6 +158,8 @@ format_options to_format_options(const output_args& a) {
     f.format = output_format::json;
   } else if (ends_with(a.output, ".md") || ends_with(a.output, ".markdown")) {
     f.format = output_format::markdown;
+  } else if (ends_with(a.output, ".html") || ends_with(a.output, ".htm")) {
+    f.format = output_format::html;
   }
   return f;
 }

@@ -3,10 +3,12 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <ctime>
 #include <optional>
 
 #include "config.h"
 #include "ndr/error.h"
+#include "ndr/html.h"
 #include "ndr/validate.h"
 
 namespace ndr::cli {
@@ -99,6 +101,19 @@ bool check_gates(const report& r, const std::vector<gate>& gates) {
   return ok;
 }
 
+html_options html_page(const report_args& a) {
+  html_options page;
+  page.title = a.title;
+  page.arr = a.output.arr;
+  if (a.stamp) {
+    const std::time_t now = std::time(nullptr);
+    char text[64];
+    std::strftime(text, sizeof text, "%Y-%m-%d %H:%M UTC", std::gmtime(&now));
+    page.stamp = text;
+  }
+  return page;
+}
+
 void warn_empty(const report_options& o, const std::string& period) {
   fmt::print(stderr,
              "ndr: warning: the report is empty: no {0} has a snapshot date both in it and "
@@ -120,6 +135,8 @@ CLI::App* add_report_command(CLI::App& app, report_args& a) {
   cmd->add_option("--min-grr", a.min_grr, "exit 3 when the latest GRR is below this");
   cmd->add_option("--min-logo-retention", a.min_logo_retention,
                   "exit 3 when the latest logo retention is below this");
+  cmd->add_option("--title", a.title, "html: the page's title")->capture_default_str();
+  cmd->add_flag("--stamp", a.stamp, "html: print when the page was made (otherwise the same input gives the same bytes)");
   return cmd;
 }
 
@@ -136,7 +153,11 @@ int run_report(const report_args& a) {
   const snapshot_store store = load_input(a.input, a.output.quiet);
   const report r = build_report(store, options);
   if (r.rows.empty() && !a.output.quiet) warn_empty(options, a.periods.period);
-  write_output(a.output, render_report(r, format));
+  if (format.format == output_format::html) {
+    write_output(a.output, render_html(r, build_cohorts(store, options.scheme), html_page(a)));
+  } else {
+    write_output(a.output, render_report(r, format));
+  }
   return check_gates(r, gates) ? 0 : kExitGate;
 }
 

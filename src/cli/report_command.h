@@ -20,6 +20,8 @@ struct report_args {
   std::string min_ndr;             // floors: "0.95" or "95%"
   std::string min_grr;
   std::string min_logo_retention;
+  std::string title = "Net dollar retention";  // html: the page's title
+  bool stamp = false;                          // html: say when it was made
 };
 CLI::App* add_report_command(CLI::App& app, report_args& args);
 int run_report(const report_args& args);

@@ -80,7 +80,7 @@ expect 2 "ndr: --fiscal-year-start: Value 13 not in range 1 to 12 (see 'ndr repo
 expect 2 "ndr: files is required (see 'ndr report --help')" report
 expect 2 "ndr: The following argument was not expected: --bogus (see 'ndr report --help')" report ok.csv --bogus
 expect 2 "ndr: A subcommand is required (see 'ndr --help')" 
-expect 2 "ndr: --format 'xml' is not one of table, csv, json, markdown" report ok.csv --format xml
+expect 2 "ndr: --format 'xml' is not one of table, csv, json, markdown, html" report ok.csv --format xml
 expect 2 "ndr: --delimiter ':' is not one of , ; | tab auto" report ok.csv --delimiter :
 expect 2 "ndr: --from '2024-Q1' is not a period label of this report (a month such as 2024-03)" report ok.csv --from 2024-Q1
 expect 2 "ndr: --from 2024-05 is after --to 2024-02" report ok.csv --from 2024-05 --to 2024-02
@@ -159,6 +159,13 @@ expect_status 1 validate bad-amount.csv ok.csv --skip-bad-rows --strict
 printf '%s\na,2024-01-31,1\n' "$h" > one-date.csv
 expect_status 0 validate one-date.csv
 expect_status 1 validate one-date.csv --strict
+
+# html: report only; -o .html picks it; the bytes do not change between runs.
+expect 2 "ndr: --format html is for ndr report only" movements ok.csv --at 2024-02 --format html
+expect 2 "ndr: --format html is for ndr report only" cohorts ok.csv --format html
+"$ndr" report ok.csv -o page.html && "$ndr" report ok.csv --format html > page2.html
+if grep -q '<svg id="chart-retention"' page.html && cmp -s page.html page2.html; then
+  passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: -o page.html"; fi
 
 # movements and cohorts.
 expect 2 "ndr: --at is required (see 'ndr movements --help')" movements ok.csv
