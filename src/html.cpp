@@ -307,6 +307,9 @@ std::string cohort_chart(const report& r, const std::vector<cohort_cell>& cells,
                        num(kTop + 18 + cell_h * (double(i) + 0.7)),
                        html_escape(r.options.scheme.label(cohorts[i])));
   }
+  // The table is the triangle itself: one row per cohort, one column per age.
+  std::vector<std::string> head{"Cohort", "Customers", "Starting " + std::string(arr ? "ARR" : "MRR")};
+  for (std::int64_t a = 0; a <= max_age; ++a) head.push_back(fmt::format("+{}", a));
   std::vector<std::vector<std::string>> body;
   size_t row_index = 0;
   for (const auto& c : cells) {
@@ -322,16 +325,16 @@ std::string cohort_chart(const report& r, const std::vector<cohort_cell>& cells,
                          num(cx + cell_w / 2), num(cy + 13), ratio_value(v) > 0.75 ? "#fff" : "#111",
                          fmt::format("{:.0f}", double(v.rounded(2))));
     }
-    body.push_back({r.options.scheme.label(c.cohort), std::to_string(c.age), std::to_string(c.customers),
-                    money_text(c.starting_mrr, arr), money_text(c.mrr, arr), format_percent(v, 1),
-                    format_percent(c.logo_retention(), 1)});
+    if (body.size() <= row_index) {
+      body.push_back({r.options.scheme.label(c.cohort), std::to_string(c.customers),
+                      money_text(c.starting_mrr, arr)});
+      body.back().resize(head.size());
+    }
+    body[row_index][size_t(3 + c.age)] = format_percent(v, 1);
   }
   svg += "</svg>\n";
-  const std::string unit = arr ? "ARR" : "MRR";
   return "<section><h2>Cohorts: revenue retention by age</h2>\n" + svg +
-         table({"Cohort", "Age", "Customers", "Starting " + unit, unit, "Revenue retention", "Logo retention"},
-               body) +
-         "</section>\n";
+         "<div class=\"wide\">" + table(head, body) + "</div></section>\n";
 }
 
 constexpr const char* kStyle = R"(
@@ -343,8 +346,10 @@ svg{max-width:100%;height:auto;display:block}svg text{font-size:11px;fill:#333}s
 svg .value{font-size:10px;fill:#111}svg .cellvalue{font-size:9px}svg .legend{font-size:12px}
 table{border-collapse:collapse;font-size:.85em;margin:.6em 0 0}th,td{padding:2px 10px;border-bottom:1px solid #e4e4e4;text-align:left}
 td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
-footer{color:#666;font-size:.8em;margin-top:2em}
-@page{size:A4;margin:12mm}@media print{body{margin:0;max-width:none}section{break-inside:avoid}}
+footer{color:#666;font-size:.8em;margin-top:2em}.wide{overflow-x:auto}.wide table{font-size:.75em}
+@page{size:A4;margin:12mm}
+@media print{body{margin:0;max-width:none}svg,.cards{break-inside:avoid}h2{break-after:avoid}
+.wide{overflow:visible}.wide table{font-size:5.5pt}.wide th,.wide td{padding:1px 2px}}
 )";
 
 }  // namespace
