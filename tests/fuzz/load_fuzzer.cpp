@@ -9,6 +9,7 @@
 #include "ndr/engine.h"
 #include "ndr/error.h"
 #include "ndr/format.h"
+#include "ndr/html.h"
 #include "ndr/load.h"
 
 namespace {
@@ -41,7 +42,9 @@ void exercise(const ndr::snapshot_store& store, std::uint8_t selector) {
       ndr::render_ledger(*lines, store, r, period, {ndr::output_format::json});
     }
   }
-  ndr::render_cohorts(ndr::build_cohorts(store, r.scheme), r.scheme, {ndr::output_format::table});
+  const auto cohorts = ndr::build_cohorts(store, r.scheme);
+  ndr::render_cohorts(cohorts, r.scheme, {ndr::output_format::table});
+  ndr::render_html(report, cohorts, {});
 }
 
 }  // namespace
