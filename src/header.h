@@ -1,0 +1,20 @@
+// Finding the columns a report needs in a file's header (SPEC §1: names match
+// case-insensitively), and explaining clearly when one is missing.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace ndr {
+
+// The index of the header column named `wanted` (ASCII case ignored).
+// Throws InputError naming `source`, line 1, when none or two match; a
+// missing column's message lists the header and suggests the closest column
+// as the exact option to add (`option`, e.g. "--mrr-col"), without using it.
+size_t find_column(const std::vector<std::string>& header, const std::string& wanted,
+                   const std::string& source, const char* option);
+
+// `s` as one shell word: as is when it is plain, else in single quotes.
+std::string shell_word(const std::string& s);
+
+}  // namespace ndr
