@@ -102,7 +102,7 @@ class data_set_builder {
   std::string label_;  // scratch for building a segment label
   // segment_number's shortcut: (field values, segment) of the first 16 seen.
   std::vector<std::pair<std::vector<std::string>, std::uint32_t>> recent_segments_;
-  std::vector<std::pair<std::uint32_t, std::uint32_t>> first_row_;  // stats: (first row, 0) per date
+  std::vector<std::uint32_t> first_row_;  // stats: per date, its first row in read order
   std::vector<day_number> date_of_rank_;  // finish(): the sorted snapshot dates
   // The rows read, one array per field (18 bytes a row without segments):
   // row i is customer row_customer_[i], date dates_seen_[row_date_[i]], …
@@ -416,9 +416,7 @@ void data_set_builder::note_group(std::uint32_t customer, const std::uint32_t* r
     if (amount.is_zero() && s.zero_rows++ < load_stats::kExamples) {
       s.zero_examples.push_back(place(rows[k]));
     }
-    if (amount < money() && s.negative_rows++ < load_stats::kExamples) {
-      s.negative_examples.push_back(place(rows[k]));
-    }
+    if (amount < money()) ++s.negative_rows;  // fine while the total stays >= 0
   }
   if (n > 1 && s.summed_pairs++ < load_stats::kExamples) {
     load_stats::summed_pair pair{std::string(customers_.name(customer)), date_of_rank_[date], {}};
@@ -426,8 +424,7 @@ void data_set_builder::note_group(std::uint32_t customer, const std::uint32_t* r
     s.summed_examples.push_back(std::move(pair));
   }
   ++s.customers_with_rows[date];
-  auto& first = first_row_[date];
-  if (first.first == UINT32_MAX || rows[0] < first.first) first = {rows[0], 0};
+  first_row_[date] = std::min(first_row_[date], rows[0]);
 }
 
 // Runs work(0) … work(threads - 1), the first on this thread.
@@ -505,7 +502,7 @@ snapshot_store data_set_builder::finish() {
   if (options_.stats) {
     options_.stats->files = sources_;
     options_.stats->customers_with_rows.assign(store.dates.size(), 0);
-    first_row_.assign(store.dates.size(), {UINT32_MAX, 0});
+    first_row_.assign(store.dates.size(), UINT32_MAX);
   }
   store.offsets.assign(size_t(customers) + 1, 0);
   // Customer ranges of about equal rows, each summed in place from its own start.
@@ -536,7 +533,7 @@ snapshot_store data_set_builder::finish() {
   }
   for (std::uint32_t c = 0; c < customers; ++c) store.offsets[c + 1] += store.offsets[c];
   if (options_.stats) {
-    for (const auto& [first, unused] : first_row_) {
+    for (const std::uint32_t first : first_row_) {
       const auto [source, line] = place_of(first);
       options_.stats->first_row_of_date.push_back({sources_[source], line});
     }

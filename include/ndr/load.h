@@ -50,7 +50,6 @@ struct load_stats {
   std::uint64_t zero_rows = 0;
   std::vector<place> zero_examples;
   std::uint64_t negative_rows = 0;
-  std::vector<place> negative_examples;
   std::uint64_t summed_pairs = 0;
   std::vector<summed_pair> summed_examples;
   std::vector<std::uint32_t> customers_with_rows;  // per snapshot date

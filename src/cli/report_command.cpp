@@ -25,13 +25,15 @@ std::int64_t pow10(int n) {
 // A --min-* floor: the metric, the option's text and the value in millionths.
 struct gate {
   const char* metric;
+  ratio (report_row::*value)() const;  // the metric on a report row
   const char* option;
   std::string text;
   std::int64_t millionths;
 };
 
 // "0.95" is a fraction, "95%" a percentage; both become 950000 millionths.
-std::optional<gate> parse_gate(const std::string& text, const char* metric, const char* option) {
+std::optional<gate> parse_gate(const std::string& text, const char* metric,
+                               ratio (report_row::*metric_of)() const, const char* option) {
   if (text.empty()) return std::nullopt;
   const bool percent = text.back() == '%';
   const char* why = nullptr;
@@ -49,14 +51,15 @@ std::optional<gate> parse_gate(const std::string& text, const char* metric, cons
   } else if (m > 10 * money::kScale) {
     throw bad("a fraction above 10 is surely a percentage without '%'");
   }
-  return gate{metric, option, text, m};
+  return gate{metric, metric_of, option, text, m};
 }
 
 std::vector<gate> parse_gates(const report_args& a) {
   std::vector<gate> gates;
-  for (auto g : {parse_gate(a.min_ndr, "NDR", "--min-ndr"),
-                 parse_gate(a.min_grr, "GRR", "--min-grr"),
-                 parse_gate(a.min_logo_retention, "logo retention", "--min-logo-retention")}) {
+  for (auto g : {parse_gate(a.min_ndr, "NDR", &report_row::ndr, "--min-ndr"),
+                 parse_gate(a.min_grr, "GRR", &report_row::grr, "--min-grr"),
+                 parse_gate(a.min_logo_retention, "logo retention", &report_row::logo_retention,
+                            "--min-logo-retention")}) {
     if (g) gates.push_back(*g);
   }
   return gates;
@@ -76,10 +79,7 @@ bool check_gates(const report& r, const std::vector<gate>& gates) {
   const std::string period = r.options.scheme.label(last.period);
   bool ok = true;
   for (const auto& g : gates) {
-    const std::string metric = g.metric;
-    const ratio value = metric == "NDR"   ? last.ndr()
-                        : metric == "GRR" ? last.grr()
-                                          : last.logo_retention();
+    const ratio value = (last.*g.value)();
     if (!value.defined()) {
       fmt::print(stderr, "ndr: {} {} is undefined (empty cohort), below the floor {} {}\n",
                  period, g.metric, g.option, g.text);
