@@ -60,7 +60,8 @@ class cell_maker {
 };
 
 // SPEC §5, in order; "segment" goes after end_date in a segmented report.
-std::vector<column> report_columns(bool segmented) {
+// With --fx, fx_impact_mrr comes last (docs/inputs.md#currencies).
+std::vector<column> report_columns(bool segmented, bool fx) {
   std::vector<column> c{
       {"period", "Period", true, true},
       {"start_date", "Start", false, true},
@@ -84,6 +85,7 @@ std::vector<column> report_columns(bool segmented) {
       {"new_customers", "New", false},
   };
   if (segmented) c.insert(c.begin() + 3, column{"segment", "Segment", true, true});
+  if (fx) c.push_back({"fx_impact_mrr", "FX impact"});
   return c;
 }
 
@@ -109,6 +111,7 @@ std::vector<cell> report_cells(const report_row& row, const report& r, const cel
                       m.amount(row.new_mrr),
                       m.count(row.new_customers)};
   if (r.segmented) c.insert(c.begin() + 3, m.text(row.segment));
+  if (r.fx) c.push_back(m.amount(row.fx_impact_mrr));
   return c;
 }
 
@@ -260,7 +263,7 @@ std::string render_triangle(const std::vector<cohort_cell>& cells, const period_
 }  // namespace
 
 std::string render_report(const report& r, const format_options& options) {
-  table_model t{report_columns(r.segmented), {}, report_metadata(r.options, options.arr)};
+  table_model t{report_columns(r.segmented, r.fx), {}, report_metadata(r.options, options.arr)};
   t.rows.reserve(r.rows.size());
   const cell_maker m(options);
   for (const auto& row : r.rows) t.rows.push_back(report_cells(row, r, m));

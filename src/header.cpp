@@ -98,19 +98,25 @@ std::string shell_word(const std::string& s) {
   return out + "'";
 }
 
-size_t find_column(const std::vector<std::string>& header, const std::string& wanted,
-                   const std::string& source, const char* option) {
-  size_t found = header.size();
+size_t find_optional_column(const std::vector<std::string>& header, const std::string& wanted,
+                            const std::string& source) {
+  size_t found = kNoColumn;
   for (size_t i = 0; i < header.size(); ++i) {
     if (!iequals(header[i], wanted)) continue;
-    if (found != header.size()) {
+    if (found != kNoColumn) {
       throw InputError(fmt::format("columns '{}' and '{}' both match '{}'; rename one",
                                    header[found], header[i], wanted),
                        source, 1);
     }
     found = i;
   }
-  if (found == header.size()) {
+  return found;
+}
+
+size_t find_column(const std::vector<std::string>& header, const std::string& wanted,
+                   const std::string& source, const char* option) {
+  const size_t found = find_optional_column(header, wanted, source);
+  if (found == kNoColumn) {
     if (header.size() == 1) {
       for (const char* d : {";", "\t", "|", ","}) {
         if (header[0].find(d[0]) != std::string::npos) {

@@ -14,6 +14,13 @@ namespace ndr {
 size_t find_column(const std::vector<std::string>& header, const std::string& wanted,
                    const std::string& source, const char* option);
 
+inline constexpr size_t kNoColumn = size_t(-1);
+
+// The index of the column named `wanted`, or kNoColumn when the header has
+// none (for optional columns). Throws InputError when two columns match.
+size_t find_optional_column(const std::vector<std::string>& header, const std::string& wanted,
+                            const std::string& source);
+
 // `s` as one shell word: as is when it is plain, else in single quotes.
 std::string shell_word(const std::string& s);
 

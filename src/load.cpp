@@ -15,6 +15,7 @@
 #include "csv_record.h"
 #include "customer_index.h"
 #include "header.h"
+#include "ndr/hierarchy.h"
 
 namespace ndr {
 namespace {
@@ -31,6 +32,7 @@ struct string_hash {
 // The positions of the three columns the report needs in one file's header.
 struct column_map {
   size_t customer = 0, date = 0, mrr = 0;
+  size_t currency = kNoColumn;
   std::vector<size_t> segments;
   std::vector<std::string> names;  // the header as written (trimmed)
 };
@@ -67,6 +69,10 @@ class data_set_builder {
 
  private:
   void read_row(const csv_record& record, const column_map& columns);
+  // The row's customer key: its id rolled up (--customer-map), with its
+  // currency code appended; nullopt after reporting a bad currency cell.
+  std::optional<std::string_view> customer_key(const csv_record& record, const column_map& columns);
+  void note_currency(std::string_view code, unsigned line);
   void bad_row(unsigned line, const column_map& columns, size_t field, std::string what);
   void report_skipped(const InputError& error);
   std::uint32_t segment_number(const csv_record& record, const column_map& columns);
@@ -125,6 +131,8 @@ class data_set_builder {
   bool ended_in_quotes_ = false;
   bool currency_inherited_ = false;  // a part: currency_ came from the files before
   bool part_currency_error_ = false;
+  std::string key_;  // scratch: a currency part's customer key
+  std::vector<snapshot_store::currency_seen> currencies_seen_;
   std::string last_date_text_;  // one-entry cache: exports repeat a date many times
   std::optional<day_number> last_date_;
 };
@@ -143,6 +151,11 @@ column_map data_set_builder::read_header(csv_record_reader& reader, const std::s
   mrr_names_.back() = map.names[map.mrr];
   for (const auto& col : options_.segment_cols) {
     map.segments.push_back(find_column(map.names, col, name, "--segment-by"));
+  }
+  if (options_.currency_col_required) {
+    map.currency = find_column(map.names, options_.currency_col, name, "--currency-col");
+  } else if (!options_.currency_col.empty()) {
+    map.currency = find_optional_column(map.names, options_.currency_col, name);
   }
   return map;
 }
@@ -202,6 +215,11 @@ void data_set_builder::absorb(data_set_builder& part, unsigned line_offset) {
   };
   for (const auto& e : part.kept_) report_skipped(moved(e));
   skipped_ += part.skipped_;
+  for (const auto& seen : part.currencies_seen_) {
+    bool known = false;
+    for (const auto& mine : currencies_seen_) known = known || mine.code == seen.code;
+    if (!known) currencies_seen_.push_back({seen.code, seen.source, seen.line + line_offset});
+  }
   if (currency_ == currency_symbol::none && part.currency_ != currency_symbol::none) {
     currency_ = part.currency_;
     currency_source_ = part.currency_source_;
@@ -299,7 +317,7 @@ InputError data_set_builder::row_error(std::uint32_t row, std::string what) cons
 void data_set_builder::negative_total(std::uint32_t customer, std::uint32_t first_row, money total,
                                       day_number d) {
   InputError error = row_error(first_row, fmt::format("customer '{}' has a negative total MRR ({}) on {}",
-                                                      customers_.name(customer),
+                                                      customer_display_name(customers_.name(customer)),
                                                       format_money(total), format_date(d)));
   if (!options_.on_negative_total) throw error;
   options_.on_negative_total(error);
@@ -356,8 +374,9 @@ void data_set_builder::read_row(const csv_record& record, const column_map& colu
                    fmt::format("the row has {} fields, the header only {}", record.fields.size(),
                                width));
   }
-  const std::string_view id = record.fields[columns.customer];
-  if (id.empty()) return bad_row(record.line, columns, columns.customer, "empty customer id");
+  if (record.fields[columns.customer].empty()) {
+    return bad_row(record.line, columns, columns.customer, "empty customer id");
+  }
 
   const std::string_view date_text = record.fields[columns.date];
   if (date_text != last_date_text_ || !last_date_) {
@@ -380,7 +399,9 @@ void data_set_builder::read_row(const csv_record& record, const column_map& colu
                                  : fmt::format("invalid amount '{}': {}", amount_text, why);
     return bad_row(record.line, columns, columns.mrr, what);
   }
-  if (symbol != currency_symbol::none && symbol != currency_) {
+  // With a currency column, the column says the currency, not the symbols.
+  const bool has_codes = columns.currency != kNoColumn;
+  if (!has_codes && symbol != currency_symbol::none && symbol != currency_) {
     if (currency_ != currency_symbol::none) {
       if (keep_skipped_ && !currency_inherited_) part_currency_error_ = true;
       return bad_row(record.line, columns, columns.mrr,
@@ -392,14 +413,48 @@ void data_set_builder::read_row(const csv_record& record, const column_map& colu
     currency_source_ = sources_.back();
     currency_line_ = record.line;
   }
+  const std::optional<std::string_view> id = customer_key(record, columns);
+  if (!id) return;
   if (row_customer_.size() == UINT32_MAX) {
     throw InputError("more than 4,294,967,295 rows", sources_.back(), record.line);
   }
-  row_customer_.push_back(predictor_.lookup(id, *last_date_, customers_));
+  row_customer_.push_back(predictor_.lookup(*id, *last_date_, customers_));
   row_date_.push_back(date_number(*last_date_, record.line));
   row_amount_.push_back(*amount);
   row_line_.push_back(record.line);
   if (!columns.segments.empty()) row_segment_.push_back(segment_number(record, columns));
+}
+
+std::optional<std::string_view> data_set_builder::customer_key(const csv_record& record,
+                                                               const column_map& columns) {
+  std::string_view id = record.fields[columns.customer];
+  if (options_.parents) id = options_.parents->top(id);
+  if (columns.currency == kNoColumn) return id;
+  const std::string_view code = record.fields[columns.currency];
+  if (code.empty()) {
+    note_currency(code, record.line);
+    return id;
+  }
+  const bool letters = code.size() == 3 && std::all_of(code.begin(), code.end(), [](char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+  });
+  if (!letters) {
+    bad_row(record.line, columns, columns.currency,
+            fmt::format("invalid currency '{}': not a three-letter code like USD", code));
+    return std::nullopt;
+  }
+  key_.assign(id);
+  key_ += kCurrencySeparator;
+  for (char c : code) key_ += char(c >= 'a' ? c - 'a' + 'A' : c);
+  note_currency(std::string_view(key_).substr(key_.size() - 3), record.line);
+  return std::string_view(key_);
+}
+
+void data_set_builder::note_currency(std::string_view code, unsigned line) {
+  for (const auto& seen : currencies_seen_) {
+    if (seen.code == code) return;
+  }
+  currencies_seen_.push_back({std::string(code), sources_.back(), line});
 }
 
 // Records one (customer, date) group's data-quality facts in options_.stats:
@@ -544,6 +599,7 @@ snapshot_store data_set_builder::finish() {
   store.entry_mrr = std::move(amount);
   store.customers = customers_.names();
   store.segments = std::move(segments_);
+  store.currencies_seen = std::move(currencies_seen_);
   return store;
 }
 
@@ -619,7 +675,7 @@ data_set_builder::fold_result data_set_builder::fold_range(
           if (amount[h] > amount[largest]) largest = h;
           if (!total.add(amount[h])) {
             throw row_error(row[h], fmt::format("the total MRR of customer '{}' on {} is too large",
-                                                customers_.name(c), format_date(store.dates[d])));
+                                                customer_display_name(customers_.name(c)), format_date(store.dates[d])));
           }
         }
         if (options_.stats) note_group(c, row.data() + g, amount.data() + g, h - g, d);
@@ -748,6 +804,12 @@ void read_text(data_set_builder& builder, const named_text& text, const load_opt
 }
 
 }  // namespace
+
+std::string customer_display_name(std::string_view id) {
+  const size_t cut = id.find(kCurrencySeparator);
+  if (cut == std::string_view::npos) return std::string(id);
+  return fmt::format("{} ({})", id.substr(0, cut), id.substr(cut + 1));
+}
 
 money snapshot_store::mrr_at(std::uint32_t c, std::uint32_t d) const {
   const auto first = entry_date.begin() + offsets[c];

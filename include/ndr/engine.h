@@ -46,6 +46,7 @@ struct report_row {
   money starting_mrr, expansion_mrr, contraction_mrr, churned_mrr;
   money reactivation_mrr, new_mrr;
   money end_total_mrr;  // every customer's MRR at the end snapshot (the invariant's left side)
+  money fx_impact_mrr;  // with --fx: ending_mrr at spot rates − in constant currency
 
   std::int64_t retained_customers() const { return cohort_customers - churned_customers; }
   money ending_mrr() const;
@@ -58,6 +59,7 @@ struct report {
   report_options options;        // what the rows were built with
   bool segmented = false;        // rows carry segments, each period ending with "(all)"
   std::vector<report_row> rows;  // oldest first; per period segments in byte order, then "(all)"
+  bool fx = false;               // rows carry fx_impact_mrr (--fx)
 };
 
 // Builds every report row the data allows, limited to options.from..to; with

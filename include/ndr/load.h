@@ -13,6 +13,11 @@
 
 namespace ndr {
 
+// Separates a customer id from a currency code in a currency part's name.
+inline constexpr char kCurrencySeparator = '\x1f';
+// "acme" for "acme", "acme (EUR)" for acme's EUR part: for messages.
+std::string customer_display_name(std::string_view id);
+
 struct load_options {
   std::string customer_col = "customer_id";  // matched case-insensitively
   std::string date_col = "date";             // matched case-insensitively
@@ -21,6 +26,12 @@ struct load_options {
   bool decimal_comma = false;                // amounts like 1.234,56
   std::string date_format;                   // strftime layout; empty = built-in layouts
   std::vector<std::string> segment_cols;     // --segment-by columns, in order (SPEC §4)
+  // The currency column (docs/inputs.md): used when a file has it, required
+  // when currency_col_required. Empty: no currency column at all.
+  std::string currency_col = "currency";
+  bool currency_col_required = false;
+  // --customer-map: every row's customer id is replaced by its topmost parent.
+  const class customer_map* parents = nullptr;
   bool skip_bad_rows = false;                // report and skip bad rows instead of failing
   // A plain file at least this large is read as two parts on two threads.
   std::uint64_t split_bytes = std::uint64_t(32) << 20;
@@ -71,10 +82,19 @@ struct snapshot_store {
   // join several columns with " / ", a blank value being "(blank)".
   std::vector<std::uint32_t> entry_segment;  // empty without segment columns
   std::vector<std::string> segments;
+  // With a currency column, a row whose currency cell is not empty belongs to
+  // the customer "ID\x1fCODE" (CODE upper-cased), that customer's part in
+  // that currency; fx.h splits and converts the parts. Plain ids have no code.
+  struct currency_seen {
+    std::string code;  // "" for amounts without a code
+    std::string source;
+    unsigned line = 0;
+  };
+  std::vector<currency_seen> currencies_seen;  // each code's first row, in read order
   std::uint64_t rows_read = 0;             // data rows accepted
   std::uint64_t rows_skipped = 0;          // bad rows skipped (skip_bad_rows only)
 
-    bool segmented() const { return !segments.empty(); }
+  bool segmented() const { return !segments.empty(); }
   // MRR of customer c at date index d.
   money mrr_at(std::uint32_t c, std::uint32_t d) const;
 };

@@ -3,11 +3,16 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstdlib>
+#include <functional>
 
 #include "config.h"
 #include "ndr/error.h"
+#include "ndr/hierarchy.h"
 #include "ndr/output.h"
+#include "ndr/presets.h"
+#include "ndr/subscriptions.h"
 
 namespace ndr::cli {
 namespace {
@@ -33,9 +38,13 @@ bool ends_with(const std::string& s, const std::string& suffix) {
 
 }  // namespace
 
-void add_input_options(CLI::App* cmd, input_args& a, bool with_segments) {
-  cmd->add_option("files", a.files, "snapshot CSV files ('-' is standard input)")->required();
-  cmd->add_option("--customer-col", a.customer_col, "customer id column")->capture_default_str();
+void add_subscription_options(CLI::App* cmd, input_args& a);
+
+void add_input_options(CLI::App* cmd, input_args& a, input_features features) {
+  cmd->add_option("files", a.files, "input CSV files ('-' is standard input)")->required();
+  cmd->add_option("--customer-col", a.customer_col, "customer id column")
+      ->capture_default_str()
+      ->each([&a](const std::string&) { a.customer_col_given = true; });
   cmd->add_option("--date-col", a.date_col, "snapshot date column")->capture_default_str();
   cmd->add_option("--mrr-col", a.mrr_col, "MRR amount column")->capture_default_str();
   cmd->add_option("--delimiter", a.delimiter,
@@ -43,7 +52,7 @@ void add_input_options(CLI::App* cmd, input_args& a, bool with_segments) {
       ->capture_default_str();
   cmd->add_flag("--decimal-comma", a.decimal_comma, "amounts use a decimal comma: 1.234,56");
   cmd->add_option("--date-format", a.date_format, "strftime layout of the dates, e.g. %m/%d/%Y");
-  if (with_segments) {
+  if (features.segments) {
     // One column per --segment-by, so that files after it stay files.
     cmd->add_option("--segment-by", a.segment_by,
                     "a column to break the numbers down by (repeat to combine columns)")
@@ -51,6 +60,51 @@ void add_input_options(CLI::App* cmd, input_args& a, bool with_segments) {
         ->take_all();
   }
   cmd->add_flag("--skip-bad-rows", a.skip_bad_rows, "report bad rows on standard error and go on");
+  cmd->add_option("--currency-col", a.currency_col,
+                  "currency code column (default: 'currency' when the file has one)");
+  if (features.subscriptions) add_subscription_options(cmd, a);
+  if (features.fx) {
+    cmd->add_option("--currency", a.currency,
+                    "the reporting currency (default: the data's single currency, else USD)");
+    cmd->add_option("--fx", a.fx, "exchange rates CSV: date,currency,rate (reporting units per unit)");
+    cmd->add_option("--fx-mode", a.fx_mode,
+                    "constant: a row's both ends at its start date's rates; spot: each date's own")
+        ->check(CLI::IsMember({"constant", "spot"}))
+        ->capture_default_str();
+  }
+  if (features.customer_map) {
+    cmd->add_option("--customer-map", a.customer_map,
+                    "customer_id,parent_id CSV: roll accounts up into their topmost parent");
+  }
+}
+
+void add_subscription_options(CLI::App* cmd, input_args& a) {
+  cmd->add_option("--input", a.input, "what the files hold: snapshots or subscriptions")
+      ->check(CLI::IsMember({"snapshots", "subscriptions"}))
+      ->capture_default_str();
+  std::string names;
+  for (const auto& p : all_presets()) names += (names.empty() ? "" : ", ") + p.name;
+  cmd->add_option("--preset", a.preset, "a subscription export layout: " + names + " (see ndr presets)");
+  cmd->add_option("--start-col", a.start_col, "subscriptions: start date column (start_date)");
+  cmd->add_option("--end-col", a.end_col, "subscriptions: end date column (end_date)");
+  cmd->add_option("--amount-col", a.amount_col, "subscriptions: price column (amount)");
+  cmd->add_option("--interval-col", a.interval_col, "subscriptions: interval column (interval)");
+  cmd->add_option("--interval-count-col", a.interval_count_col,
+                  "subscriptions: interval count column (interval_count)");
+  cmd->add_option("--quantity-col", a.quantity_col, "subscriptions: quantity column (quantity)");
+  cmd->add_option("--status-col", a.status_col, "subscriptions: status column (status)");
+  cmd->add_option("--amount-unit", a.amount_unit,
+                  "subscriptions: major (12.50) or minor (1250 cents, yen for JPY) units")
+      ->check(CLI::IsMember({"major", "minor"}));
+  cmd->add_option("--exclude-status", a.exclude_status,
+                  "subscriptions: drop rows with these statuses (comma-separated)")
+      ->delimiter(',')
+      ->allow_extra_args(false);
+  cmd->add_option("--as-of", a.as_of,
+                  "subscriptions: the last snapshot date bound (default: the latest date)");
+  cmd->add_option("--snapshot-day", a.snapshot_day,
+                  "subscriptions: take snapshots on this day of the month (default: month end)")
+      ->check(CLI::Range(1, 31));
 }
 
 void add_period_options(CLI::App* cmd, period_args& a, period_flags flags,
@@ -80,6 +134,165 @@ void add_output_options(CLI::App* cmd, output_args& a, bool with_wide) {
   add_config_option(cmd);
 }
 
+namespace {
+
+// Prints skipped rows as they come (the first 20), then a summary.
+class skipped_rows {
+ public:
+  explicit skipped_rows(bool quiet) : quiet_(quiet) {}
+  std::function<void(const InputError&)> callback() {
+    return [this](const InputError& e) {
+      if (++count_ <= kSkippedShown && !quiet_) {
+        fmt::print(stderr, "ndr: warning: skipped {}\n", e.what());
+      }
+    };
+  }
+  void summary() const {
+    if (quiet_) return;
+    if (count_ > kSkippedShown) {
+      fmt::print(stderr, "ndr: warning: skipped {} more bad rows ({} in all)\n",
+                 count_ - kSkippedShown, count_);
+    } else if (count_ > 0) {
+      fmt::print(stderr, "ndr: warning: skipped {} bad row{} in all\n", count_,
+                 count_ == 1 ? "" : "s");
+    }
+  }
+
+ private:
+  bool quiet_;
+  std::uint64_t count_ = 0;
+};
+
+std::string upper_code(const std::string& code, const char* option) {
+  const bool letters = code.size() == 3 && std::all_of(code.begin(), code.end(), [](char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+  });
+  if (!letters) {
+    throw UsageError(fmt::format("{} '{}' is not a three-letter currency code like USD", option, code));
+  }
+  std::string out;
+  for (char c : code) out += char(c >= 'a' ? c - 'a' + 'A' : c);
+  return out;
+}
+
+bool subscription_input(const input_args& a) { return a.input == "subscriptions" || !a.preset.empty(); }
+
+void set_column(subscription_column& column, const std::string& given) {
+  if (!given.empty()) column = {{given}, true};
+}
+
+const preset& preset_named(const std::string& name) {
+  if (const preset* p = find_preset(name)) return *p;
+  std::string names;
+  for (const auto& q : all_presets()) names += (names.empty() ? "" : ", ") + q.name;
+  throw UsageError(fmt::format("--preset '{}' is not one of {} (see ndr presets)", name, names));
+}
+
+subscription_options to_subscription_options(const input_args& a) {
+  subscription_options o = a.preset.empty() ? subscription_options() : preset_named(a.preset).options;
+  if (a.customer_col_given) set_column(o.customer, a.customer_col);
+  set_column(o.start, a.start_col);
+  set_column(o.end, a.end_col);
+  set_column(o.amount, a.amount_col);
+  set_column(o.interval, a.interval_col);
+  set_column(o.interval_count, a.interval_count_col);
+  set_column(o.quantity, a.quantity_col);
+  set_column(o.status, a.status_col);
+  set_column(o.currency, a.currency_col);
+  if (!a.amount_unit.empty()) o.minor_units = a.amount_unit == "minor";
+  if (!a.currency.empty()) o.reporting_currency = upper_code(a.currency, "--currency");
+  for (const auto& s : a.exclude_status) {
+    if (!s.empty()) o.exclude_status.push_back(s);
+  }
+  if (!a.as_of.empty()) {
+    o.as_of = parse_date(a.as_of);
+    if (!o.as_of) throw UsageError(fmt::format("--as-of '{}' is not a date like 2024-12-31", a.as_of));
+  }
+  o.snapshot_day = a.snapshot_day;
+  o.delimiter = parse_delimiter(a.delimiter);
+  o.decimal_comma = a.decimal_comma;
+  o.date_format = a.date_format;
+  o.segment_cols = a.segment_by;
+  o.skip_bad_rows = a.skip_bad_rows;
+  return o;
+}
+
+void reject_subscription_options(const input_args& a) {
+  const std::pair<const char*, bool> given[] = {
+      {"--start-col", !a.start_col.empty()},
+      {"--end-col", !a.end_col.empty()},
+      {"--amount-col", !a.amount_col.empty()},
+      {"--interval-col", !a.interval_col.empty()},
+      {"--interval-count-col", !a.interval_count_col.empty()},
+      {"--quantity-col", !a.quantity_col.empty()},
+      {"--status-col", !a.status_col.empty()},
+      {"--amount-unit", !a.amount_unit.empty()},
+      {"--exclude-status", !a.exclude_status.empty()},
+      {"--as-of", !a.as_of.empty()},
+      {"--snapshot-day", a.snapshot_day != 0}};
+  for (const auto& [option, set] : given) {
+    if (set) {
+      throw UsageError(fmt::format(
+          "{} is for subscription input; add --input subscriptions (or a --preset)", option));
+    }
+  }
+}
+
+// Settles the reporting currency and, without --fx, checks that every amount
+// is in it (docs/inputs.md#currencies).
+std::string reporting_currency(const input_args& a, const snapshot_store& store) {
+  std::vector<const snapshot_store::currency_seen*> codes;
+  for (const auto& seen : store.currencies_seen) {
+    if (!seen.code.empty()) codes.push_back(&seen);
+  }
+  const std::string reporting = !a.currency.empty() ? upper_code(a.currency, "--currency")
+                                : a.fx.empty() && codes.size() == 1 ? codes[0]->code
+                                                                    : std::string("USD");
+  if (!a.fx.empty()) return reporting;
+  for (const auto* seen : codes) {
+    if (seen->code == reporting) continue;
+    if (a.currency.empty()) {  // two codes, neither chosen
+      const auto* first = codes[0];
+      const auto* second = codes[1];
+      throw InputError(fmt::format("amounts in {} ({}:{}) and {} ({}:{}); convert them with --fx "
+                                   "RATES.csv (date,currency,rate)",
+                                   first->code, first->source, first->line, second->code,
+                                   second->source, second->line));
+    }
+    throw InputError(fmt::format("amounts in {} ({}:{}), but the reporting currency is {}; convert "
+                                 "them with --fx RATES.csv (date,currency,rate)",
+                                 seen->code, seen->source, seen->line, reporting));
+  }
+  return reporting;
+}
+
+snapshot_store load_snapshots(const input_args& a, const customer_map& parents,
+                              skipped_rows& skipped) {
+  load_options o = to_load_options(a);
+  o.on_skipped_row = skipped.callback();
+  o.parents = &parents;
+  if (!subscription_input(a)) return load_files(a.files, o);
+  subscription_options so = to_subscription_options(a);
+  so.on_skipped_row = o.on_skipped_row;
+  derived_snapshots derived = derive_snapshots(a.files, so);
+  // The derived rows are plain snapshot CSV in ndr's own layout.
+  load_options d = o;
+  d.customer_col = "customer_id";
+  d.date_col = "date";
+  d.mrr_col = "mrr";
+  d.delimiter = ',';
+  d.decimal_comma = false;
+  d.date_format.clear();
+  d.currency_col = derived.has_currency ? "currency" : "";
+  d.currency_col_required = false;
+  d.skip_bad_rows = false;
+  snapshot_store store = load_texts({{"<derived snapshots>", std::move(derived.csv)}}, d);
+  store.currencies_seen = std::move(derived.currencies_seen);  // name the subscription rows
+  return store;
+}
+
+}  // namespace
+
 load_options to_load_options(const input_args& a) {
   load_options o;
   o.customer_col = a.customer_col;
@@ -90,6 +303,10 @@ load_options to_load_options(const input_args& a) {
   o.date_format = a.date_format;
   o.segment_cols = a.segment_by;
   o.skip_bad_rows = a.skip_bad_rows;
+  if (!a.currency_col.empty()) {
+    o.currency_col = a.currency_col;
+    o.currency_col_required = true;
+  }
   // For tests: the file size from which files are read in two parts; when
   // set, every other step that can use threads does so on any input too.
   if (const char* split = std::getenv("NDR_SPLIT_BYTES"); split && std::atoll(split) > 0) {
@@ -99,24 +316,40 @@ load_options to_load_options(const input_args& a) {
   return o;
 }
 
-snapshot_store load_input(const input_args& a, bool quiet) {
-  load_options o = to_load_options(a);
-  std::uint64_t skipped = 0;
-  o.on_skipped_row = [&skipped, quiet](const InputError& e) {
-    if (++skipped <= kSkippedShown && !quiet) {
-      fmt::print(stderr, "ndr: warning: skipped {}\n", e.what());
-    }
-  };
-  snapshot_store store = load_files(a.files, o);
-  if (quiet) return store;
-  if (skipped > kSkippedShown) {
-    fmt::print(stderr, "ndr: warning: skipped {} more bad rows ({} in all)\n",
-               skipped - kSkippedShown, skipped);
-  } else if (skipped > 0) {
-    fmt::print(stderr, "ndr: warning: skipped {} bad row{} in all\n", skipped,
-               skipped == 1 ? "" : "s");
+data_set load_data(const input_args& a, bool quiet) {
+  if (!subscription_input(a)) reject_subscription_options(a);
+  const customer_map parents =
+      a.customer_map.empty() ? customer_map() : customer_map::load(a.customer_map);
+  skipped_rows skipped(quiet);
+  data_set data;
+  data.store = load_snapshots(a, parents, skipped);
+  skipped.summary();
+  const std::string reporting = reporting_currency(a, data.store);
+  const bool has_codes =
+      std::any_of(data.store.currencies_seen.begin(), data.store.currencies_seen.end(),
+                  [](const auto& seen) { return !seen.code.empty(); });
+  if (!a.fx.empty()) {
+    data.rates = fx_rates::load(a.fx, reporting);
+    data.mode = a.fx_mode == "spot" ? fx_mode::spot : fx_mode::constant;
+    data.parts = split_currencies(std::move(data.store));
+    data.store = snapshot_store();
+  } else if (has_codes) {  // every code is the reporting currency: merge the parts
+    data.store = spot_store(split_currencies(std::move(data.store)), fx_rates(reporting));
   }
-  return store;
+  return data;
+}
+
+std::string derived_snapshot_csv(const input_args& a, bool quiet) {
+  if (!subscription_input(a)) {
+    throw UsageError(
+        "ndr snapshots derives snapshots from subscriptions; add --input subscriptions or a --preset");
+  }
+  skipped_rows skipped(quiet);
+  subscription_options o = to_subscription_options(a);
+  o.on_skipped_row = skipped.callback();
+  derived_snapshots derived = derive_snapshots(a.files, o);
+  skipped.summary();
+  return std::move(derived.csv);
 }
 
 report_options to_report_options(const period_args& a) {

@@ -10,6 +10,7 @@
 
 #include "ndr/engine.h"
 #include "ndr/format.h"
+#include "ndr/fx.h"
 #include "ndr/load.h"
 
 namespace ndr::cli {
@@ -24,6 +25,40 @@ struct input_args {
   std::string date_format;                 // strftime layout replacing the built-in ones
   std::vector<std::string> segment_by;     // segment columns (SPEC §4)
   bool skip_bad_rows = false;              // report and skip bad rows
+  bool customer_col_given = false;         // --customer-col was given (it overrides a preset)
+  // Subscriptions (docs/inputs.md): the input kind, a preset, column names
+  // (empty: the preset's or the default), and how snapshots are taken.
+  std::string input = "snapshots";         // snapshots | subscriptions
+  std::string preset;                      // implies subscriptions
+  std::string start_col, end_col, amount_col, interval_col, interval_count_col, quantity_col,
+      status_col;
+  std::string amount_unit;                 // major | minor; empty: the preset's (major)
+  std::vector<std::string> exclude_status; // statuses to drop
+  std::string as_of;                       // last snapshot date bound
+  int snapshot_day = 0;                    // 1..31; 0: month ends
+  // Currencies and hierarchies.
+  std::string currency_col;                // empty: "currency" when present
+  std::string currency;                    // the reporting currency
+  std::string fx;                          // rates file
+  std::string fx_mode = "constant";        // constant | spot
+  std::string customer_map;                // customer_id,parent_id file
+};
+
+// Which input options a command takes.
+struct input_features {
+  bool segments = true;       // --segment-by
+  bool subscriptions = true;  // --input, --preset and the subscription options
+  bool fx = true;             // --fx, --fx-mode
+  bool customer_map = true;   // --customer-map
+};
+
+// A data set ready for the engine: one store in the reporting currency, or
+// with --fx the amounts by currency and the rates to convert them.
+struct data_set {
+  snapshot_store store;                 // without --fx
+  std::optional<currency_parts> parts;  // with --fx
+  std::optional<fx_rates> rates;        // with --fx
+  fx_mode mode = fx_mode::constant;
 };
 
 struct period_args {
@@ -44,14 +79,16 @@ struct output_args {
 // Which period options a command takes.
 enum class period_flags { all, no_window };
 
-void add_input_options(CLI::App* cmd, input_args& a, bool with_segments = true);
+void add_input_options(CLI::App* cmd, input_args& a, input_features features = {});
 void add_period_options(CLI::App* cmd, period_args& a, period_flags flags = period_flags::all,
                         std::vector<std::string> kinds = {"month", "quarter", "year"});
 // Also adds --config FILE (TOML; keys are the long option names) and -q.
 void add_output_options(CLI::App* cmd, output_args& a, bool with_wide = true);
 
 // Reads the data set, printing skipped rows (the first 20, then a count).
-snapshot_store load_input(const input_args& a, bool quiet);
+data_set load_data(const input_args& a, bool quiet);
+// The snapshot rows derived from subscription input (ndr snapshots).
+std::string derived_snapshot_csv(const input_args& a, bool quiet);
 load_options to_load_options(const input_args& a);
 report_options to_report_options(const period_args& a);
 format_options to_format_options(const output_args& a);

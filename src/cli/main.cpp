@@ -31,10 +31,13 @@ int main(int argc, char** argv) {
   ndr::cli::movements_args movements;
   ndr::cli::cohorts_args cohorts;
   ndr::cli::validate_args validate;
+  ndr::cli::snapshots_args snapshots;
   CLI::App* report_cmd = ndr::cli::add_report_command(app, report);
   CLI::App* movements_cmd = ndr::cli::add_movements_command(app, movements);
   CLI::App* cohorts_cmd = ndr::cli::add_cohorts_command(app, cohorts);
   CLI::App* validate_cmd = ndr::cli::add_validate_command(app, validate);
+  CLI::App* snapshots_cmd = ndr::cli::add_snapshots_command(app, snapshots);
+  CLI::App* presets_cmd = ndr::cli::add_presets_command(app);
   try {
     std::vector<std::string> args =
         ndr::cli::expand_config(app, std::vector<std::string>(argv + 1, argv + argc));
@@ -49,7 +52,7 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
     std::string sub;
-    for (const CLI::App* cmd : {report_cmd, movements_cmd, cohorts_cmd, validate_cmd}) {
+    for (const CLI::App* cmd : {report_cmd, movements_cmd, cohorts_cmd, validate_cmd, snapshots_cmd, presets_cmd}) {
       if (cmd->parsed()) sub = cmd->get_name() + " ";
     }
     fmt::print(stderr, "ndr: {} (see 'ndr {}--help')\n", e.what(), sub);
@@ -60,6 +63,8 @@ int main(int argc, char** argv) {
     if (movements_cmd->parsed()) return ndr::cli::run_movements(movements);
     if (cohorts_cmd->parsed()) return ndr::cli::run_cohorts(cohorts);
     if (validate_cmd->parsed()) return ndr::cli::run_validate(validate);
+    if (snapshots_cmd->parsed()) return ndr::cli::run_snapshots(snapshots);
+    if (presets_cmd->parsed()) return ndr::cli::run_presets();
   } catch (const ndr::UsageError& e) {
     print_error(e.what());
     return kExitUsage;

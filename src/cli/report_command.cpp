@@ -8,7 +8,10 @@
 
 #include "config.h"
 #include "ndr/error.h"
+#include "ndr/hierarchy.h"
 #include "ndr/html.h"
+#include "ndr/output.h"
+#include "ndr/presets.h"
 #include "ndr/validate.h"
 
 namespace ndr::cli {
@@ -122,6 +125,11 @@ void warn_empty(const report_options& o, const std::string& period) {
              o.from || o.to ? " within --from/--to" : "");
 }
 
+std::vector<cohort_cell> cohorts_of(const data_set& data, const period_scheme& scheme) {
+  return data.rates ? build_fx_cohorts(*data.parts, *data.rates, data.mode, scheme)
+                    : build_cohorts(data.store, scheme);
+}
+
 }  // namespace
 
 CLI::App* add_report_command(CLI::App& app, report_args& a) {
@@ -150,11 +158,12 @@ int run_report(const report_args& a) {
   const format_options format = to_format_options(a.output);
   const std::vector<gate> gates = parse_gates(a);
 
-  const snapshot_store store = load_input(a.input, a.output.quiet);
-  const report r = build_report(store, options);
+  const data_set data = load_data(a.input, a.output.quiet);
+  const report r = data.rates ? build_fx_report(*data.parts, *data.rates, data.mode, options)
+                              : build_report(data.store, options);
   if (r.rows.empty() && !a.output.quiet) warn_empty(options, a.periods.period);
   if (format.format == output_format::html) {
-    write_output(a.output, render_html(r, build_cohorts(store, options.scheme), html_page(a)));
+    write_output(a.output, render_html(r, cohorts_of(data, options.scheme), html_page(a)));
   } else {
     write_output(a.output, render_report(r, format));
   }
@@ -175,7 +184,11 @@ int run_movements(const movements_args& a) {
   const report_options options = to_report_options(a.periods);
   const std::int64_t at = parse_period(a.at, "--at", options.scheme);
   const format_options format = to_format_options(a.output);
-  const snapshot_store store = load_input(a.input, a.output.quiet);
+  const data_set data = load_data(a.input, a.output.quiet);
+  const std::optional<snapshot_store> converted =
+      data.rates ? fx_store_for_row(*data.parts, *data.rates, data.mode, options, at)
+                 : std::nullopt;
+  const snapshot_store& store = data.rates ? (converted ? *converted : data.store) : data.store;
   const auto lines = build_ledger(store, options, at);
   if (!lines) {
     throw InputError(fmt::format("no report row for {}: it needs a snapshot date in {} and in {}",
@@ -187,7 +200,7 @@ int run_movements(const movements_args& a) {
 
 CLI::App* add_cohorts_command(CLI::App& app, cohorts_args& a) {
   CLI::App* cmd = app.add_subcommand("cohorts", "the acquisition-cohort triangle");
-  add_input_options(cmd, a.input, false);
+  add_input_options(cmd, a.input, {false, true, true, true});
   add_period_options(cmd, a.periods, period_flags::no_window, {"month", "quarter", "year"});
   add_output_options(cmd, a.output, false);
   cmd->add_flag("--logos", a.logos, "table: logo retention instead of revenue retention");
@@ -198,14 +211,14 @@ int run_cohorts(const cohorts_args& a) {
   const report_options options = to_report_options(a.periods);
   format_options format = to_format_options(a.output);
   format.logos = a.logos;
-  const snapshot_store store = load_input(a.input, a.output.quiet);
-  write_output(a.output, render_cohorts(build_cohorts(store, options.scheme), options.scheme, format));
+  const data_set data = load_data(a.input, a.output.quiet);
+  write_output(a.output, render_cohorts(cohorts_of(data, options.scheme), options.scheme, format));
   return 0;
 }
 
 CLI::App* add_validate_command(CLI::App& app, validate_args& a) {
   CLI::App* cmd = app.add_subcommand("validate", "check an export before reporting on it");
-  add_input_options(cmd, a.input, false);
+  add_input_options(cmd, a.input, {false, false, false, true});
   add_period_options(cmd, a.periods, period_flags::no_window);
   cmd->add_option("--format", a.output.format, "text or json")
       ->check(CLI::IsMember({"text", "json"}));
@@ -218,12 +231,71 @@ CLI::App* add_validate_command(CLI::App& app, validate_args& a) {
 int run_validate(const validate_args& a) {
   const report_options options = to_report_options(a.periods);
   load_options load = to_load_options(a.input);
+  const customer_map parents =
+      a.input.customer_map.empty() ? customer_map() : customer_map::load(a.input.customer_map);
+  load.parents = &parents;
   const validation v = validate_files(a.input.files, load, options.scheme);
   const bool json = a.output.format == "json" ||
                     (a.output.format.empty() && to_format_options(a.output).format == output_format::json);
   write_output(a.output, json ? render_validation_json(v) : render_validation_text(v));
   if (!v.errors.empty()) return 1;
   return a.strict && !v.warnings.empty() ? 1 : 0;
+}
+
+}  // namespace ndr::cli
+
+namespace ndr::cli {
+
+CLI::App* add_snapshots_command(CLI::App& app, snapshots_args& a) {
+  CLI::App* cmd = app.add_subcommand(
+      "snapshots", "the snapshot rows derived from subscriptions, to trace or re-run");
+  add_input_options(cmd, a.input, {true, true, false, false});
+  cmd->add_option("--format", a.output.format, "csv (the only one)")->check(CLI::IsMember({"csv"}));
+  cmd->add_option("-o,--output", a.output.output, "write to FILE atomically instead of standard output");
+  cmd->add_flag("-q,--quiet", a.output.quiet, "no warnings; errors only (for cron)");
+  add_config_option(cmd);
+  return cmd;
+}
+
+int run_snapshots(const snapshots_args& a) {
+  write_output(a.output, derived_snapshot_csv(a.input, a.output.quiet));
+  return 0;
+}
+
+CLI::App* add_presets_command(CLI::App& app) {
+  return app.add_subcommand("presets", "list the subscription export presets and their columns");
+}
+
+namespace {
+
+std::string column_text(const subscription_column& c) {
+  if (c.names.empty()) return "(not read)";
+  std::string out;
+  for (const auto& n : c.names) out += (out.empty() ? "" : " or ") + n;
+  return out;
+}
+
+}  // namespace
+
+int run_presets() {
+  std::string out;
+  for (const preset& p : all_presets()) {
+    const subscription_options& o = p.options;
+    out += fmt::format("{}\n  {}\n  source: {}\n", p.name, p.description, p.source);
+    const std::pair<const char*, const subscription_column*> columns[] = {
+        {"customer_id", &o.customer},   {"start_date", &o.start},
+        {"end_date", &o.end},           {"amount", &o.amount},
+        {"interval", &o.interval},      {"interval_count", &o.interval_count},
+        {"quantity", &o.quantity},      {"currency", &o.currency},
+        {"status", &o.status}};
+    for (const auto& [ours, theirs] : columns) {
+      out += fmt::format("  {:<15} {}\n", ours, column_text(*theirs));
+    }
+    out += fmt::format("  {:<15} {}\n\n", "amounts",
+                       o.minor_units ? "minor units (cents; yen for JPY)" : "major units (12.50)");
+  }
+  write_stdout(out);
+  return 0;
 }
 
 }  // namespace ndr::cli

@@ -56,4 +56,16 @@ struct validate_args {
 CLI::App* add_validate_command(CLI::App& app, validate_args& args);
 int run_validate(const validate_args& args);
 
+// `ndr snapshots`: the snapshot rows derived from subscription input.
+struct snapshots_args {
+  input_args input;
+  output_args output;
+};
+CLI::App* add_snapshots_command(CLI::App& app, snapshots_args& args);
+int run_snapshots(const snapshots_args& args);
+
+// `ndr presets`: the subscription export presets and their columns.
+CLI::App* add_presets_command(CLI::App& app);
+int run_presets();
+
 }  // namespace ndr::cli

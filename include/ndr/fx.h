@@ -1,0 +1,99 @@
+// Currencies (docs/inputs.md): exchange rates, and turning a data set whose
+// customers are split into currency parts into one in the reporting currency,
+// either at each date's own rates (spot) or at a report row's start rates
+// (constant currency).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "ndr/engine.h"
+#include "ndr/load.h"
+
+namespace ndr {
+
+// Rates: units of the reporting currency per one unit of a currency, by date.
+class fx_rates {
+ public:
+  static constexpr int kDigits = 12;                         // decimals a rate may have
+  static constexpr std::int64_t kScale = 1'000'000'000'000;  // a rate is held × 10^12
+
+  explicit fx_rates(std::string reporting = "USD") : reporting_(std::move(reporting)) {}
+
+  // Reads `date,currency,rate` (any case, any order; other columns ignored).
+  // Throws InputError for a bad row (naming file, line and column), a
+  // currency given two rates on one date, or a reporting-currency rate other
+  // than 1.
+  static fx_rates load(const std::string& path, const std::string& reporting,
+                       const std::string& date_format = {});
+  static fx_rates parse(const named_text& text, const std::string& reporting,
+                        const std::string& date_format = {});
+
+  const std::string& reporting() const { return reporting_; }
+  const std::string& source() const { return source_; }
+  // The latest rate of `code` on or before d (× kScale); the reporting
+  // currency's (and "", which means it) is kScale; nullopt when there is none.
+  std::optional<std::int64_t> at(std::string_view code, day_number d) const;
+
+ private:
+  struct dated_rate {
+    day_number date;
+    std::int64_t rate;
+  };
+  std::string reporting_;
+  std::string source_;
+  std::unordered_map<std::string, std::vector<dated_rate>> series_;  // by date
+  friend class fx_reader;
+};
+
+// amount × rate (× kScale) rounded half to even to money's 6 decimals;
+// nullopt when the result does not fit.
+std::optional<money> convert_money(money amount, std::int64_t rate);
+
+// A data set whose customers are split by currency: `parts` is the loaded
+// store, where an id "acme\x1fEUR" is acme's EUR part and a plain id a part
+// in the reporting currency.
+struct currency_parts {
+  snapshot_store parts;
+  std::vector<std::uint32_t> owner;     // per part: index into customers
+  std::vector<std::string> code;        // per part: its currency ("" = reporting)
+  std::vector<std::string> customers;   // plain ids in order of first appearance
+};
+currency_parts split_currencies(snapshot_store store);
+
+enum class fx_mode { constant, spot };
+
+// One store in the reporting currency: part amounts at snapshot date index d
+// are converted at the rates of day rate_day[d] (one entry per date) and
+// added up per customer. A customer's segment at a date is its part with the
+// largest converted amount's (ties: the part read first). Throws InputError
+// for a missing rate, naming the currency and the day.
+snapshot_store convert_parts(const currency_parts& data, const fx_rates& rates,
+                             const std::vector<day_number>& rate_day);
+
+// Every date at its own rates.
+snapshot_store spot_store(const currency_parts& data, const fx_rates& rates);
+
+// The report of a data set in several currencies: rows in `mode`, each with
+// fx_impact_mrr = ending_mrr at spot rates − ending_mrr in constant currency.
+// Throws InputError naming the currency and the earliest date that needs a
+// rate it has none for.
+report build_fx_report(const currency_parts& data, const fx_rates& rates, fx_mode mode,
+                       const report_options& options);
+
+// The store behind report row `period` in `mode` (the ledger's), or nullopt
+// when there is no such row.
+std::optional<snapshot_store> fx_store_for_row(const currency_parts& data, const fx_rates& rates,
+                                               fx_mode mode, const report_options& options,
+                                               std::int64_t period);
+
+// The cohort triangle in `mode`: in constant currency each cohort's cells are
+// converted at the rates of its own period-end snapshot.
+std::vector<cohort_cell> build_fx_cohorts(const currency_parts& data, const fx_rates& rates,
+                                          fx_mode mode, const period_scheme& scheme);
+
+}  // namespace ndr

@@ -1,0 +1,85 @@
+// Subscription exports (docs/inputs.md): rows of who pays what, on which
+// interval, from when to when, turned into the snapshot rows SPEC §1 defines.
+// The snapshot model stays the single source of truth: the derived rows are
+// plain snapshot CSV, loaded like any other file.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ndr/calendar.h"
+#include "ndr/error.h"
+#include "ndr/load.h"
+#include "ndr/money.h"
+
+namespace ndr {
+
+enum class billing_interval { day, week, month, quarter, year };
+
+// One column of a subscription file: the header names it may have (the first
+// present wins; a preset may know a vendor's spellings) and whether a file
+// without it is an error.
+struct subscription_column {
+  std::vector<std::string> names;
+  bool required = false;
+};
+
+struct subscription_options {
+  subscription_column customer{{"customer_id"}, true};
+  subscription_column start{{"start_date"}, true};
+  subscription_column end{{"end_date"}, true};
+  subscription_column amount{{"amount"}, true};
+  subscription_column interval{{"interval"}};              // day|week|month|quarter|year
+  subscription_column interval_count{{"interval_count"}};  // whole number >= 1
+  subscription_column quantity{{"quantity"}};              // number >= 0
+  subscription_column currency{{"currency"}};              // three-letter code
+  subscription_column status{{"status"}};
+  // A preset's interval words, lower case (e.g. {"monthly", "month"}),
+  // looked up before the five names.
+  std::vector<std::pair<std::string, std::string>> interval_words;
+  bool minor_units = false;                 // amounts in cents (yen for JPY, …)
+  std::string reporting_currency = "USD";   // the currency of an empty currency cell
+  std::vector<std::string> exclude_status;  // statuses to drop (any case)
+  std::optional<day_number> as_of;          // last snapshot date bound; default: latest date
+  int snapshot_day = 0;                     // 1..31: day of the month; 0: month end
+  char delimiter = ',';                     // one of , ; | and tab; 0: detect per file
+  bool decimal_comma = false;               // amounts like 1.234,56
+  std::string date_format;                  // strftime layout; empty = built-in layouts
+  std::vector<std::string> segment_cols;    // copied into the derived rows
+  bool skip_bad_rows = false;               // report and skip bad rows instead of failing
+  std::function<void(const InputError&)> on_skipped_row;
+};
+
+// Snapshot rows derived from subscriptions: a CSV text with the header
+// customer_id,date,mrr[,currency][,SEGMENT COLUMNS…],source.
+struct derived_snapshots {
+  std::string csv;
+  bool has_currency = false;     // the csv has a currency column
+  std::vector<snapshot_store::currency_seen> currencies_seen;  // first row of each code
+  std::vector<day_number> dates;  // the snapshot dates
+  std::uint64_t subscriptions = 0;  // rows used
+  std::uint64_t excluded = 0;       // rows dropped by status
+};
+
+// The MRR of one subscription: amount × quantity × F ÷ interval_count (F =
+// 365/12, 52/12, 1, 1/3, 1/12), with amount ÷ 10^minor_digits first, all
+// exact and rounded once, half to even, to 6 decimals. nullopt on overflow.
+std::optional<money> subscription_mrr(money amount, money quantity, billing_interval interval,
+                                      std::int64_t interval_count, int minor_digits = 0);
+
+// The number of decimals of a currency's minor unit (ISO 4217, and Stripe's
+// zero-decimal list): 0 for JPY, 3 for KWD, 2 for most.
+int minor_unit_digits(std::string_view code);
+
+// Reads subscription files ("-" is standard input) and derives their
+// snapshot rows. Throws InputError for an unreadable file, a missing
+// column, a bad row (unless skip_bad_rows), or no subscription at all.
+derived_snapshots derive_snapshots(const std::vector<std::string>& paths,
+                                   const subscription_options& options);
+derived_snapshots derive_snapshot_texts(const std::vector<named_text>& texts,
+                                        const subscription_options& options);
+
+}  // namespace ndr

@@ -1,0 +1,432 @@
+#include "ndr/fx.h"
+
+#include <fmt/format.h>
+#include <libfccp/csv.h>
+
+#include <algorithm>
+#include <map>
+
+#include "byte_source.h"
+#include "csv_record.h"
+#include "header.h"
+
+namespace ndr {
+
+// Reads a rates file into an fx_rates.
+class fx_reader {
+ public:
+  static fx_rates read(io::LineReader& lines, const std::string& name, const std::string& reporting,
+                       const std::string& date_format);
+};
+
+namespace {
+
+// "1.0834" → 1083400000000: a positive decimal with at most 12 decimals.
+std::optional<std::int64_t> parse_rate(std::string_view text, const char** why) {
+  std::int64_t whole = 0, fraction = 0;
+  int whole_digits = 0, fraction_digits = 0;
+  size_t i = 0;
+  for (; i < text.size() && text[i] >= '0' && text[i] <= '9'; ++i, ++whole_digits) {
+    whole = whole * 10 + (text[i] - '0');
+    if (whole_digits >= 6) {
+      *why = "too large (at most 6 digits before the point)";
+      return std::nullopt;
+    }
+  }
+  if (i < text.size() && text[i] == '.') {
+    for (++i; i < text.size() && text[i] >= '0' && text[i] <= '9'; ++i, ++fraction_digits) {
+      if (fraction_digits == fx_rates::kDigits) {
+        *why = "more than 12 decimals";
+        return std::nullopt;
+      }
+      fraction = fraction * 10 + (text[i] - '0');
+    }
+  }
+  if (i != text.size() || whole_digits + fraction_digits == 0) {
+    *why = "not a plain positive decimal like 1.0834";
+    return std::nullopt;
+  }
+  for (int k = fraction_digits; k < fx_rates::kDigits; ++k) fraction *= 10;
+  const std::int64_t rate = whole * fx_rates::kScale + fraction;
+  if (rate == 0) {
+    *why = "a rate must be above 0";
+    return std::nullopt;
+  }
+  return rate;
+}
+
+std::string upper(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = c >= 'a' && c <= 'z' ? char(c - 'a' + 'A') : c;
+  return out;
+}
+
+bool currency_code(std::string_view s) {
+  return s.size() == 3 && std::all_of(s.begin(), s.end(), [](char c) {
+           return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+         });
+}
+
+}  // namespace
+
+fx_rates fx_reader::read(io::LineReader& lines, const std::string& name,
+                         const std::string& reporting, const std::string& date_format) {
+  fx_rates rates(reporting);
+  rates.source_ = name;
+  csv_record_reader reader(lines, 0, name);
+  csv_record record;
+  do {
+    if (!reader.next(record)) throw InputError("empty rates file: no header", name);
+  } while (record.blank);
+  if (record.error) throw InputError(record.error, name, record.line);
+  const std::vector<std::string> header(record.fields.begin(), record.fields.end());
+  const size_t date_col = find_column(header, "date", name, "--fx");
+  const size_t code_col = find_column(header, "currency", name, "--fx");
+  const size_t rate_col = find_column(header, "rate", name, "--fx");
+  std::map<std::pair<std::string, day_number>, unsigned> lines_of;  // duplicates
+  while (reader.next(record)) {
+    if (record.blank) continue;
+    if (record.error) throw InputError(record.error, name, record.line);
+    if (record.fields.size() != header.size()) {
+      throw InputError(fmt::format("the row has {} fields, the header {}", record.fields.size(),
+                                   header.size()),
+                       name, record.line);
+    }
+    const auto bad = [&](size_t col, const std::string& what) {
+      return InputError(what, name, record.line, header[col]);
+    };
+    const auto date = parse_date(record.fields[date_col], date_format);
+    if (!date) throw bad(date_col, fmt::format("invalid date '{}'", record.fields[date_col]));
+    if (!currency_code(record.fields[code_col])) {
+      throw bad(code_col, fmt::format("invalid currency '{}': not a three-letter code like EUR",
+                                      record.fields[code_col]));
+    }
+    const std::string code = upper(record.fields[code_col]);
+    const char* why = nullptr;
+    const auto rate = parse_rate(record.fields[rate_col], &why);
+    if (!rate) throw bad(rate_col, fmt::format("invalid rate '{}': {}", record.fields[rate_col], why));
+    if (code == reporting) {
+      if (*rate != fx_rates::kScale) {
+        throw bad(rate_col, fmt::format("the reporting currency {} has rate 1, not {}", code,
+                                        record.fields[rate_col]));
+      }
+      continue;
+    }
+    const auto [it, added] = lines_of.try_emplace({code, *date}, record.line);
+    if (!added) {
+      throw bad(date_col, fmt::format("a second {} rate for {} (the first is on line {})", code,
+                                      format_date(*date), it->second));
+    }
+    rates.series_[code].push_back({*date, *rate});
+  }
+  for (auto& [code, series] : rates.series_) {
+    std::sort(series.begin(), series.end(),
+              [](const auto& a, const auto& b) { return a.date < b.date; });
+  }
+  return rates;
+}
+
+fx_rates fx_rates::load(const std::string& path, const std::string& reporting,
+                        const std::string& date_format) {
+  io::LineReader lines(path, open_byte_source(path, path));
+  return fx_reader::read(lines, path, reporting, date_format);
+}
+
+fx_rates fx_rates::parse(const named_text& text, const std::string& reporting,
+                         const std::string& date_format) {
+  io::LineReader lines(text.name, text.text.data(), text.text.data() + text.text.size());
+  return fx_reader::read(lines, text.name, reporting, date_format);
+}
+
+std::optional<std::int64_t> fx_rates::at(std::string_view code, day_number d) const {
+  if (code.empty() || code == reporting_) return kScale;
+  const auto it = series_.find(std::string(code));
+  if (it == series_.end()) return std::nullopt;
+  const auto& series = it->second;
+  const auto after = std::upper_bound(series.begin(), series.end(), d,
+                                      [](day_number day, const dated_rate& r) { return day < r.date; });
+  if (after == series.begin()) return std::nullopt;
+  return std::prev(after)->rate;
+}
+
+std::optional<money> convert_money(money amount, std::int64_t rate) {
+  const __int128 product = __int128(amount.units()) * rate;
+  const __int128 magnitude = product < 0 ? -product : product;
+  __int128 quotient = magnitude / fx_rates::kScale;
+  const __int128 remainder = magnitude % fx_rates::kScale;
+  const __int128 half = fx_rates::kScale / 2;
+  if (remainder > half || (remainder == half && quotient % 2 == 1)) ++quotient;  // half to even
+  if (quotient > INT64_MAX) return std::nullopt;
+  const auto units = std::int64_t(quotient);
+  return money::from_units(product < 0 ? -units : units);
+}
+
+currency_parts split_currencies(snapshot_store store) {
+  currency_parts data;
+  std::unordered_map<std::string, std::uint32_t> index;
+  for (const std::string& name : store.customers) {
+    const size_t cut = name.find(kCurrencySeparator);
+    std::string id = name.substr(0, cut);
+    data.code.push_back(cut == std::string::npos ? std::string() : name.substr(cut + 1));
+    const auto [it, added] = index.try_emplace(id, std::uint32_t(data.customers.size()));
+    if (added) data.customers.push_back(std::move(id));
+    data.owner.push_back(it->second);
+  }
+  data.parts = std::move(store);
+  return data;
+}
+
+namespace {
+
+// The rate of each currency at each date index's rate day, looked up once.
+class rate_table {
+ public:
+  rate_table(const currency_parts& data, const fx_rates& rates,
+             const std::vector<day_number>& rate_day)
+      : rates_(rates), rate_day_(rate_day) {
+    for (const auto& code : data.code) {
+      if (std::find(codes_.begin(), codes_.end(), code) == codes_.end()) codes_.push_back(code);
+    }
+    for (const auto& code : data.code) {
+      part_code_.push_back(std::uint32_t(std::find(codes_.begin(), codes_.end(), code) - codes_.begin()));
+    }
+    table_.assign(codes_.size() * rate_day.size(), kUnknown);
+  }
+  std::int64_t rate(std::uint32_t part, std::uint16_t d) {
+    const std::uint32_t k = part_code_[part];
+    std::int64_t& slot = table_[size_t(k) * rate_day_.size() + d];
+    if (slot == kUnknown) {
+      const auto r = rates_.at(codes_[k], rate_day_[d]);
+      if (!r) {
+        throw InputError(fmt::format("no {} rate on or before {}", codes_[k],
+                                     format_date(rate_day_[d])),
+                         rates_.source());
+      }
+      slot = *r;
+    }
+    return slot;
+  }
+
+ private:
+  static constexpr std::int64_t kUnknown = -1;
+  const fx_rates& rates_;
+  const std::vector<day_number>& rate_day_;
+  std::vector<std::string> codes_;
+  std::vector<std::uint32_t> part_code_;
+  std::vector<std::int64_t> table_;
+};
+
+struct converted_entry {
+  std::uint16_t date;
+  money amount;
+  std::uint32_t part;
+};
+
+}  // namespace
+
+snapshot_store convert_parts(const currency_parts& data, const fx_rates& rates,
+                             const std::vector<day_number>& rate_day) {
+  const snapshot_store& in = data.parts;
+  rate_table table(data, rates, rate_day);
+  // Each customer's parts, in read order.
+  std::vector<std::vector<std::uint32_t>> parts_of(data.customers.size());
+  for (std::uint32_t p = 0; p < data.owner.size(); ++p) parts_of[data.owner[p]].push_back(p);
+
+  snapshot_store out;
+  out.customers = data.customers;
+  out.dates = in.dates;
+  out.segments = in.segments;
+  out.rows_read = in.rows_read;
+  out.rows_skipped = in.rows_skipped;
+  out.currencies_seen = in.currencies_seen;
+  out.offsets.assign(data.customers.size() + 1, 0);
+  std::vector<converted_entry> entries;
+  for (std::uint32_t c = 0; c < data.customers.size(); ++c) {
+    entries.clear();
+    for (const std::uint32_t p : parts_of[c]) {
+      for (std::uint32_t e = in.offsets[p]; e < in.offsets[p + 1]; ++e) {
+        const auto amount = convert_money(in.entry_mrr[e], table.rate(p, in.entry_date[e]));
+        if (!amount) {
+          throw InputError(fmt::format("customer '{}' on {}: the converted amount is too large",
+                                       data.customers[c], format_date(in.dates[in.entry_date[e]])));
+        }
+        entries.push_back({in.entry_date[e], *amount, e});
+      }
+    }
+    if (parts_of[c].size() > 1) {
+      std::stable_sort(entries.begin(), entries.end(),
+                       [](const auto& a, const auto& b) { return a.date < b.date; });
+    }
+    for (size_t g = 0; g < entries.size();) {
+      size_t h = g, largest = g;
+      money total;
+      for (; h < entries.size() && entries[h].date == entries[g].date; ++h) {
+        if (entries[h].amount > entries[largest].amount) largest = h;
+        if (!total.add(entries[h].amount)) {
+          throw InputError(fmt::format("the total MRR of customer '{}' on {} is too large",
+                                       data.customers[c], format_date(in.dates[entries[g].date])));
+        }
+      }
+      if (total > money()) {
+        out.entry_date.push_back(entries[g].date);
+        out.entry_mrr.push_back(total);
+        if (in.segmented()) out.entry_segment.push_back(in.entry_segment[entries[largest].part]);
+        ++out.offsets[c + 1];
+      }
+      g = h;
+    }
+  }
+  for (size_t c = 0; c < data.customers.size(); ++c) out.offsets[c + 1] += out.offsets[c];
+  return out;
+}
+
+snapshot_store spot_store(const currency_parts& data, const fx_rates& rates) {
+  return convert_parts(data, rates, data.parts.dates);
+}
+
+namespace {
+
+// Per currency code: the date indexes at which some part in it has MRR.
+std::map<std::string, std::vector<bool>> dates_with_amounts(const currency_parts& data) {
+  const snapshot_store& in = data.parts;
+  std::map<std::string, std::vector<bool>> has;
+  for (std::uint32_t p = 0; p < data.owner.size(); ++p) {
+    auto& dates = has[data.code[p]];
+    dates.resize(in.dates.size());
+    for (std::uint32_t e = in.offsets[p]; e < in.offsets[p + 1]; ++e) dates[in.entry_date[e]] = true;
+  }
+  return has;
+}
+
+size_t date_index(const snapshot_store& s, day_number d) {
+  return size_t(std::lower_bound(s.dates.begin(), s.dates.end(), d) - s.dates.begin());
+}
+
+// The error for the currency whose earliest needed rate is missing, earliest
+// first: spot needs one at every date with an amount in it, constant one at
+// each row's start when it has an amount at the start or end.
+void check_rates(const currency_parts& data, const fx_rates& rates,
+                 const std::vector<report_row>& rows) {
+  std::optional<std::pair<day_number, std::string>> worst;
+  for (const auto& [code, has] : dates_with_amounts(data)) {
+    std::optional<day_number> need;
+    const auto earlier = [&](day_number d) { if (!need || d < *need) need = d; };
+    for (size_t d = 0; d < has.size(); ++d) {
+      if (has[d]) {
+        earlier(data.parts.dates[d]);
+        break;
+      }
+    }
+    for (const auto& row : rows) {
+      if (has[date_index(data.parts, row.start_date)] || has[date_index(data.parts, row.end_date)]) {
+        earlier(row.start_date);
+      }
+    }
+    if (need && !rates.at(code, *need) && (!worst || *need < worst->first)) worst = {{*need, code}};
+  }
+  if (worst) {
+    throw InputError(fmt::format("no {} rate on or before {}, the first date that needs one",
+                                 worst->second, format_date(worst->first)),
+                     rates.source());
+  }
+}
+
+// Rate days for the constant-currency conversion of a row from S to E:
+// amounts at S and E at S's rates; elsewhere only zero or not matters, so at
+// their own date's.
+std::vector<day_number> constant_days(const snapshot_store& s, day_number start, day_number end) {
+  std::vector<day_number> days = s.dates;
+  days[date_index(s, start)] = start;
+  days[date_index(s, end)] = start;
+  return days;
+}
+
+std::vector<report_row> constant_rows(const currency_parts& data, const fx_rates& rates,
+                                      const report_options& options,
+                                      const std::vector<report_row>& spot_rows) {
+  std::vector<report_row> rows;
+  for (size_t i = 0; i < spot_rows.size(); ++i) {
+    if (i > 0 && spot_rows[i].period == spot_rows[i - 1].period) continue;
+    const report_row& row = spot_rows[i];
+    report_options one = options;
+    one.from = one.to = row.period;
+    const snapshot_store store =
+        convert_parts(data, rates, constant_days(data.parts, row.start_date, row.end_date));
+    for (auto& r : build_report(store, one).rows) rows.push_back(std::move(r));
+  }
+  return rows;
+}
+
+// The rows a report has (their periods, starts and ends), which depend on the
+// snapshot dates alone: the unconverted parts have the same dates.
+std::vector<report_row> rows_by_date(const currency_parts& data, const report_options& options) {
+  try {
+    return build_report(data.parts, options).rows;
+  } catch (const InputError&) {
+    return {};  // a sum of unconverted amounts overflowed; spot's check remains
+  }
+}
+
+}  // namespace
+
+report build_fx_report(const currency_parts& data, const fx_rates& rates, fx_mode mode,
+                       const report_options& options) {
+  check_rates(data, rates, rows_by_date(data, options));
+  const snapshot_store spot = spot_store(data, rates);
+  report spot_report = build_report(spot, options);
+  std::vector<report_row> constant = constant_rows(data, rates, options, spot_report.rows);
+  std::map<std::pair<std::int64_t, std::string>, money> spot_end, constant_end;
+  for (const auto& r : spot_report.rows) spot_end[{r.period, r.segment}] = r.ending_mrr();
+  for (const auto& r : constant) constant_end[{r.period, r.segment}] = r.ending_mrr();
+  report out;
+  out.options = options;
+  out.segmented = spot_report.segmented;
+  out.fx = true;
+  out.rows = mode == fx_mode::spot ? std::move(spot_report.rows) : std::move(constant);
+  for (auto& r : out.rows) {
+    money impact = spot_end[{r.period, r.segment}];
+    if (!impact.sub(constant_end[{r.period, r.segment}])) {
+      throw InputError("the FX impact does not fit the money type");
+    }
+    r.fx_impact_mrr = impact;
+  }
+  return out;
+}
+
+std::optional<snapshot_store> fx_store_for_row(const currency_parts& data, const fx_rates& rates,
+                                               fx_mode mode, const report_options& options,
+                                               std::int64_t period) {
+  report_options one = options;
+  one.from = one.to = period;
+  const std::vector<report_row> rows = rows_by_date(data, one);
+  check_rates(data, rates, mode == fx_mode::spot ? std::vector<report_row>{} : rows);
+  snapshot_store spot = spot_store(data, rates);
+  const report r = build_report(spot, one);
+  if (r.rows.empty()) return std::nullopt;
+  if (mode == fx_mode::spot) return spot;
+  return convert_parts(data, rates, constant_days(data.parts, r.rows[0].start_date, r.rows[0].end_date));
+}
+
+std::vector<cohort_cell> build_fx_cohorts(const currency_parts& data, const fx_rates& rates,
+                                          fx_mode mode, const period_scheme& scheme) {
+  const snapshot_store spot = spot_store(data, rates);
+  std::vector<cohort_cell> cells = build_cohorts(spot, scheme);
+  if (mode == fx_mode::spot) return cells;
+  std::vector<cohort_cell> out;
+  for (size_t i = 0; i < cells.size(); ++i) {
+    if (i > 0 && cells[i].cohort == cells[i - 1].cohort) continue;
+    // The cohort's own period-end snapshot: the latest date in its period.
+    day_number own = 0;
+    for (const day_number d : spot.dates) {
+      if (scheme.index_of(d) == cells[i].cohort) own = d;
+    }
+    std::vector<day_number> days = spot.dates;
+    for (auto& d : days) d = d >= own ? own : d;
+    for (const auto& cell : build_cohorts(convert_parts(data, rates, days), scheme)) {
+      if (cell.cohort == cells[i].cohort) out.push_back(cell);
+    }
+  }
+  return out;
+}
+
+}  // namespace ndr
