@@ -386,6 +386,21 @@ derived_snapshots derive_snapshots(const std::vector<std::string>& paths,
   });
 }
 
+snapshot_store load_derived(derived_snapshots derived, load_options options) {
+  options.customer_col = "customer_id";
+  options.date_col = "date";
+  options.mrr_col = "mrr";
+  options.delimiter = ',';
+  options.decimal_comma = false;
+  options.date_format.clear();
+  options.currency_col = derived.has_currency ? "currency" : "";
+  options.currency_col_required = false;
+  options.skip_bad_rows = false;  // the derived rows are all good
+  snapshot_store store = load_texts({{"<derived snapshots>", std::move(derived.csv)}}, options);
+  store.currencies_seen = std::move(derived.currencies_seen);
+  return store;
+}
+
 derived_snapshots derive_snapshot_texts(const std::vector<named_text>& texts,
                                         const subscription_options& options) {
   return derive(texts, options, [](subscription_reader& r, const named_text& t) {

@@ -19,6 +19,8 @@ For each case:
              reference report (docs/inputs.md: it prints exactly the same);
   ref        the reference's own round trip (reference snapshots -> reference
              report) equals the reference report.
+Cases with two currencies and no --fx (an error for `report`) skip the
+snapshot checks: whether `ndr snapshots` checks currencies is not written down.
 
 Usage: differential_inputs.py NDR_BINARY REF_SCRIPT [--cases 60] [--seed 0]
                               [--only SEED] [--keep DIR]

@@ -82,4 +82,9 @@ derived_snapshots derive_snapshots(const std::vector<std::string>& paths,
 derived_snapshots derive_snapshot_texts(const std::vector<named_text>& texts,
                                         const subscription_options& options);
 
+// Loads derived snapshot rows as the snapshot store they describe, with the
+// caller's options for segments and --customer-map (columns, delimiter and
+// layouts are ndr's own); currencies_seen names the subscription rows.
+snapshot_store load_derived(derived_snapshots derived, load_options options);
+
 }  // namespace ndr

@@ -274,21 +274,7 @@ snapshot_store load_snapshots(const input_args& a, const customer_map& parents,
   if (!subscription_input(a)) return load_files(a.files, o);
   subscription_options so = to_subscription_options(a);
   so.on_skipped_row = o.on_skipped_row;
-  derived_snapshots derived = derive_snapshots(a.files, so);
-  // The derived rows are plain snapshot CSV in ndr's own layout.
-  load_options d = o;
-  d.customer_col = "customer_id";
-  d.date_col = "date";
-  d.mrr_col = "mrr";
-  d.delimiter = ',';
-  d.decimal_comma = false;
-  d.date_format.clear();
-  d.currency_col = derived.has_currency ? "currency" : "";
-  d.currency_col_required = false;
-  d.skip_bad_rows = false;
-  snapshot_store store = load_texts({{"<derived snapshots>", std::move(derived.csv)}}, d);
-  store.currencies_seen = std::move(derived.currencies_seen);  // name the subscription rows
-  return store;
+  return load_derived(derive_snapshots(a.files, so), o);
 }
 
 }  // namespace

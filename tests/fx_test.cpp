@@ -1,0 +1,146 @@
+// Currencies (docs/inputs.md#currencies): rates, exact conversion, constant
+// currency against spot. Expected values are worked out by hand in comments.
+#include "ndr/fx.h"
+
+#include <catch2/catch.hpp>
+
+#include "ndr/format.h"
+
+using ndr::fx_mode;
+using ndr::money;
+
+namespace {
+
+money whole(std::int64_t w) { return money::from_whole(w); }
+
+ndr::currency_parts parts(const std::string& rows) {
+  return ndr::split_currencies(
+      ndr::load_texts({{"s.csv", "customer_id,date,mrr,currency\n" + rows}}, {}));
+}
+
+ndr::fx_rates rates(const std::string& rows, const std::string& reporting = "USD") {
+  return ndr::fx_rates::parse({"r.csv", "date,currency,rate\n" + rows}, reporting);
+}
+
+std::int64_t rate(const char* text) {
+  return rates(std::string("2024-01-01,EUR,") + text + "\n").at("EUR", 20000).value();
+}
+
+std::string convert(std::int64_t units, const char* rate_text) {
+  return ndr::format_money(*ndr::convert_money(money::from_units(units), rate(rate_text)), 6);
+}
+
+// e pays 100 EUR at both ends; u 50 USD (once with an empty currency cell).
+// EUR is 1.10 until 2024-02-15, then 1.20.
+const char kTwoCurrencies[] =
+    "e,2024-01-31,100,EUR\nu,2024-01-31,50,USD\ne,2024-02-29,100,eur\nu,2024-02-29,50,\n";
+const char kRates[] = "2024-01-01,EUR,1.10\n2024-02-15,EUR,1.20\n";
+
+}  // namespace
+
+TEST_CASE("rates: latest on or before the date; the reporting currency is 1") {
+  const auto r = rates(kRates);
+  const auto day = [](const char* d) { return *ndr::parse_date(d); };
+  CHECK_FALSE(r.at("EUR", day("2023-12-31")));
+  CHECK(*r.at("EUR", day("2024-01-01")) == 1'100'000'000'000);
+  CHECK(*r.at("EUR", day("2024-02-14")) == 1'100'000'000'000);
+  CHECK(*r.at("EUR", day("2024-02-15")) == 1'200'000'000'000);
+  CHECK(*r.at("USD", day("1999-01-01")) == ndr::fx_rates::kScale);
+  CHECK(*r.at("", day("1999-01-01")) == ndr::fx_rates::kScale);
+  CHECK_FALSE(r.at("GBP", day("2024-03-01")));
+}
+
+TEST_CASE("conversion is exact and rounds once, half to even") {
+  CHECK(convert(12'000'000'000, "0.0067") == "80.400000");             // ¥12,000 → $80.40
+  CHECK(convert(12'345'000'000, "0.006712345678") == "82.863907");     // 82.86390739491
+  CHECK(convert(1, "0.5") == "0.000000");                              // 0.0000005 → even
+  CHECK(convert(3, "0.5") == "0.000002");                              // 0.0000015 → even
+  CHECK(convert(-3, "0.5") == "-0.000002");
+  CHECK(convert(100'000'000, "1") == "100.000000");
+}
+
+TEST_CASE("bad rates are errors naming file, line and column") {
+  CHECK_THROWS_WITH(rates("2024-01-01,EUR,-1\n"),
+                    "r.csv:2: column 'rate': invalid rate '-1': not a plain positive decimal like 1.0834");
+  CHECK_THROWS_WITH(rates("2024-01-01,EUR,0\n"),
+                    "r.csv:2: column 'rate': invalid rate '0': a rate must be above 0");
+  CHECK_THROWS_WITH(rates("2024-01-01,EUR,1.0000000000001\n"),
+                    "r.csv:2: column 'rate': invalid rate '1.0000000000001': more than 12 decimals");
+  CHECK_THROWS_WITH(rates("2024-01-01,EURO,1\n"),
+                    "r.csv:2: column 'currency': invalid currency 'EURO': not a three-letter code like EUR");
+  CHECK_THROWS_WITH(rates("2024-01-01,EUR,1.1\n2024-01-01,eur,1.2\n"),
+                    "r.csv:3: column 'date': a second EUR rate for 2024-01-01 (the first is on line 2)");
+  CHECK_THROWS_WITH(rates("2024-01-01,USD,1.1\n"),
+                    "r.csv:2: column 'rate': the reporting currency USD has rate 1, not 1.1");
+}
+
+TEST_CASE("constant currency: a rate move is not expansion; spot shows it; fx_impact reconciles") {
+  const auto data = parts(kTwoCurrencies);
+  const auto r = rates(kRates);
+  const auto constant = ndr::build_fx_report(data, r, fx_mode::constant, {});
+  const auto spot = ndr::build_fx_report(data, r, fx_mode::spot, {});
+  REQUIRE(constant.rows.size() == 1);
+  REQUIRE(spot.rows.size() == 1);
+  CHECK(constant.fx);
+  // Constant: both ends at 01-31's 1.10: e is 110 → 110, u 50 → 50; flat.
+  const auto& c = constant.rows[0];
+  CHECK(c.starting_mrr == whole(160));
+  CHECK(c.expansion_mrr == money());
+  CHECK(c.ending_mrr() == whole(160));
+  CHECK(ndr::format_ratio(c.ndr()) == "1.0000");
+  // Spot: e is 110 at the start and 120 at the end: expansion 10.
+  const auto& s = spot.rows[0];
+  CHECK(s.starting_mrr == whole(160));
+  CHECK(s.expansion_mrr == whole(10));
+  CHECK(s.ending_mrr() == whole(170));
+  CHECK(ndr::format_ratio(s.ndr()) == "1.0625");
+  // fx_impact = spot ending − constant ending = 170 − 160, in both modes.
+  CHECK(c.fx_impact_mrr == whole(10));
+  CHECK(s.fx_impact_mrr == whole(10));
+}
+
+TEST_CASE("fx_impact_mrr is the last csv field, only with --fx") {
+  const auto r = ndr::build_fx_report(parts(kTwoCurrencies), rates(kRates), fx_mode::constant, {});
+  ndr::format_options csv;
+  csv.format = ndr::output_format::csv;
+  const std::string text = ndr::render_report(r, csv);
+  CHECK(text.substr(0, text.find('\n')).size() > 14);
+  CHECK(text.find(",new_customers,fx_impact_mrr\n") != std::string::npos);
+  CHECK(text.find(",1.0000,1.0000,1.0000,0.00,0,0.00,0,10.00\n") != std::string::npos);
+}
+
+TEST_CASE("JPY amounts convert exactly") {
+  const auto data = parts("j,2024-01-31,12000,JPY\nj,2024-02-29,15000,JPY\n");
+  const auto r = ndr::build_fx_report(data, rates("2024-01-01,JPY,0.0067\n"), fx_mode::constant, {});
+  REQUIRE(r.rows.size() == 1);
+  CHECK(r.rows[0].starting_mrr == money::from_units(80'400'000));   // 12000 × 0.0067
+  CHECK(r.rows[0].expansion_mrr == money::from_units(20'100'000));  // 3000 × 0.0067
+}
+
+TEST_CASE("a missing rate names the currency and the first date that needs it") {
+  const auto r = rates(kRates);
+  CHECK_THROWS_WITH(ndr::build_fx_report(parts("g,2024-01-31,5,GBP\ng,2024-02-29,5,GBP\n"), r,
+                                         fx_mode::constant, {}),
+                    "r.csv: no GBP rate on or before 2024-01-31, the first date that needs one");
+  // EUR rates start 02-15: the EUR customer new at 02-29 converts at the row's
+  // start, 01-31, in constant currency; spot would need 02-29 only.
+  const auto late = rates("2024-02-15,EUR,1.2\n");
+  const auto data = parts("u,2024-01-31,5,USD\nu,2024-02-29,5,USD\ne,2024-02-29,7,EUR\n");
+  CHECK_THROWS_WITH(ndr::build_fx_report(data, late, fx_mode::constant, {}),
+                    "r.csv: no EUR rate on or before 2024-01-31, the first date that needs one");
+  CHECK_THROWS_WITH(ndr::build_fx_report(data, late, fx_mode::spot, {}),
+                    "r.csv: no EUR rate on or before 2024-01-31, the first date that needs one");
+}
+
+TEST_CASE("a customer paying in two currencies is one customer") {
+  const auto data = parts("m,2024-01-31,100,EUR\nm,2024-01-31,10,USD\nm,2024-02-29,100,EUR\n");
+  CHECK(data.customers == std::vector<std::string>{"m"});
+  const auto r = ndr::build_fx_report(data, rates(kRates), fx_mode::constant, {});
+  REQUIRE(r.rows.size() == 1);
+  // 01-31: 110 + 10 = 120; 02-29 at 01-31's rate: 110: contraction 10.
+  CHECK(r.rows[0].cohort_customers == 1);
+  CHECK(r.rows[0].starting_mrr == whole(120));
+  CHECK(r.rows[0].contraction_mrr == whole(10));
+  // Spot: 02-29 is 120: flat; impact 120 − 110.
+  CHECK(r.rows[0].fx_impact_mrr == whole(10));
+}
