@@ -181,22 +181,22 @@ namespace {
 // The rate of each currency at each date index's rate day, looked up once.
 class rate_table {
  public:
-  rate_table(const currency_parts& data, const fx_rates& rates,
-             const std::vector<day_number>& rate_day)
-      : rates_(rates), rate_day_(rate_day) {
+  rate_table(const currency_parts& data, const fx_rates& rates, const rate_plan& plan)
+      : rates_(rates), rate_day_(plan.day), exact_(plan.exact) {
     for (const auto& code : data.code) {
       if (std::find(codes_.begin(), codes_.end(), code) == codes_.end()) codes_.push_back(code);
     }
     for (const auto& code : data.code) {
       part_code_.push_back(std::uint32_t(std::find(codes_.begin(), codes_.end(), code) - codes_.begin()));
     }
-    table_.assign(codes_.size() * rate_day.size(), kUnknown);
+    table_.assign(codes_.size() * rate_day_.size(), kUnknown);
   }
   std::int64_t rate(std::uint32_t part, std::uint16_t d) {
     const std::uint32_t k = part_code_[part];
     std::int64_t& slot = table_[size_t(k) * rate_day_.size() + d];
     if (slot == kUnknown) {
-      const auto r = rates_.at(codes_[k], rate_day_[d]);
+      auto r = rates_.at(codes_[k], rate_day_[d]);
+      if (!r && !exact_[d]) r = fx_rates::kScale;  // only zero or not matters here
       if (!r) {
         throw InputError(fmt::format("no {} rate on or before {}", codes_[k],
                                      format_date(rate_day_[d])),
@@ -211,6 +211,7 @@ class rate_table {
   static constexpr std::int64_t kUnknown = -1;
   const fx_rates& rates_;
   const std::vector<day_number>& rate_day_;
+  const std::vector<bool>& exact_;
   std::vector<std::string> codes_;
   std::vector<std::uint32_t> part_code_;
   std::vector<std::int64_t> table_;
@@ -219,15 +220,24 @@ class rate_table {
 struct converted_entry {
   std::uint16_t date;
   money amount;
-  std::uint32_t part;
+  std::uint32_t entry;           // index into the parts' entries
+  money segment_amount;          // the segment row's amount, converted
+  std::uint32_t segment_row = 0;  // its read position
 };
+
+// SPEC §4 across currency parts: the row with the largest amount (converted)
+// gives the segment; ties go to the row read first.
+bool wins_segment(const converted_entry& a, const converted_entry& b) {
+  if (a.segment_amount != b.segment_amount) return a.segment_amount > b.segment_amount;
+  return a.segment_row < b.segment_row;
+}
 
 }  // namespace
 
 snapshot_store convert_parts(const currency_parts& data, const fx_rates& rates,
-                             const std::vector<day_number>& rate_day) {
+                             const rate_plan& plan) {
   const snapshot_store& in = data.parts;
-  rate_table table(data, rates, rate_day);
+  rate_table table(data, rates, plan);
   // Each customer's parts, in read order.
   std::vector<std::vector<std::uint32_t>> parts_of(data.customers.size());
   for (std::uint32_t p = 0; p < data.owner.size(); ++p) parts_of[data.owner[p]].push_back(p);
@@ -250,7 +260,13 @@ snapshot_store convert_parts(const currency_parts& data, const fx_rates& rates,
           throw InputError(fmt::format("customer '{}' on {}: the converted amount is too large",
                                        data.customers[c], format_date(in.dates[in.entry_date[e]])));
         }
-        entries.push_back({in.entry_date[e], *amount, e});
+        converted_entry entry{in.entry_date[e], *amount, e, money(), 0};
+        if (!in.entry_segment_amount.empty()) {
+          const auto top = convert_money(in.entry_segment_amount[e], table.rate(p, in.entry_date[e]));
+          entry.segment_amount = top ? *top : money();
+          entry.segment_row = in.entry_segment_row[e];
+        }
+        entries.push_back(entry);
       }
     }
     if (parts_of[c].size() > 1) {
@@ -261,7 +277,7 @@ snapshot_store convert_parts(const currency_parts& data, const fx_rates& rates,
       size_t h = g, largest = g;
       money total;
       for (; h < entries.size() && entries[h].date == entries[g].date; ++h) {
-        if (entries[h].amount > entries[largest].amount) largest = h;
+        if (wins_segment(entries[h], entries[largest])) largest = h;
         if (!total.add(entries[h].amount)) {
           throw InputError(fmt::format("the total MRR of customer '{}' on {} is too large",
                                        data.customers[c], format_date(in.dates[entries[g].date])));
@@ -270,7 +286,7 @@ snapshot_store convert_parts(const currency_parts& data, const fx_rates& rates,
       if (total > money()) {
         out.entry_date.push_back(entries[g].date);
         out.entry_mrr.push_back(total);
-        if (in.segmented()) out.entry_segment.push_back(in.entry_segment[entries[largest].part]);
+        if (in.segmented()) out.entry_segment.push_back(in.entry_segment[entries[largest].entry]);
         ++out.offsets[c + 1];
       }
       g = h;
@@ -281,7 +297,7 @@ snapshot_store convert_parts(const currency_parts& data, const fx_rates& rates,
 }
 
 snapshot_store spot_store(const currency_parts& data, const fx_rates& rates) {
-  return convert_parts(data, rates, data.parts.dates);
+  return convert_parts(data, rates, {data.parts.dates, std::vector<bool>(data.parts.dates.size(), true)});
 }
 
 namespace {
@@ -302,25 +318,24 @@ size_t date_index(const snapshot_store& s, day_number d) {
   return size_t(std::lower_bound(s.dates.begin(), s.dates.end(), d) - s.dates.begin());
 }
 
-// The error for the currency whose earliest needed rate is missing, earliest
-// first: spot needs one at every date with an amount in it, constant one at
-// each row's start when it has an amount at the start or end.
+// Which rates a row's numbers need: spot, each end's amounts at its own
+// date; constant, both ends' at the start's.
+enum needs : unsigned { kSpot = 1, kConstant = 2 };
+
+// The error for the currency whose earliest needed rate is missing: a
+// currency with an amount at a row's start or end needs a rate there.
 void check_rates(const currency_parts& data, const fx_rates& rates,
-                 const std::vector<report_row>& rows) {
+                 const std::vector<report_row>& rows, unsigned needs) {
   std::optional<std::pair<day_number, std::string>> worst;
   for (const auto& [code, has] : dates_with_amounts(data)) {
     std::optional<day_number> need;
     const auto earlier = [&](day_number d) { if (!need || d < *need) need = d; };
-    for (size_t d = 0; d < has.size(); ++d) {
-      if (has[d]) {
-        earlier(data.parts.dates[d]);
-        break;
-      }
-    }
     for (const auto& row : rows) {
-      if (has[date_index(data.parts, row.start_date)] || has[date_index(data.parts, row.end_date)]) {
-        earlier(row.start_date);
-      }
+      const bool at_start = has[date_index(data.parts, row.start_date)];
+      const bool at_end = has[date_index(data.parts, row.end_date)];
+      if ((needs & kSpot) && at_start) earlier(row.start_date);
+      if ((needs & kSpot) && at_end) earlier(row.end_date);
+      if ((needs & kConstant) && (at_start || at_end)) earlier(row.start_date);
     }
     if (need && !rates.at(code, *need) && (!worst || *need < worst->first)) worst = {{*need, code}};
   }
@@ -331,14 +346,26 @@ void check_rates(const currency_parts& data, const fx_rates& rates,
   }
 }
 
-// Rate days for the constant-currency conversion of a row from S to E:
-// amounts at S and E at S's rates; elsewhere only zero or not matters, so at
-// their own date's.
-std::vector<day_number> constant_days(const snapshot_store& s, day_number start, day_number end) {
-  std::vector<day_number> days = s.dates;
-  days[date_index(s, start)] = start;
-  days[date_index(s, end)] = start;
-  return days;
+// Spot conversion for a report's rows: each date at its own rates, exact at
+// the rows' starts and ends.
+rate_plan spot_plan(const snapshot_store& s, const std::vector<report_row>& rows) {
+  rate_plan plan{s.dates, std::vector<bool>(s.dates.size(), false)};
+  for (const auto& row : rows) {
+    plan.exact[date_index(s, row.start_date)] = true;
+    plan.exact[date_index(s, row.end_date)] = true;
+  }
+  return plan;
+}
+
+// Constant-currency conversion for the row from S to E: amounts at S and E
+// at S's rates; elsewhere only zero or not matters.
+rate_plan constant_plan(const snapshot_store& s, day_number start, day_number end) {
+  rate_plan plan{s.dates, std::vector<bool>(s.dates.size(), false)};
+  for (const day_number d : {start, end}) {
+    plan.day[date_index(s, d)] = start;
+    plan.exact[date_index(s, d)] = true;
+  }
+  return plan;
 }
 
 std::vector<report_row> constant_rows(const currency_parts& data, const fx_rates& rates,
@@ -351,7 +378,7 @@ std::vector<report_row> constant_rows(const currency_parts& data, const fx_rates
     report_options one = options;
     one.from = one.to = row.period;
     const snapshot_store store =
-        convert_parts(data, rates, constant_days(data.parts, row.start_date, row.end_date));
+        convert_parts(data, rates, constant_plan(data.parts, row.start_date, row.end_date));
     for (auto& r : build_report(store, one).rows) rows.push_back(std::move(r));
   }
   return rows;
@@ -371,8 +398,10 @@ std::vector<report_row> rows_by_date(const currency_parts& data, const report_op
 
 report build_fx_report(const currency_parts& data, const fx_rates& rates, fx_mode mode,
                        const report_options& options) {
-  check_rates(data, rates, rows_by_date(data, options));
-  const snapshot_store spot = spot_store(data, rates);
+  // Both modes are computed (fx_impact_mrr needs both), so both need rates.
+  const std::vector<report_row> rows = rows_by_date(data, options);
+  check_rates(data, rates, rows, kSpot | kConstant);
+  const snapshot_store spot = convert_parts(data, rates, spot_plan(data.parts, rows));
   report spot_report = build_report(spot, options);
   std::vector<report_row> constant = constant_rows(data, rates, options, spot_report.rows);
   std::map<std::pair<std::int64_t, std::string>, money> spot_end, constant_end;
@@ -399,17 +428,22 @@ std::optional<snapshot_store> fx_store_for_row(const currency_parts& data, const
   report_options one = options;
   one.from = one.to = period;
   const std::vector<report_row> rows = rows_by_date(data, one);
-  check_rates(data, rates, mode == fx_mode::spot ? std::vector<report_row>{} : rows);
-  snapshot_store spot = spot_store(data, rates);
-  const report r = build_report(spot, one);
-  if (r.rows.empty()) return std::nullopt;
-  if (mode == fx_mode::spot) return spot;
-  return convert_parts(data, rates, constant_days(data.parts, r.rows[0].start_date, r.rows[0].end_date));
+  if (rows.empty()) return std::nullopt;
+  check_rates(data, rates, rows, mode == fx_mode::spot ? kSpot : kConstant);
+  if (mode == fx_mode::spot) return convert_parts(data, rates, spot_plan(data.parts, rows));
+  return convert_parts(data, rates, constant_plan(data.parts, rows[0].start_date, rows[0].end_date));
 }
 
 std::vector<cohort_cell> build_fx_cohorts(const currency_parts& data, const fx_rates& rates,
                                           fx_mode mode, const period_scheme& scheme) {
-  const snapshot_store spot = spot_store(data, rates);
+  // Cells are read at period-end snapshots: those are exact, the rest only
+  // decide who was acquired when.
+  const std::vector<day_number>& dates = data.parts.dates;
+  std::vector<bool> period_end(dates.size(), false);
+  for (size_t d = 0; d < dates.size(); ++d) {
+    period_end[d] = d + 1 == dates.size() || scheme.index_of(dates[d + 1]) != scheme.index_of(dates[d]);
+  }
+  const snapshot_store spot = convert_parts(data, rates, {dates, period_end});
   std::vector<cohort_cell> cells = build_cohorts(spot, scheme);
   if (mode == fx_mode::spot) return cells;
   std::vector<cohort_cell> out;
@@ -417,12 +451,15 @@ std::vector<cohort_cell> build_fx_cohorts(const currency_parts& data, const fx_r
     if (i > 0 && cells[i].cohort == cells[i - 1].cohort) continue;
     // The cohort's own period-end snapshot: the latest date in its period.
     day_number own = 0;
-    for (const day_number d : spot.dates) {
+    for (const day_number d : dates) {
       if (scheme.index_of(d) == cells[i].cohort) own = d;
     }
-    std::vector<day_number> days = spot.dates;
-    for (auto& d : days) d = d >= own ? own : d;
-    for (const auto& cell : build_cohorts(convert_parts(data, rates, days), scheme)) {
+    rate_plan plan{dates, period_end};
+    for (size_t d = 0; d < dates.size(); ++d) {
+      if (dates[d] >= own) plan.day[d] = own;
+      plan.exact[d] = period_end[d] && dates[d] >= own;
+    }
+    for (const auto& cell : build_cohorts(convert_parts(data, rates, plan), scheme)) {
       if (cell.cohort == cells[i].cohort) out.push_back(cell);
     }
   }

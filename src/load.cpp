@@ -85,6 +85,8 @@ class data_set_builder {
   struct fold_result {
     size_t end = 0;                         // one past the range's last entry
     std::vector<std::uint32_t> segments;    // the entries' segments
+    std::vector<money> segment_amounts;     // with currency parts: the segment rows' amounts
+    std::vector<std::uint32_t> segment_rows;  // … and read positions
     std::optional<InputError> error;
   };
   std::vector<std::uint32_t> group_by_customer(const std::vector<std::uint16_t>& rank,
@@ -132,6 +134,7 @@ class data_set_builder {
   bool currency_inherited_ = false;  // a part: currency_ came from the files before
   bool part_currency_error_ = false;
   std::string key_;  // scratch: a currency part's customer key
+  bool saw_currency_column_ = false;  // some file has the currency column
   std::vector<snapshot_store::currency_seen> currencies_seen_;
   std::string last_date_text_;  // one-entry cache: exports repeat a date many times
   std::optional<day_number> last_date_;
@@ -157,6 +160,7 @@ column_map data_set_builder::read_header(csv_record_reader& reader, const std::s
   } else if (!options_.currency_col.empty()) {
     map.currency = find_optional_column(map.names, options_.currency_col, name);
   }
+  saw_currency_column_ = saw_currency_column_ || map.currency != kNoColumn;
   return map;
 }
 
@@ -215,6 +219,7 @@ void data_set_builder::absorb(data_set_builder& part, unsigned line_offset) {
   };
   for (const auto& e : part.kept_) report_skipped(moved(e));
   skipped_ += part.skipped_;
+  saw_currency_column_ = saw_currency_column_ || part.saw_currency_column_;
   for (const auto& seen : part.currencies_seen_) {
     bool known = false;
     for (const auto& mine : currencies_seen_) known = known || mine.code == seen.code;
@@ -585,6 +590,11 @@ snapshot_store data_set_builder::finish() {
     out += count;
     store.entry_segment.insert(store.entry_segment.end(), folded[t].segments.begin(),
                                folded[t].segments.end());
+    store.entry_segment_amount.insert(store.entry_segment_amount.end(),
+                                      folded[t].segment_amounts.begin(),
+                                      folded[t].segment_amounts.end());
+    store.entry_segment_row.insert(store.entry_segment_row.end(), folded[t].segment_rows.begin(),
+                                   folded[t].segment_rows.end());
   }
   for (std::uint32_t c = 0; c < customers; ++c) store.offsets[c + 1] += store.offsets[c];
   if (options_.stats) {
@@ -685,6 +695,10 @@ data_set_builder::fold_result data_set_builder::fold_range(
           amount[out] = total;
           ++out;
           if (!row_segment_.empty()) result.segments.push_back(row_segment_[row[largest]]);
+          if (!row_segment_.empty() && saw_currency_column_) {
+            result.segment_amounts.push_back(amount[largest]);
+            result.segment_rows.push_back(row[largest]);
+          }
           ++store.offsets[c + 1];
         }
         g = h;

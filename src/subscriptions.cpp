@@ -66,7 +66,10 @@ std::optional<billing_interval> interval_named(std::string_view text,
 class subscription_reader {
  public:
   explicit subscription_reader(const subscription_options& o) : o_(o) {
-    for (const auto& s : o.exclude_status) excluded_.push_back(lower(s));
+    for (const auto& s : o.exclude_status) {
+      const size_t first = s.find_first_not_of(" \t"), last = s.find_last_not_of(" \t");
+      excluded_.push_back(first == std::string::npos ? std::string() : lower(s.substr(first, last - first + 1)));
+    }
   }
   void read(const std::string& name, io::LineReader& lines);
   derived_snapshots finish();
@@ -78,7 +81,8 @@ class subscription_reader {
   bool bad(const csv_record& r, const subscription_header& h, size_t field, std::string what);
   bool parse_row(const csv_record& r, const subscription_header& h, subscription& s);
   std::vector<day_number> snapshot_dates() const;
-  void note_currency(const std::string& code, unsigned line);
+  // Records the currency of a derived row, in the order the rows are written.
+  void note_currency(const subscription& s);
 
   const subscription_options& o_;
   std::vector<std::string> excluded_;
@@ -147,11 +151,11 @@ bool subscription_reader::bad(const csv_record& r, const subscription_header& h,
   return false;
 }
 
-void subscription_reader::note_currency(const std::string& code, unsigned line) {
+void subscription_reader::note_currency(const subscription& s) {
   for (const auto& seen : currencies_seen_) {
-    if (seen.code == code) return;
+    if (seen.code == s.currency) return;
   }
-  currencies_seen_.push_back({code, sources_.back(), line});
+  currencies_seen_.push_back({s.currency, sources_[s.source], s.line});
 }
 
 void subscription_reader::read_row(const csv_record& r, const subscription_header& h) {
@@ -170,7 +174,6 @@ void subscription_reader::read_row(const csv_record& r, const subscription_heade
   }
   subscription s;
   if (!parse_row(r, h, s)) return;
-  if (h.currency != kNoColumn) note_currency(s.currency, r.line);
   s.source = std::uint32_t(sources_.size() - 1);
   s.line = r.line;
   for (size_t k : h.segments) s.segments.emplace_back(r.fields[k]);
@@ -300,7 +303,6 @@ derived_snapshots subscription_reader::finish() {
   derived_snapshots out;
   out.dates = snapshot_dates();
   out.has_currency = has_currency_;
-  out.currencies_seen = currencies_seen_;
   out.subscriptions = subs_.size();
   out.excluded = excluded_rows_;
   std::string& csv = out.csv;
@@ -308,30 +310,39 @@ derived_snapshots subscription_reader::finish() {
   if (has_currency_) csv += ",currency";
   for (const auto& name : segment_names_) csv += "," + csv_field(name);
   csv += ",source\n";
-  const auto row = [&](const subscription& s, const std::string& date, money mrr, bool traced) {
+  const auto row = [&](const subscription& s, const std::string& date) {
+    note_currency(s);
     csv += csv_field(s.customer);
     csv += ',';
     csv += date;
     csv += ',';
-    csv += format_money(mrr, money::kScaleDigits);
+    csv += format_money(s.mrr, money::kScaleDigits);
     if (has_currency_) csv += "," + s.currency;
     for (const auto& v : s.segments) csv += "," + csv_field(v);
     csv += ',';
-    if (traced) csv += csv_field(fmt::format("{}:{}", sources_[s.source], s.line));
+    csv += csv_field(fmt::format("{}:{}", sources_[s.source], s.line));
     csv += '\n';
+  };
+  // A zero row: the first subscription's customer, no currency, blank segments.
+  const auto zero_row = [&](const std::string& date) {
+    csv += csv_field(subs_.front().customer) + "," + date + ",0.000000";
+    if (has_currency_) csv += ',';
+    csv += std::string(segment_names_.size(), ',');
+    csv += ",\n";
   };
   for (const day_number d : out.dates) {
     const std::string date = format_date(d);
     bool any = false;
     for (const auto& s : subs_) {
       if (s.start <= d && (!s.end || d < *s.end)) {
-        row(s, date, s.mrr, true);
+        row(s, date);
         any = true;
       }
     }
     // Nothing counts: one zero row keeps the date a snapshot date.
-    if (!any) row(subs_.front(), date, money(), false);
+    if (!any) zero_row(date);
   }
+  out.currencies_seen = currencies_seen_;
   return out;
 }
 

@@ -67,15 +67,25 @@ currency_parts split_currencies(snapshot_store store);
 
 enum class fx_mode { constant, spot };
 
-// One store in the reporting currency: part amounts at snapshot date index d
-// are converted at the rates of day rate_day[d] (one entry per date) and
-// added up per customer. A customer's segment at a date is its part with the
-// largest converted amount's (ties: the part read first). Throws InputError
-// for a missing rate, naming the currency and the day.
-snapshot_store convert_parts(const currency_parts& data, const fx_rates& rates,
-                             const std::vector<day_number>& rate_day);
+// How to convert each snapshot date's amounts (one entry per date index).
+struct rate_plan {
+  std::vector<day_number> day;  // amounts at date d convert at day[d]'s rates
+  // false: the amounts at d only matter as zero or not (a date between a
+  // row's start and end, or before its start), so a missing rate there is
+  // no error and the amount stays unconverted.
+  std::vector<bool> exact;
+};
 
-// Every date at its own rates.
+// One store in the reporting currency: part amounts converted as `plan`
+// says and added up per customer (parts hold only amounts > 0, so whether a
+// customer pays never depends on a rate). A customer's segment at a date is
+// its part with the largest converted amount's (ties: the part read first).
+// Throws InputError for a missing rate at an exact date, naming the currency
+// and the day.
+snapshot_store convert_parts(const currency_parts& data, const fx_rates& rates,
+                             const rate_plan& plan);
+
+// Every date at its own rates, every one exact.
 snapshot_store spot_store(const currency_parts& data, const fx_rates& rates);
 
 // The report of a data set in several currencies: rows in `mode`, each with

@@ -82,6 +82,11 @@ struct snapshot_store {
   // join several columns with " / ", a blank value being "(blank)".
   std::vector<std::uint32_t> entry_segment;  // empty without segment columns
   std::vector<std::string> segments;
+  // With segments and a currency column: the amount and read position of
+  // each entry's segment row, so that merging currency parts still picks the
+  // row with the largest (converted) amount (fx.h).
+  std::vector<money> entry_segment_amount;
+  std::vector<std::uint32_t> entry_segment_row;
   // With a currency column, a row whose currency cell is not empty belongs to
   // the customer "ID\x1fCODE" (CODE upper-cased), that customer's part in
   // that currency; fx.h splits and converts the parts. Plain ids have no code.

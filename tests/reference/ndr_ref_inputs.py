@@ -281,9 +281,9 @@ def derive(kept, dates):
     """The derived snapshot rows, ordered by date then input order.
 
     Each: dict(cid, date, amount, currency, seg, source).  A date on which no
-    subscription counts gets one zero row: the first kept row (in input order)
-    with mrr 0 and an empty source; its customer, currency and segment values
-    are that row's (docs/inputs.md names none of them).
+    subscription counts gets one zero row: the first kept row's (in input
+    order) customer, mrr 0, no currency, blank segment values and an empty
+    source (docs/inputs.md).
     """
     out = []
     for d in dates:
@@ -297,7 +297,7 @@ def derive(kept, dates):
         if not any_row:
             first = kept[0]
             out.append(dict(cid=first["cid"], date=d, amount=ZERO,
-                            currency=first["currency"], seg=list(first["seg"]),
+                            currency="", seg=[""] * len(first["seg"]),
                             source=""))
     return out
 
@@ -807,8 +807,8 @@ def self_test():
         *common, rc=1)
     run({"subs.csv": subs}, "--input", "subscriptions", rc=1)
     run({"subs.csv": subs, "rates.csv": rates + "USD,2024-01-01,1.5\n"}, *common, rc=1)
-    # The zero rows copy the first kept row's currency (EUR); a zero amount
-    # needs no rate, so no EUR rate is needed in either mode.
+    # The zero rows carry no currency; a zero amount needs no rate, so no EUR
+    # rate is needed in either mode.
     subs = ("customer_id,start_date,end_date,amount,currency\n"
             "a,2024-02-05,2024-02-10,10,eur\n"          # counts on no snapshot date
             "b,2024-01-01,2024-02-15,5,USD\n"
@@ -817,8 +817,8 @@ def self_test():
               mode="snapshots")
     assert out == ("customer_id,date,mrr,currency,source\n"
                    "b,2024-01-31,5.000000,USD,subs.csv:3\n"
-                   "a,2024-02-29,0.000000,EUR,\n"
-                   "a,2024-03-31,0.000000,EUR,\n"
+                   "a,2024-02-29,0.000000,,\n"
+                   "a,2024-03-31,0.000000,,\n"
                    "c,2024-04-30,7.000000,,subs.csv:4\n"), out
     jpy_only = "date,currency,rate\n2024-01-01,JPY,0.0067\n"
     for mode in ("constant", "spot"):
