@@ -27,6 +27,7 @@ Usage: differential_inputs.py NDR_BINARY REF_SCRIPT [--cases 60] [--seed 0]
 """
 import argparse
 import calendar
+import csv
 import datetime
 import os
 import random
@@ -460,6 +461,77 @@ def run_case(c, ndr, ref, tmp):
     return R
 
 
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+# Preset samples: (golden, sample, {preset column: default column}, minor units,
+# extra reference options). The reference has no presets: the sample is
+# rewritten with the default column names (and minor units turned into
+# decimals) and the reference's report on it must equal the golden.
+PRESET_GOLDENS = [
+    ("mrr-playbook.csv", "samples/mrr-playbook.csv",
+     {"customer_id": "customer_id", "start_date": "start_date", "end_date": "end_date",
+      "monthly_amount": "amount"}, False, ["--as-of", "2019-12-31"]),
+    ("chargebee.csv", "samples/chargebee-subscriptions.csv",
+     {"customer_id": "customer_id", "started_at": "start_date", "cancelled_at": "end_date",
+      "plan_unit_price": "amount", "billing_period_unit": "interval",
+      "billing_period": "interval_count", "plan_quantity": "quantity",
+      "currency_code": "currency", "status": "status"}, True,
+     ["--as-of", "2024-06-30", "--exclude-status", "in_trial",
+      "--fx", "samples/chargebee-fx-rates.csv",
+      "--customer-map", "samples/chargebee-customer-map.csv"]),
+]
+ZERO_DECIMAL = {"JPY", "KRW", "VND", "CLP", "ISK"}
+
+
+def manifest_goldens():
+    """MANIFEST lines of csv reports/snapshots on subscription input without a preset."""
+    out = []
+    for line in open(os.path.join(ROOT, "samples", "expected", "MANIFEST")):
+        if line.startswith("#") or "|" not in line:
+            continue
+        expected, args = (x.strip() for x in line.split("|", 1))
+        words = args.split()
+        if words[0] in ("report", "snapshots") and expected.endswith(".csv") and \
+                "--preset" not in words and ("--input" in words or words[0] == "snapshots"):
+            out.append((expected, [w for w in words if w not in ("--format", "csv")]))
+    return out
+
+
+def check_goldens(ref, tmp):
+    """The checked-in goldens against the reference: (checks, failures)."""
+    checks = failures = 0
+    def compare(expected, cmd):
+        nonlocal checks, failures
+        checks += 1
+        p = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
+        want = open(os.path.join(ROOT, "samples", "expected", expected)).read()
+        if p.returncode != 0 or p.stdout != want:
+            failures += 1
+            print(f"FAIL golden {expected}: reference exit {p.returncode} {p.stderr.strip()}")
+    for expected, words in manifest_goldens():
+        compare(expected, [sys.executable, ref] + words)
+    for expected, sample, columns, minor, options in PRESET_GOLDENS:
+        with open(os.path.join(ROOT, sample), newline="") as f:
+            rows = list(csv.reader(f))
+        head = rows[0]
+        keep = [i for i, h in enumerate(head) if h in columns]
+        renamed = os.path.join(tmp, "preset-" + os.path.basename(sample))
+        with open(renamed, "w", newline="") as f:
+            w = csv.writer(f, lineterminator="\n")
+            w.writerow([columns[head[i]] for i in keep])
+            cur = head.index("currency_code") if "currency_code" in head else None
+            amt = [i for i in keep if columns[head[i]] == "amount"][0]
+            for row in rows[1:]:
+                if minor:
+                    digits = 0 if row[cur] in ZERO_DECIMAL else 2
+                    row[amt] = str(Fraction(row[amt]) / 10 ** digits)
+                    if "/" in row[amt]:
+                        row[amt] = f"{float(Fraction(row[amt])):.{digits}f}"
+                w.writerow([row[i] for i in keep])
+        compare(expected, [sys.executable, ref, "report", renamed, "--input", "subscriptions"] + options)
+    return checks, failures
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("ndr")
@@ -481,6 +553,10 @@ def main():
             R = run_case(c, ndr, ref, tmp)
             checks += R.checks
             failures += R.failures
+        if args.only is None:
+            c, f = check_goldens(ref, tmp_root)
+            checks += c
+            failures += f
     print(f"{checks} checks, {failures} failures")
     if failures and not args.keep:
         print("rerun one case with --only SEED --keep DIR to keep its files")

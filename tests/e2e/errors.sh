@@ -230,6 +230,45 @@ second=$("$ndr" report "$root/samples/realistic.csv" --format json | cksum)
 if [ "$first" = "$second" ]; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: same input, different bytes"; fi
 
 # Help and version exit 0 on standard output.
+# Subscriptions, currencies and hierarchies (docs/inputs.md).
+sh='customer_id,start_date,end_date,amount,currency,status'
+printf '%s\na,2024-01-01,,100,USD,active\nb,2024-01-01,,90,EUR,active\n' "$sh" > two-currencies.csv
+printf '%s\na,2024-01-01,,100,USD,active\nb,2024-01-01,2024-03-01,90,,active\n' "$sh" > usd.csv
+printf '%s\na,2024-01-01,,100,,active\nb,2024-01-01,,x,,active\n' "$sh" > bad-sub.csv
+printf 'date,currency,rate\n2024-02-01,EUR,1.1\n' > late-rates.csv
+printf 'customer_id,parent_id\na,b\nb,a\n' > cycle.csv
+printf '%s\na,2024-01-31,100,EUR\na,2024-02-29,100,EUR\n' "$h,currency" > eur-snapshots.csv
+expect 1 "ndr: amounts in USD (two-currencies.csv:2) and EUR (two-currencies.csv:3); convert them with --fx RATES.csv (date,currency,rate)" \
+  report two-currencies.csv --input subscriptions --as-of 2024-02-29
+expect 1 "ndr: late-rates.csv: no EUR rate on or before 2024-01-31, the first date that needs one" \
+  report two-currencies.csv --input subscriptions --as-of 2024-02-29 --fx late-rates.csv
+expect 1 "ndr: amounts in EUR (eur-snapshots.csv:2), but the reporting currency is USD; convert them with --fx RATES.csv (date,currency,rate)" \
+  report eur-snapshots.csv --currency usd
+expect 0 "" report eur-snapshots.csv
+expect 1 "ndr: cycle.csv: customer map has a cycle: a → b → a" report ok.csv --customer-map cycle.csv
+expect 1 "ndr: bad-sub.csv:3: column 'amount': invalid amount 'x': not a number" \
+  report bad-sub.csv --input subscriptions
+expect 0 "ndr: warning: skipped bad-sub.csv:3: column 'amount': invalid amount 'x': not a number
+ndr: warning: skipped 1 bad row in all" snapshots bad-sub.csv --input subscriptions --skip-bad-rows
+expect 2 "ndr: --as-of is for subscription input; add --input subscriptions (or a --preset)" \
+  report ok.csv --as-of 2024-01-31
+expect 2 "ndr: ndr snapshots derives snapshots from subscriptions; add --input subscriptions or a --preset" \
+  snapshots ok.csv
+expect 2 "ndr: --preset 'recurly' is not one of mrr-playbook, stripe, stripe-api, chargebee (see ndr presets)" \
+  report ok.csv --preset recurly
+expect 2 "ndr: --currency 'dollars' is not a three-letter currency code like USD" \
+  report usd.csv --input subscriptions --currency dollars
+printf 'customer_id,start_date,end_date,amount\na,2024-01-01,,5\n' > no-status.csv
+expect 1 "ndr: no-status.csv:1: --exclude-status needs a status column, and the header has no 'status' (name it with --status-col)" \
+  report no-status.csv --input subscriptions --exclude-status trialing
+expect 1 "ndr: usd.csv:1: missing column 'Stat' (the header has: customer_id, start_date, end_date, amount, currency, status); if 'status' is the column, add --status-col status" \
+  report usd.csv --input subscriptions --exclude-status trialing --status-col Stat
+expect_out 0 "customer_id,date,mrr,currency,source
+a,2024-01-31,100.000000,USD,usd.csv:2
+b,2024-01-31,90.000000,,usd.csv:3
+a,2024-02-29,100.000000,USD,usd.csv:2
+b,2024-02-29,90.000000,,usd.csv:3" snapshots usd.csv --input subscriptions --as-of 2024-02-29
+
 if "$ndr" --version | grep -q '^ndr [0-9]' && "$ndr" report --help | grep -q -- '--min-ndr'; then
   passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: --help/--version"; fi
 
