@@ -479,7 +479,7 @@ void data_set_builder::note_group(std::uint32_t customer, const std::uint32_t* r
     if (amount < money()) ++s.negative_rows;  // fine while the total stays >= 0
   }
   if (n > 1 && s.summed_pairs++ < load_stats::kExamples) {
-    load_stats::summed_pair pair{std::string(customers_.name(customer)), date_of_rank_[date], {}};
+    load_stats::summed_pair pair{customer_display_name(customers_.name(customer)), date_of_rank_[date], {}};
     for (size_t k = 0; k < n && pair.rows.size() < 5; ++k) pair.rows.push_back(place(rows[k]));
     s.summed_examples.push_back(std::move(pair));
   }

@@ -4,12 +4,23 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <unordered_set>
 
 #include "ndr/error.h"
 #include "ndr/format.h"
 
 namespace ndr {
 namespace {
+
+// Customers, not currency parts: "acme\x1fEUR" and "acme" are one.
+size_t count_customers(const snapshot_store& store) {
+  std::unordered_set<std::string_view> ids;
+  for (const auto& name : store.customers) {
+    ids.insert(std::string_view(name).substr(0, name.find(kCurrencySeparator)));
+  }
+  return ids.size();
+}
+
 
 constexpr size_t kListed = 20;  // findings listed per kind in the text summary
 
@@ -164,7 +175,7 @@ validation validate_files(const std::vector<std::string>& paths, load_options op
   v.files = stats.files;
   v.rows_read = store.rows_read;
   v.rows_skipped = store.rows_skipped;
-  v.customers = store.customers.size();
+  v.customers = count_customers(store);
   v.snapshot_dates = store.dates.size();
   v.first_date = store.dates.front();
   v.last_date = store.dates.back();

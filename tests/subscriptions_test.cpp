@@ -107,7 +107,7 @@ TEST_CASE("derived snapshots: --as-of, --exclude-status and --snapshot-day") {
         "d,2024-03-15,10.000000,t.csv:5\n");
 }
 
-TEST_CASE("--snapshot-day is clamped to the month's last day") {
+TEST_CASE("the snapshot day is clamped to the month's last day") {
   ndr::subscription_options o;
   o.snapshot_day = 30;
   o.as_of = ndr::parse_date("2024-03-31");
