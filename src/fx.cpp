@@ -4,6 +4,7 @@
 #include <libfccp/csv.h>
 
 #include <algorithm>
+#include <cassert>
 #include <map>
 
 #include "byte_source.h"
@@ -150,6 +151,7 @@ std::optional<std::int64_t> fx_rates::at(std::string_view code, day_number d) co
 }
 
 std::optional<money> convert_money(money amount, std::int64_t rate) {
+  if (rate == fx_rates::kScale) return amount;  // the reporting currency
   const __int128 product = __int128(amount.units()) * rate;
   const __int128 magnitude = product < 0 ? -product : product;
   __int128 quotient = magnitude / fx_rates::kScale;
@@ -234,14 +236,60 @@ bool wins_segment(const converted_entry& a, const converted_entry& b) {
 
 }  // namespace
 
+namespace {
+
+// Part entry e converted at `rate` (with its segment row's amount).
+converted_entry convert_entry(const currency_parts& data, std::uint32_t part, std::uint32_t e,
+                              std::int64_t rate) {
+  const snapshot_store& in = data.parts;
+  const auto too_large = [&] {
+    return InputError(fmt::format("customer '{}' on {}: the converted amount is too large",
+                                  data.customers[data.owner[part]],
+                                  format_date(in.dates[in.entry_date[e]])));
+  };
+  const auto amount = convert_money(in.entry_mrr[e], rate);
+  if (!amount) throw too_large();
+  converted_entry entry{in.entry_date[e], *amount, e, money(), 0};
+  if (!in.entry_segment_amount.empty()) {
+    const auto top = convert_money(in.entry_segment_amount[e], rate);
+    if (!top) throw too_large();
+    entry.segment_amount = *top;
+    entry.segment_row = in.entry_segment_row[e];
+  }
+  return entry;
+}
+
+// One customer's converted part entries at one date, added up: the total
+// and the entry whose segment wins.
+std::pair<money, const converted_entry*> merge_group(const converted_entry* first,
+                                                     const converted_entry* last,
+                                                     const std::string& customer,
+                                                     const snapshot_store& in) {
+  money total;
+  const converted_entry* largest = first;
+  for (const auto* e = first; e != last; ++e) {
+    if (wins_segment(*e, *largest)) largest = e;
+    if (!total.add(e->amount)) {
+      throw InputError(fmt::format("the total MRR of customer '{}' on {} is too large", customer,
+                                   format_date(in.dates[first->date])));
+    }
+  }
+  return {total, largest};
+}
+
+std::vector<std::vector<std::uint32_t>> parts_by_customer(const currency_parts& data) {
+  std::vector<std::vector<std::uint32_t>> parts_of(data.customers.size());
+  for (std::uint32_t p = 0; p < data.owner.size(); ++p) parts_of[data.owner[p]].push_back(p);
+  return parts_of;
+}
+
+}  // namespace
+
 snapshot_store convert_parts(const currency_parts& data, const fx_rates& rates,
                              const rate_plan& plan) {
   const snapshot_store& in = data.parts;
   rate_table table(data, rates, plan);
-  // Each customer's parts, in read order.
-  std::vector<std::vector<std::uint32_t>> parts_of(data.customers.size());
-  for (std::uint32_t p = 0; p < data.owner.size(); ++p) parts_of[data.owner[p]].push_back(p);
-
+  const auto parts_of = parts_by_customer(data);  // in read order
   snapshot_store out;
   out.customers = data.customers;
   out.dates = in.dates;
@@ -250,23 +298,14 @@ snapshot_store convert_parts(const currency_parts& data, const fx_rates& rates,
   out.rows_skipped = in.rows_skipped;
   out.currencies_seen = in.currencies_seen;
   out.offsets.assign(data.customers.size() + 1, 0);
+  out.entry_date.reserve(in.entry_date.size());
+  out.entry_mrr.reserve(in.entry_mrr.size());
   std::vector<converted_entry> entries;
   for (std::uint32_t c = 0; c < data.customers.size(); ++c) {
     entries.clear();
     for (const std::uint32_t p : parts_of[c]) {
       for (std::uint32_t e = in.offsets[p]; e < in.offsets[p + 1]; ++e) {
-        const auto amount = convert_money(in.entry_mrr[e], table.rate(p, in.entry_date[e]));
-        if (!amount) {
-          throw InputError(fmt::format("customer '{}' on {}: the converted amount is too large",
-                                       data.customers[c], format_date(in.dates[in.entry_date[e]])));
-        }
-        converted_entry entry{in.entry_date[e], *amount, e, money(), 0};
-        if (!in.entry_segment_amount.empty()) {
-          const auto top = convert_money(in.entry_segment_amount[e], table.rate(p, in.entry_date[e]));
-          entry.segment_amount = top ? *top : money();
-          entry.segment_row = in.entry_segment_row[e];
-        }
-        entries.push_back(entry);
+        entries.push_back(convert_entry(data, p, e, table.rate(p, in.entry_date[e])));
       }
     }
     if (parts_of[c].size() > 1) {
@@ -274,19 +313,14 @@ snapshot_store convert_parts(const currency_parts& data, const fx_rates& rates,
                        [](const auto& a, const auto& b) { return a.date < b.date; });
     }
     for (size_t g = 0; g < entries.size();) {
-      size_t h = g, largest = g;
-      money total;
-      for (; h < entries.size() && entries[h].date == entries[g].date; ++h) {
-        if (wins_segment(entries[h], entries[largest])) largest = h;
-        if (!total.add(entries[h].amount)) {
-          throw InputError(fmt::format("the total MRR of customer '{}' on {} is too large",
-                                       data.customers[c], format_date(in.dates[entries[g].date])));
-        }
-      }
+      size_t h = g;
+      while (h < entries.size() && entries[h].date == entries[g].date) ++h;
+      const auto [total, largest] =
+          merge_group(entries.data() + g, entries.data() + h, data.customers[c], in);
       if (total > money()) {
         out.entry_date.push_back(entries[g].date);
         out.entry_mrr.push_back(total);
-        if (in.segmented()) out.entry_segment.push_back(in.entry_segment[entries[largest].entry]);
+        if (in.segmented()) out.entry_segment.push_back(in.entry_segment[largest->entry]);
         ++out.offsets[c + 1];
       }
       g = h;
@@ -368,18 +402,106 @@ rate_plan constant_plan(const snapshot_store& s, day_number start, day_number en
   return plan;
 }
 
+// Per date index, the customers with MRR in a currency other than the
+// reporting one there: the only ones whose amounts a rate can change.
+std::vector<std::vector<std::uint32_t>> foreign_customers(const currency_parts& data,
+                                                          const fx_rates& rates) {
+  const snapshot_store& in = data.parts;
+  std::vector<std::vector<std::uint32_t>> at(in.dates.size());
+  for (std::uint32_t p = 0; p < data.owner.size(); ++p) {
+    if (data.code[p].empty() || data.code[p] == rates.reporting()) continue;
+    for (std::uint32_t e = in.offsets[p]; e < in.offsets[p + 1]; ++e) {
+      at[in.entry_date[e]].push_back(data.owner[p]);
+    }
+  }
+  for (auto& customers : at) {
+    std::sort(customers.begin(), customers.end());
+    customers.erase(std::unique(customers.begin(), customers.end()), customers.end());
+  }
+  return at;
+}
+
+// The spot store with one row's start and end amounts set to constant
+// currency (both at the start's rates), and put back afterwards. Only
+// customers with a foreign part at the start or end change, and none of
+// them changes sign, so the store keeps its shape.
+class constant_patch {
+ public:
+  constant_patch(const currency_parts& data, const fx_rates& rates, snapshot_store& store)
+      : data_(data), rates_(rates), store_(store), parts_of_(parts_by_customer(data)),
+        foreign_(foreign_customers(data, rates)) {}
+
+  void apply(day_number start, day_number end) {
+    const std::uint32_t s = std::uint32_t(date_index(store_, start));
+    const std::uint32_t e = std::uint32_t(date_index(store_, end));
+    for (const std::uint32_t d : {s, e}) {
+      for (const std::uint32_t c : foreign_[d]) set(c, std::uint16_t(d), start);
+    }
+  }
+  void undo() {
+    for (auto it = saved_.rbegin(); it != saved_.rend(); ++it) {
+      store_.entry_mrr[it->entry] = it->mrr;
+      if (store_.segmented()) store_.entry_segment[it->entry] = it->segment;
+    }
+    saved_.clear();
+  }
+
+ private:
+  struct saved_entry {
+    size_t entry;
+    money mrr;
+    std::uint32_t segment;
+  };
+
+  // Customer c's amount at date index d, converted at day `rate_day`'s rates.
+  void set(std::uint32_t c, std::uint16_t d, day_number rate_day) {
+    const snapshot_store& in = data_.parts;
+    std::vector<converted_entry>& parts = scratch_;
+    parts.clear();
+    for (const std::uint32_t p : parts_of_[c]) {
+      const auto* first = in.entry_date.data() + in.offsets[p];
+      const auto* last = in.entry_date.data() + in.offsets[p + 1];
+      const auto* at = std::lower_bound(first, last, d);
+      if (at == last || *at != d) continue;
+      const auto rate = rates_.at(data_.code[p], rate_day);
+      assert(rate);  // check_rates has seen to it
+      parts.push_back(convert_entry(data_, p, std::uint32_t(at - in.entry_date.data()), *rate));
+    }
+    const auto [total, largest] =
+        merge_group(parts.data(), parts.data() + parts.size(), data_.customers[c], in);
+    const auto* first = store_.entry_date.data() + store_.offsets[c];
+    const auto* last = store_.entry_date.data() + store_.offsets[c + 1];
+    const auto* at = std::lower_bound(first, last, d);
+    assert(at != last && *at == d && total > money());  // positive at any rate
+    const size_t entry = size_t(at - store_.entry_date.data());
+    saved_.push_back({entry, store_.entry_mrr[entry],
+                      store_.segmented() ? store_.entry_segment[entry] : 0});
+    store_.entry_mrr[entry] = total;
+    if (store_.segmented()) store_.entry_segment[entry] = in.entry_segment[largest->entry];
+  }
+
+  const currency_parts& data_;
+  const fx_rates& rates_;
+  snapshot_store& store_;
+  std::vector<std::vector<std::uint32_t>> parts_of_;
+  std::vector<std::vector<std::uint32_t>> foreign_;
+  std::vector<saved_entry> saved_;
+  std::vector<converted_entry> scratch_;
+};
+
 std::vector<report_row> constant_rows(const currency_parts& data, const fx_rates& rates,
-                                      const report_options& options,
+                                      const report_options& options, snapshot_store& spot,
                                       const std::vector<report_row>& spot_rows) {
   std::vector<report_row> rows;
+  constant_patch patch(data, rates, spot);
   for (size_t i = 0; i < spot_rows.size(); ++i) {
     if (i > 0 && spot_rows[i].period == spot_rows[i - 1].period) continue;
     const report_row& row = spot_rows[i];
     report_options one = options;
     one.from = one.to = row.period;
-    const snapshot_store store =
-        convert_parts(data, rates, constant_plan(data.parts, row.start_date, row.end_date));
-    for (auto& r : build_report(store, one).rows) rows.push_back(std::move(r));
+    patch.apply(row.start_date, row.end_date);
+    for (auto& r : build_report(spot, one).rows) rows.push_back(std::move(r));
+    patch.undo();
   }
   return rows;
 }
@@ -401,9 +523,9 @@ report build_fx_report(const currency_parts& data, const fx_rates& rates, fx_mod
   // Both modes are computed (fx_impact_mrr needs both), so both need rates.
   const std::vector<report_row> rows = rows_by_date(data, options);
   check_rates(data, rates, rows, kSpot | kConstant);
-  const snapshot_store spot = convert_parts(data, rates, spot_plan(data.parts, rows));
+  snapshot_store spot = convert_parts(data, rates, spot_plan(data.parts, rows));
   report spot_report = build_report(spot, options);
-  std::vector<report_row> constant = constant_rows(data, rates, options, spot_report.rows);
+  std::vector<report_row> constant = constant_rows(data, rates, options, spot, spot_report.rows);
   std::map<std::pair<std::int64_t, std::string>, money> spot_end, constant_end;
   for (const auto& r : spot_report.rows) spot_end[{r.period, r.segment}] = r.ending_mrr();
   for (const auto& r : constant) constant_end[{r.period, r.segment}] = r.ending_mrr();
