@@ -479,6 +479,13 @@ PRESET_GOLDENS = [
      ["--as-of", "2024-06-30", "--exclude-status", "in_trial",
       "--fx", "samples/chargebee-fx-rates.csv",
       "--customer-map", "samples/chargebee-customer-map.csv"]),
+    ("stripe.csv", "samples/stripe-subscriptions.csv",
+     {"Customer ID": "customer_id", "Start Date (UTC)": "start_date",
+      "Ended At (UTC)": "end_date", "Amount": "amount", "Interval": "interval",
+      "Quantity": "quantity", "Currency": "currency", "Status": "status"}, False,
+     ["--as-of", "2024-06-30", "--exclude-status", "trialing",
+      "--fx", "samples/stripe-fx-rates.csv",
+      "--customer-map", "samples/stripe-customer-map.csv"]),
 ]
 ZERO_DECIMAL = {"JPY", "KRW", "VND", "CLP", "ISK"}
 

@@ -232,3 +232,34 @@ TEST_CASE("the chargebee preset: API fields in minor units, zero-decimal JPY exa
         "c1,2024-01-31,100.000000,USD,t.csv:2\n"
         "c2,2024-01-31,2000.000000,JPY,t.csv:3\n");
 }
+
+TEST_CASE("the stripe-api preset: cents and yen, lower-case currencies") {
+  const ndr::preset* p = ndr::find_preset("stripe-api");
+  REQUIRE(p);
+  ndr::subscription_options o = p->options;
+  o.as_of = ndr::parse_date("2024-01-31");
+  CHECK(derive("id,customer,start_date,ended_at,unit_amount,recurring_interval,"
+               "recurring_interval_count,quantity,currency,status\n"
+               "sub_1,cus_1,2024-01-02,,4900,month,1,5,usd,active\n"    // 5 × $49.00
+               "sub_2,cus_2,2024-01-02,,120000,month,3,1,jpy,active\n"  // ¥120,000 per 3 months
+               "sub_3,cus_3,2024-01-02,,999,year,,1,usd,active\n",      // $9.99 a year = 0.8325
+               o) ==
+        "customer_id,date,mrr,currency,source\n"
+        "cus_1,2024-01-31,245.000000,USD,t.csv:2\n"
+        "cus_2,2024-01-31,40000.000000,JPY,t.csv:3\n"
+        "cus_3,2024-01-31,0.832500,USD,t.csv:4\n");
+}
+
+TEST_CASE("the stripe preset reads the Dashboard export's headers") {
+  const ndr::preset* p = ndr::find_preset("stripe");
+  REQUIRE(p);
+  ndr::subscription_options o = p->options;
+  o.as_of = ndr::parse_date("2024-02-29");
+  // Older exports say "Start (UTC)"; the first name present wins.
+  CHECK(derive("id,Customer ID,Quantity,Currency,Interval,Amount,Status,Start (UTC),Ended At (UTC)\n"
+               "sub_1,cus_1,2,eur,year,1200.00,active,2024-01-10 08:00,2024-02-10 08:00\n",
+               o) ==
+        "customer_id,date,mrr,currency,source\n"
+        "cus_1,2024-01-31,200.000000,EUR,t.csv:2\n"
+        "cus_1,2024-02-29,0.000000,,\n");  // ended 02-10: nothing counts on 02-29
+}
