@@ -290,7 +290,12 @@ std::vector<day_number> subscription_reader::snapshot_dates() const {
     throw InputError(fmt::format("no snapshot date: --as-of {} is before the first start {}",
                                  format_date(last), format_date(first)));
   }
-  return snapshot_days(first, last, o_.snapshot_day);
+  std::vector<day_number> days = snapshot_days(first, last, o_.snapshot_day);
+  if (days.size() > 65535) {
+    throw InputError(fmt::format("more than 65,535 snapshot dates from {} to {}; is a date wrong?",
+                                 format_date(first), format_date(last)));
+  }
+  return days;
 }
 
 derived_snapshots subscription_reader::finish() {
@@ -310,7 +315,11 @@ derived_snapshots subscription_reader::finish() {
   if (has_currency_) csv += ",currency";
   for (const auto& name : segment_names_) csv += "," + csv_field(name);
   csv += ",source\n";
+  std::uint64_t rows = 0;
   const auto row = [&](const subscription& s, const std::string& date) {
+    if (++rows > o_.max_rows) {
+      throw InputError(fmt::format("more than {} derived snapshot rows", o_.max_rows));
+    }
     note_currency(s);
     csv += csv_field(s.customer);
     csv += ',';

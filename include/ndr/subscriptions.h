@@ -51,6 +51,7 @@ struct subscription_options {
   std::vector<std::string> segment_cols;    // copied into the derived rows
   bool skip_bad_rows = false;               // report and skip bad rows instead of failing
   std::function<void(const InputError&)> on_skipped_row;
+  std::uint64_t max_rows = UINT64_MAX;      // more derived rows is an error (the fuzzer's bound)
 };
 
 // Snapshot rows derived from subscriptions: a CSV text with the header

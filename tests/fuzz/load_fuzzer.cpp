@@ -9,8 +9,11 @@
 #include "ndr/engine.h"
 #include "ndr/error.h"
 #include "ndr/format.h"
+#include "ndr/fx.h"
+#include "ndr/hierarchy.h"
 #include "ndr/html.h"
 #include "ndr/load.h"
+#include "ndr/subscriptions.h"
 
 namespace {
 
@@ -47,6 +50,46 @@ void exercise(const ndr::snapshot_store& store, std::uint8_t selector) {
   ndr::render_html(report, cohorts, {});
 }
 
+// The same bytes as a subscription export, then in several currencies.
+void exercise_subscriptions(const std::string& text, std::uint8_t selector) {
+  ndr::subscription_options o;
+  o.skip_bad_rows = selector & 0x10;
+  o.minor_units = selector & 0x04;
+  o.snapshot_day = selector & 0x02 ? 15 : 0;
+  if (selector & 0x20) o.segment_cols = {"plan"};
+  if (selector & 0x40) o.exclude_status = {"trialing"};
+  o.max_rows = 100000;  // keeps a run within the fuzzer's memory and time
+  const auto store = ndr::load_derived(ndr::derive_snapshot_texts({{"fuzz.csv", text}}, o), {});
+  exercise(store, selector);
+}
+
+void exercise_currencies(const std::string& text, std::uint8_t selector) {
+  ndr::load_options o = options_from(selector);
+  const auto parts = ndr::split_currencies(ndr::load_texts({{"fuzz.csv", text}}, o));
+  const auto rates = ndr::fx_rates::parse(
+      {"rates.csv", "date,currency,rate\n1900-01-01,EUR,1.1\n1900-01-01,JPY,0.0067\n"
+                    "2024-03-01,EUR,1.2\n"},
+      "USD");
+  ndr::report_options r;
+  r.window = 1 + selector % 3;
+  const auto mode = selector & 0x80 ? ndr::fx_mode::spot : ndr::fx_mode::constant;
+  const ndr::report report = ndr::build_fx_report(parts, rates, mode, r);
+  ndr::render_report(report, {ndr::output_format::csv});
+  ndr::build_fx_cohorts(parts, rates, mode, r.scheme);
+}
+
+// Each reader on its own: the same bytes as a customer map and as rates.
+void exercise_side_files(const std::string& text) {
+  try {
+    ndr::customer_map::parse({"map.csv", text});
+  } catch (const ndr::InputError&) {
+  }
+  try {
+    ndr::fx_rates::parse({"rates.csv", text}, "USD");
+  } catch (const ndr::InputError&) {
+  }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -59,5 +102,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   } catch (const ndr::InputError&) {
     // The documented way to reject input.
   }
+  try {
+    exercise_subscriptions(text, selector);
+  } catch (const ndr::InputError&) {
+  }
+  try {
+    exercise_currencies(text, selector);
+  } catch (const ndr::InputError&) {
+  }
+  exercise_side_files(text);
   return 0;
 }
