@@ -213,6 +213,10 @@ std::string bridge_chart(const report& r, const report_row& row, bool arr) {
   svg += "</svg>\n";
   std::vector<std::vector<std::string>> body;
   for (size_t i = 0; i < 7; ++i) body.push_back({names[i], signs[i] + money_text(amounts[i], arr)});
+  if (r.fx) {  // --fx: what exchange rates did to the ending amount (docs/inputs.md)
+    body.push_back({"FX impact (ending at spot rates − in constant currency)",
+                    money_text(row.fx_impact_mrr, arr)});
+  }
   return fmt::format("<section><h2>{} bridge, {}</h2>\n", unit,
                      html_escape(r.options.scheme.label(row.period))) +
          svg + table({"Step", unit}, body) + "</section>\n";

@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include "ndr/format.h"
+#include "ndr/html.h"
 
 using ndr::fx_mode;
 using ndr::money;
@@ -143,4 +144,14 @@ TEST_CASE("a customer paying in two currencies is one customer") {
   CHECK(r.rows[0].contraction_mrr == whole(10));
   // Spot: 02-29 is 120: flat; impact 120 − 110.
   CHECK(r.rows[0].fx_impact_mrr == whole(10));
+}
+
+TEST_CASE("the html bridge shows the FX impact only with --fx") {
+  const auto r = ndr::build_fx_report(parts(kTwoCurrencies), rates(kRates), fx_mode::constant, {});
+  const std::string page = ndr::render_html(r, {}, {});
+  CHECK(page.find("FX impact (ending at spot rates − in constant currency)</th><td class=\"n\">10.00") !=
+        std::string::npos);
+  ndr::report plain = r;
+  plain.fx = false;
+  CHECK(ndr::render_html(plain, {}, {}).find("FX impact") == std::string::npos);
 }
