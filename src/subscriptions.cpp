@@ -152,6 +152,7 @@ bool subscription_reader::bad(const csv_record& r, const subscription_header& h,
 }
 
 void subscription_reader::note_currency(const subscription& s) {
+  if (!currencies_seen_.empty() && currencies_seen_.back().code == s.currency) return;
   for (const auto& seen : currencies_seen_) {
     if (seen.code == s.currency) return;
   }
@@ -315,22 +316,28 @@ derived_snapshots subscription_reader::finish() {
   if (has_currency_) csv += ",currency";
   for (const auto& name : segment_names_) csv += "," + csv_field(name);
   csv += ",source\n";
+  // Each subscription's row is the same but for the date: its text around
+  // the date is built once (measured: formatting per row was a third of the
+  // time on 200k subscriptions).
+  std::vector<std::pair<std::string, std::string>> text(subs_.size());
+  for (size_t i = 0; i < subs_.size(); ++i) {
+    const subscription& s = subs_[i];
+    text[i].first = csv_field(s.customer) + ',';
+    std::string& after = text[i].second;
+    after = ',' + format_money(s.mrr, money::kScaleDigits);
+    if (has_currency_) after += "," + s.currency;
+    for (const auto& v : s.segments) after += "," + csv_field(v);
+    after += ',' + csv_field(fmt::format("{}:{}", sources_[s.source], s.line)) + '\n';
+  }
   std::uint64_t rows = 0;
-  const auto row = [&](const subscription& s, const std::string& date) {
+  const auto row = [&](size_t i, const std::string& date) {
     if (++rows > o_.max_rows) {
       throw InputError(fmt::format("more than {} derived snapshot rows", o_.max_rows));
     }
-    note_currency(s);
-    csv += csv_field(s.customer);
-    csv += ',';
+    note_currency(subs_[i]);
+    csv += text[i].first;
     csv += date;
-    csv += ',';
-    csv += format_money(s.mrr, money::kScaleDigits);
-    if (has_currency_) csv += "," + s.currency;
-    for (const auto& v : s.segments) csv += "," + csv_field(v);
-    csv += ',';
-    csv += csv_field(fmt::format("{}:{}", sources_[s.source], s.line));
-    csv += '\n';
+    csv += text[i].second;
   };
   // A zero row: the first subscription's customer, no currency, blank segments.
   const auto zero_row = [&](const std::string& date) {
@@ -342,9 +349,10 @@ derived_snapshots subscription_reader::finish() {
   for (const day_number d : out.dates) {
     const std::string date = format_date(d);
     bool any = false;
-    for (const auto& s : subs_) {
+    for (size_t i = 0; i < subs_.size(); ++i) {
+      const subscription& s = subs_[i];
       if (s.start <= d && (!s.end || d < *s.end)) {
-        row(s, date);
+        row(i, date);
         any = true;
       }
     }
