@@ -3,6 +3,10 @@
 #include <algorithm>
 #include <cstring>
 
+#include <fmt/format.h>
+
+#include "ndr/error.h"
+
 namespace ndr {
 namespace {
 
@@ -124,6 +128,30 @@ bool csv_record_reader::next(csv_record& out) {
     status = split(joined_.data(), joined_.data() + joined_.size(), out);
     if (status != split_status::incomplete) return true;
   }
+}
+
+strict_csv_reader::strict_csv_reader(io::LineReader& lines, const std::string& name,
+                                     const char* what)
+    : reader_(lines, 0, name), name_(name) {
+  csv_record record;
+  do {
+    if (!reader_.next(record)) throw InputError(fmt::format("empty {}: no header", what), name);
+  } while (record.blank);
+  if (record.error) throw InputError(record.error, name, record.line);
+  header_.assign(record.fields.begin(), record.fields.end());
+}
+
+bool strict_csv_reader::next(csv_record& out) {
+  do {
+    if (!reader_.next(out)) return false;
+  } while (out.blank);
+  if (out.error) throw InputError(out.error, name_, out.line);
+  if (out.fields.size() != header_.size()) {
+    throw InputError(fmt::format("the row has {} fields, the header {}", out.fields.size(),
+                                 header_.size()),
+                     name_, out.line);
+  }
+  return true;
 }
 
 }  // namespace ndr

@@ -51,4 +51,22 @@ class csv_record_reader {
   std::vector<char> escaped_;  // per field: holds "" pairs to collapse
 };
 
+// A small side file read strictly (a rates file, a customer map): the
+// delimiter is detected, blank lines are skipped, and a malformed row or one
+// with the wrong field count throws InputError naming the file and line.
+class strict_csv_reader {
+ public:
+  // Reads the header; `what` names the file in the message when it is empty
+  // ("rates file").
+  strict_csv_reader(io::LineReader& lines, const std::string& name, const char* what);
+  const std::vector<std::string>& header() const { return header_; }
+  // The next data row; false at the end.
+  bool next(csv_record& out);
+
+ private:
+  csv_record_reader reader_;
+  std::string name_;
+  std::vector<std::string> header_;
+};
+
 }  // namespace ndr

@@ -74,25 +74,14 @@ fx_rates fx_reader::read(io::LineReader& lines, const std::string& name,
                          const std::string& reporting, const std::string& date_format) {
   fx_rates rates(reporting);
   rates.source_ = name;
-  csv_record_reader reader(lines, 0, name);
-  csv_record record;
-  do {
-    if (!reader.next(record)) throw InputError("empty rates file: no header", name);
-  } while (record.blank);
-  if (record.error) throw InputError(record.error, name, record.line);
-  const std::vector<std::string> header(record.fields.begin(), record.fields.end());
+  strict_csv_reader reader(lines, name, "rates file");
+  const std::vector<std::string>& header = reader.header();
   const size_t date_col = find_column(header, "date", name, "--fx");
   const size_t code_col = find_column(header, "currency", name, "--fx");
   const size_t rate_col = find_column(header, "rate", name, "--fx");
   std::map<std::pair<std::string, day_number>, unsigned> lines_of;  // duplicates
+  csv_record record;
   while (reader.next(record)) {
-    if (record.blank) continue;
-    if (record.error) throw InputError(record.error, name, record.line);
-    if (record.fields.size() != header.size()) {
-      throw InputError(fmt::format("the row has {} fields, the header {}", record.fields.size(),
-                                   header.size()),
-                       name, record.line);
-    }
     const auto bad = [&](size_t col, const std::string& what) {
       return InputError(what, name, record.line, header[col]);
     };

@@ -23,24 +23,13 @@ using parent_table =
 // Reads child → parent rows, in file order.
 std::vector<std::string> read_parents(io::LineReader& lines, const std::string& name,
                                       parent_table& parents) {
-  csv_record_reader reader(lines, 0, name);
-  csv_record record;
-  do {
-    if (!reader.next(record)) throw InputError("empty customer map: no header", name);
-  } while (record.blank);
-  if (record.error) throw InputError(record.error, name, record.line);
-  std::vector<std::string> header(record.fields.begin(), record.fields.end());
+  strict_csv_reader reader(lines, name, "customer map");
+  const std::vector<std::string>& header = reader.header();
   const size_t child_col = find_column(header, "customer_id", name, "--customer-map");
   const size_t parent_col = find_column(header, "parent_id", name, "--customer-map");
   std::vector<std::string> order;
+  csv_record record;
   while (reader.next(record)) {
-    if (record.blank) continue;
-    if (record.error) throw InputError(record.error, name, record.line);
-    if (record.fields.size() != header.size()) {
-      throw InputError(fmt::format("the row has {} fields, the header {}", record.fields.size(),
-                                   header.size()),
-                       name, record.line);
-    }
     const std::string child(record.fields[child_col]);
     const std::string parent(record.fields[parent_col]);
     if (child.empty()) throw InputError("empty customer id", name, record.line, header[child_col]);
