@@ -243,7 +243,11 @@ void merge(const row_sums& from, row_sums& into) {
 // customer so that one customer's entries stay in cache for all rows.
 void classify_slice(const snapshot_store& store, const report_options& options, std::uint32_t first,
                     std::uint32_t last, std::vector<row_plan>& rows) {
-  const bool dense = store.dates.size() <= dense_series::kMaxDates;
+  // Laying a customer out costs O(dates); it pays off over several rows, while
+  // a row or two (constant currency runs one row at a time) are cheaper with
+  // a few binary searches (measured: 36 one-row passes over 10M entries,
+  // 2.2 s dense, see docs/performance.md).
+  const bool dense = store.dates.size() <= dense_series::kMaxDates && rows.size() > 2;
   std::optional<dense_series> laid_out;
   if (dense) laid_out.emplace(store.dates.size());
   for (std::uint32_t c = first; c < last; ++c) {

@@ -144,7 +144,7 @@ std::optional<money> convert_money(money amount, std::int64_t rate) {
   const __int128 product = __int128(amount.units()) * rate;
   const __int128 magnitude = product < 0 ? -product : product;
   __int128 quotient = magnitude / fx_rates::kScale;
-  const __int128 remainder = magnitude % fx_rates::kScale;
+  const __int128 remainder = magnitude - quotient * fx_rates::kScale;  // one division, not two
   const __int128 half = fx_rates::kScale / 2;
   if (remainder > half || (remainder == half && quotient % 2 == 1)) ++quotient;  // half to even
   if (quotient > INT64_MAX) return std::nullopt;
@@ -181,6 +181,11 @@ class rate_table {
       part_code_.push_back(std::uint32_t(std::find(codes_.begin(), codes_.end(), code) - codes_.begin()));
     }
     table_.assign(codes_.size() * rate_day_.size(), kUnknown);
+  }
+  // Part p is in the reporting currency: its amounts convert to themselves.
+  bool identity(std::uint32_t part) const {
+    const std::string& code = codes_[part_code_[part]];
+    return code.empty() || code == rates_.reporting();
   }
   std::int64_t rate(std::uint32_t part, std::uint16_t d) {
     const std::uint32_t k = part_code_[part];
@@ -291,6 +296,19 @@ snapshot_store convert_parts(const currency_parts& data, const fx_rates& rates,
   out.entry_mrr.reserve(in.entry_mrr.size());
   std::vector<converted_entry> entries;
   for (std::uint32_t c = 0; c < data.customers.size(); ++c) {
+    // The common case, one part in the reporting currency, is a plain copy.
+    if (parts_of[c].size() == 1 && table.identity(parts_of[c][0])) {
+      const std::uint32_t p = parts_of[c][0];
+      const auto first = in.offsets[p], last = in.offsets[p + 1];
+      out.entry_date.insert(out.entry_date.end(), in.entry_date.begin() + first, in.entry_date.begin() + last);
+      out.entry_mrr.insert(out.entry_mrr.end(), in.entry_mrr.begin() + first, in.entry_mrr.begin() + last);
+      if (in.segmented()) {
+        out.entry_segment.insert(out.entry_segment.end(), in.entry_segment.begin() + first,
+                                 in.entry_segment.begin() + last);
+      }
+      out.offsets[c + 1] = last - first;
+      continue;
+    }
     entries.clear();
     for (const std::uint32_t p : parts_of[c]) {
       for (std::uint32_t e = in.offsets[p]; e < in.offsets[p + 1]; ++e) {
@@ -328,13 +346,25 @@ namespace {
 // Per currency code: the date indexes at which some part in it has MRR.
 std::map<std::string, std::vector<bool>> dates_with_amounts(const currency_parts& data) {
   const snapshot_store& in = data.parts;
-  std::map<std::string, std::vector<bool>> has;
+  std::vector<std::string> codes;
+  std::vector<std::vector<bool>> has;
   for (std::uint32_t p = 0; p < data.owner.size(); ++p) {
-    auto& dates = has[data.code[p]];
-    dates.resize(in.dates.size());
-    for (std::uint32_t e = in.offsets[p]; e < in.offsets[p + 1]; ++e) dates[in.entry_date[e]] = true;
+    // Parts of one code tend to follow each other: look at the last code first.
+    size_t k = codes.size();
+    if (k == 0 || codes.back() != data.code[p]) {
+      k = size_t(std::find(codes.begin(), codes.end(), data.code[p]) - codes.begin());
+      if (k == codes.size()) {
+        codes.push_back(data.code[p]);
+        has.emplace_back(in.dates.size());
+      }
+    } else {
+      --k;
+    }
+    for (std::uint32_t e = in.offsets[p]; e < in.offsets[p + 1]; ++e) has[k][in.entry_date[e]] = true;
   }
-  return has;
+  std::map<std::string, std::vector<bool>> by_code;
+  for (size_t k = 0; k < codes.size(); ++k) by_code.emplace(codes[k], std::move(has[k]));
+  return by_code;
 }
 
 size_t date_index(const snapshot_store& s, day_number d) {
@@ -420,12 +450,11 @@ class constant_patch {
       : data_(data), rates_(rates), store_(store), parts_of_(parts_by_customer(data)),
         foreign_(foreign_customers(data, rates)) {}
 
+  // The start's amounts are at the start's rates already (spot), so only
+  // the end's change.
   void apply(day_number start, day_number end) {
-    const std::uint32_t s = std::uint32_t(date_index(store_, start));
     const std::uint32_t e = std::uint32_t(date_index(store_, end));
-    for (const std::uint32_t d : {s, e}) {
-      for (const std::uint32_t c : foreign_[d]) set(c, std::uint16_t(d), start);
-    }
+    for (const std::uint32_t c : foreign_[e]) set(c, std::uint16_t(e), start);
   }
   void undo() {
     for (auto it = saved_.rbegin(); it != saved_.rend(); ++it) {
@@ -498,11 +527,17 @@ std::vector<report_row> constant_rows(const currency_parts& data, const fx_rates
 // The rows a report has (their periods, starts and ends), which depend on the
 // snapshot dates alone: the unconverted parts have the same dates.
 std::vector<report_row> rows_by_date(const currency_parts& data, const report_options& options) {
-  try {
-    return build_report(data.parts, options).rows;
-  } catch (const InputError&) {
-    return {};  // a sum of unconverted amounts overflowed; spot's check remains
+  snapshot_store dates_only;
+  dates_only.dates = data.parts.dates;
+  dates_only.offsets = {0};
+  dates_only.segments = data.parts.segments;
+  report r = build_report(dates_only, options);
+  // Without customers every row is a total row; keep one per period.
+  std::vector<report_row> rows;
+  for (auto& row : r.rows) {
+    if (rows.empty() || rows.back().period != row.period) rows.push_back(std::move(row));
   }
+  return rows;
 }
 
 }  // namespace
