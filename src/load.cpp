@@ -840,4 +840,12 @@ snapshot_store load_texts(const std::vector<named_text>& texts, const load_optio
   return load_all<named_text>(texts, options, read_text);
 }
 
+snapshot_store load_text(named_text&& text, const load_options& options) {
+  data_set_builder builder(options);
+  builder.expect_bytes(text.text.size());
+  read_text(builder, text, options);
+  std::string().swap(text.text);
+  return builder.finish();
+}
+
 }  // namespace ndr

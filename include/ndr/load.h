@@ -116,5 +116,8 @@ struct named_text {
   std::string text;
 };
 snapshot_store load_texts(const std::vector<named_text>& texts, const load_options& options);
+// One text, freed as soon as it is read, before the rows are summed (a large
+// derived text need not outlive its parse).
+snapshot_store load_text(named_text&& text, const load_options& options);
 
 }  // namespace ndr
