@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cassert>
 #include <map>
+#include <stdexcept>
 
 #include "byte_source.h"
 #include "csv_record.h"
@@ -232,6 +233,14 @@ bool wins_segment(const converted_entry& a, const converted_entry& b) {
 
 namespace {
 
+// A rate × 10^12 as the decimal it is: "0.4", "1.0834".
+std::string rate_text(std::int64_t rate) {
+  std::string text = fmt::format("{}.{:012}", rate / fx_rates::kScale, rate % fx_rates::kScale);
+  while (text.back() == '0') text.pop_back();
+  if (text.back() == '.') text.pop_back();
+  return text;
+}
+
 // Part entry e converted at `rate` (with its segment row's amount).
 converted_entry convert_entry(const currency_parts& data, std::uint32_t part, std::uint32_t e,
                               std::int64_t rate) {
@@ -243,6 +252,15 @@ converted_entry convert_entry(const currency_parts& data, std::uint32_t part, st
   };
   const auto amount = convert_money(in.entry_mrr[e], rate);
   if (!amount) throw too_large();
+  if (amount->is_zero()) {
+    // A paying customer would stop paying by rounding, in one mode and not
+    // the other: refuse rather than guess.
+    throw InputError(fmt::format(
+        "customer '{}' on {}: {} {} is 0.000000 at the rate {}; an amount this small cannot be "
+        "converted",
+        data.customers[data.owner[part]], format_date(in.dates[in.entry_date[e]]),
+        format_money(in.entry_mrr[e], money::kScaleDigits), data.code[part], rate_text(rate)));
+  }
   converted_entry entry{in.entry_date[e], *amount, e, money(), 0};
   if (!in.entry_segment_amount.empty()) {
     const auto top = convert_money(in.entry_segment_amount[e], rate);
@@ -482,7 +500,7 @@ class constant_patch {
       const auto* at = std::lower_bound(first, last, d);
       if (at == last || *at != d) continue;
       const auto rate = rates_.at(data_.code[p], rate_day);
-      assert(rate);  // check_rates has seen to it
+      if (!rate) throw std::logic_error("constant currency: a rate check_rates requires is missing");
       parts.push_back(convert_entry(data_, p, std::uint32_t(at - in.entry_date.data()), *rate));
     }
     const auto [total, largest] =
@@ -490,7 +508,11 @@ class constant_patch {
     const auto* first = store_.entry_date.data() + store_.offsets[c];
     const auto* last = store_.entry_date.data() + store_.offsets[c + 1];
     const auto* at = std::lower_bound(first, last, d);
-    assert(at != last && *at == d && total > money());  // positive at any rate
+    if (at == last || *at != d || total <= money()) {
+      // Parts hold amounts > 0 and a conversion to 0 is refused, so a
+      // customer pays at any rate or at none.
+      throw std::logic_error("constant currency: a paying customer's entry is missing");
+    }
     const size_t entry = size_t(at - store_.entry_date.data());
     saved_.push_back({entry, store_.entry_mrr[entry],
                       store_.segmented() ? store_.entry_segment[entry] : 0});

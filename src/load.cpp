@@ -691,12 +691,13 @@ data_set_builder::fold_result data_set_builder::fold_range(
         if (options_.stats) note_group(c, row.data() + g, amount.data() + g, h - g, d);
         if (total < money()) negative_total(c, row[g], total, store.dates[d]);
         if (total > money()) {
+          const money largest_amount = amount[largest];  // before `out` overwrites it
           date[out] = d;
           amount[out] = total;
           ++out;
           if (!row_segment_.empty()) result.segments.push_back(row_segment_[row[largest]]);
           if (!row_segment_.empty() && saw_currency_column_) {
-            result.segment_amounts.push_back(amount[largest]);
+            result.segment_amounts.push_back(largest_amount);
             result.segment_rows.push_back(row[largest]);
           }
           ++store.offsets[c + 1];

@@ -155,3 +155,28 @@ TEST_CASE("the html bridge shows the FX impact only with --fx") {
   plain.fx = false;
   CHECK(ndr::render_html(plain, {}, {}).find("FX impact") == std::string::npos);
 }
+
+TEST_CASE("a customer's segment across currencies is its largest row's") {
+  // acme: EUR rows of 60 (A) and 50 (B) sum to 110, more than the USD row of
+  // 100 (C); SPEC §4 picks the row with the largest amount: C.
+  ndr::load_options o;
+  o.segment_cols = {"seg"};
+  const auto data = ndr::split_currencies(ndr::load_texts(
+      {{"s.csv",
+        "customer_id,date,mrr,currency,seg\nacme,2024-01-31,60,EUR,A\nacme,2024-01-31,50,EUR,B\n"
+        "acme,2024-01-31,100,USD,C\nacme,2024-02-29,60,EUR,A\nacme,2024-02-29,50,EUR,B\n"
+        "acme,2024-02-29,100,USD,C\n"}},
+      o));
+  const auto r = ndr::build_fx_report(data, rates("2024-01-01,EUR,1\n"), fx_mode::constant, {});
+  REQUIRE(r.rows.size() == 2);
+  CHECK(r.rows[0].segment == "C");
+  CHECK(r.rows[0].starting_mrr == whole(210));
+}
+
+TEST_CASE("an amount that converts to zero is an error, not a customer who stops paying") {
+  const auto data = parts("z,2024-01-31,0.000001,EUR\na,2024-01-31,100,USD\n"
+                          "z,2024-02-29,0.000001,EUR\na,2024-02-29,100,USD\n");
+  CHECK_THROWS_WITH(ndr::build_fx_report(data, rates("2024-01-01,EUR,0.4\n"), fx_mode::constant, {}),
+                    "customer 'z' on 2024-01-31: 0.000001 EUR is 0.000000 at the rate 0.4; an "
+                    "amount this small cannot be converted");
+}

@@ -67,3 +67,23 @@ TEST_CASE("children's rows at one date are summed under the parent") {
       {{"s.csv", "customer_id,date,mrr\na,2024-01-31,30\nb,2024-01-31,20\n"}}, o);
   CHECK(store.mrr_at(0, 0) == ndr::money::from_whole(50));
 }
+
+TEST_CASE("a child given no parent, then a parent, is a conflict too") {
+  CHECK_THROWS_WITH(map("a,\na,b\n"),
+                    "m.csv:3: column 'parent_id': customer 'a' has parent 'b' here and none on line 2");
+  CHECK_THROWS_WITH(map("a,a\na,b\n"),
+                    "m.csv:3: column 'parent_id': customer 'a' has parent 'b' here and none on line 2");
+}
+
+TEST_CASE("a long chain is walked once") {
+  // n0 → n1 → … → n20000, listed child first: each id is walked once, so
+  // this takes milliseconds (a walk per child took minutes).
+  std::string rows;
+  for (int i = 0; i < 20000; ++i) rows += "n" + std::to_string(i) + ",n" + std::to_string(i + 1) + "\n";
+  const auto m = map(rows);
+  CHECK(m.top("n0") == "n20000");
+  CHECK(m.top("n12345") == "n20000");
+  CHECK(m.size() == 20000);
+  CHECK_THROWS_WITH(map(rows + "n20000,n19990\n"),
+                    Catch::StartsWith("m.csv: customer map has a cycle: n19990 → n19991 → "));
+}
