@@ -40,7 +40,8 @@ struct column_map {
 // Accumulates the rows of every file, then folds them into a snapshot_store.
 class data_set_builder {
  public:
-  explicit data_set_builder(const load_options& options) : options_(options) {}
+  explicit data_set_builder(const load_options& options)
+      : options_(options), reporting_(options.reporting_currency) {}
 
   // Reads one whole input: its header, then its rows.
   void read(const std::string& name, io::LineReader& lines);
@@ -134,6 +135,7 @@ class data_set_builder {
   bool currency_inherited_ = false;  // a part: currency_ came from the files before
   bool part_currency_error_ = false;
   std::string key_;  // scratch: a currency part's customer key
+  std::string reporting_;  // options_.reporting_currency, or the first code read
   bool saw_currency_column_ = false;  // some file has the currency column
   std::vector<snapshot_store::currency_seen> currencies_seen_;
   std::string last_date_text_;  // one-entry cache: exports repeat a date many times
@@ -198,6 +200,7 @@ void data_set_builder::read_rows(csv_record_reader& reader, const column_map& co
 
 void data_set_builder::begin_part(const std::string& name, const data_set_builder& owner) {
   keep_skipped_ = true;
+  reporting_ = owner.reporting_;
   currency_ = owner.currency_;
   currency_source_ = owner.currency_source_;
   currency_line_ = owner.currency_line_;
@@ -220,6 +223,7 @@ void data_set_builder::absorb(data_set_builder& part, unsigned line_offset) {
   for (const auto& e : part.kept_) report_skipped(moved(e));
   skipped_ += part.skipped_;
   saw_currency_column_ = saw_currency_column_ || part.saw_currency_column_;
+  if (reporting_.empty()) reporting_ = part.reporting_;
   for (const auto& seen : part.currencies_seen_) {
     bool known = false;
     for (const auto& mine : currencies_seen_) known = known || mine.code == seen.code;
@@ -448,10 +452,15 @@ std::optional<std::string_view> data_set_builder::customer_key(const csv_record&
             fmt::format("invalid currency '{}': not a three-letter code like USD", code));
     return std::nullopt;
   }
+  char upper[3];
+  for (size_t k = 0; k < 3; ++k) upper[k] = char(code[k] >= 'a' ? code[k] - 'a' + 'A' : code[k]);
+  const std::string_view canonical(upper, 3);
+  note_currency(canonical, record.line);
+  if (reporting_.empty() && options_.reporting_currency_from_data) reporting_.assign(canonical);
+  if (canonical == reporting_) return id;  // summed with the blank cells
   key_.assign(id);
   key_ += kCurrencySeparator;
-  for (char c : code) key_ += char(c >= 'a' ? c - 'a' + 'A' : c);
-  note_currency(std::string_view(key_).substr(key_.size() - 3), record.line);
+  key_ += canonical;
   return std::string_view(key_);
 }
 

@@ -30,6 +30,12 @@ struct subscription {
   std::vector<std::string> segments;
   std::uint32_t source = 0;       // index into the file names
   unsigned line = 0;
+  // Minor units in a blank currency cell while the reporting currency is not
+  // known yet: the MRR is worked out again in finish() from these.
+  bool deferred = false;
+  money amount, quantity;
+  billing_interval interval = billing_interval::month;
+  std::int64_t count = 1;
 };
 
 // Where each column is in one file's header (kNoColumn: absent).
@@ -81,6 +87,7 @@ class subscription_reader {
   bool bad(const csv_record& r, const subscription_header& h, size_t field, std::string what);
   bool parse_row(const csv_record& r, const subscription_header& h, subscription& s);
   std::vector<day_number> snapshot_dates() const;
+  void resolve_deferred();
   // Records the currency of a derived row, in the order the rows are written.
   void note_currency(const subscription& s);
 
@@ -92,6 +99,7 @@ class subscription_reader {
   bool has_currency_ = false;
   std::vector<snapshot_store::currency_seen> currencies_seen_;
   std::vector<std::string> segment_names_;  // as the first file spells them
+  std::vector<std::string> amount_names_;   // per source: its amount column as spelled
 };
 
 subscription_header subscription_reader::read_header(csv_record_reader& reader,
@@ -107,6 +115,8 @@ subscription_header subscription_reader::read_header(csv_record_reader& reader,
   h.start = locate(h.names, o_.start, name, "--start-col");
   h.end = locate(h.names, o_.end, name, "--end-col");
   h.amount = locate(h.names, o_.amount, name, "--amount-col");
+  amount_names_.resize(sources_.size());
+  amount_names_.back() = h.names[h.amount];
   h.interval = locate(h.names, o_.interval, name, "--interval-col");
   h.interval_count = locate(h.names, o_.interval_count, name, "--interval-count-col");
   h.quantity = locate(h.names, o_.quantity, name, "--quantity-col");
@@ -120,8 +130,19 @@ subscription_header subscription_reader::read_header(csv_record_reader& reader,
   }
   has_currency_ = has_currency_ || h.currency != kNoColumn;
   for (const auto& col : o_.segment_cols) {
-    h.segments.push_back(find_column(h.names, col, name, "--segment-by"));
-    if (segment_names_.size() < o_.segment_cols.size()) segment_names_.push_back(h.names[h.segments.back()]);
+    const size_t at = find_column(h.names, col, name, "--segment-by");
+    // Segmenting by the currency reads the derived currency column itself.
+    if (at == h.currency && lower(col) == "currency") continue;
+    for (const char* own : {"customer_id", "date", "mrr", "currency", "source"}) {
+      if (lower(col) == own) {
+        throw InputError(fmt::format("--segment-by {}: the derived snapshots have a column '{}' of "
+                                     "their own; segment by another column",
+                                     col, own),
+                         name, 1);
+      }
+    }
+    h.segments.push_back(at);
+    if (segment_names_.size() < h.segments.size()) segment_names_.push_back(h.names[at]);
   }
   return h;
 }
@@ -253,11 +274,19 @@ bool subscription_reader::parse_row(const csv_record& r, const subscription_head
     }
     for (char c : code) s.currency += char(c >= 'a' ? c - 'a' + 'A' : c);
   }
-  const int digits =
-      o_.minor_units ? minor_unit_digits(s.currency.empty() ? o_.reporting_currency : s.currency) : 0;
+  const std::string& code = s.currency.empty() ? o_.reporting_currency : s.currency;
+  s.deferred = o_.minor_units && code.empty();
+  // A deferred amount is checked at 0 decimals, the largest it can come to.
+  const int digits = o_.minor_units && !s.deferred ? minor_unit_digits(code) : 0;
   const auto mrr = subscription_mrr(*amount, quantity, interval, count, digits);
   if (!mrr) return bad(r, h, h.amount, "the monthly amount is too large");
   s.mrr = *mrr;
+  if (s.deferred) {
+    s.amount = *amount;
+    s.quantity = quantity;
+    s.interval = interval;
+    s.count = count;
+  }
   return true;
 }
 
@@ -292,11 +321,48 @@ std::vector<day_number> subscription_reader::snapshot_dates() const {
                                  format_date(last), format_date(first)));
   }
   std::vector<day_number> days = snapshot_days(first, last, o_.snapshot_day);
+  if (days.empty()) {
+    throw InputError(fmt::format(
+        "no snapshot date: no {} from the first start {} to {}{}", 
+        o_.snapshot_day ? fmt::format("day {} of a month", o_.snapshot_day) : std::string("month end"),
+        format_date(first), format_date(last),
+        o_.as_of ? " (--as-of)" : " (the latest date in the input; set a later --as-of)"));
+  }
   if (days.size() > 65535) {
-    throw InputError(fmt::format("more than 65,535 snapshot dates from {} to {}; is a date wrong?",
-                                 format_date(first), format_date(last)));
+    // Name the row behind the far end of the range (an end date of
+    // 9999-12-31 meaning "open" is the usual cause).
+    const subscription* far = &subs_.front();
+    for (const auto& s : subs_) {
+      if (s.start == first && !o_.as_of) far = &s;
+    }
+    for (const auto& s : subs_) {
+      if (!o_.as_of && std::max(s.start, s.end.value_or(s.start)) == last) far = &s;
+    }
+    throw InputError(fmt::format("more than 65,535 snapshot dates from {} to {}; is a date wrong? "
+                                 "(an open subscription's end date is left empty)",
+                                 format_date(first), format_date(last)),
+                     sources_[far->source], far->line);
   }
   return days;
+}
+
+// Blank currency cells in minor units, with no --currency or --fx: the
+// reporting currency is the data's single code (ndr rejects a second one
+// without --fx), else USD; their minor unit is that currency's.
+void subscription_reader::resolve_deferred() {
+  std::string code;
+  bool one = true;
+  for (const auto& s : subs_) {
+    if (s.currency.empty()) continue;
+    if (code.empty()) code = s.currency;
+    one = one && s.currency == code;
+  }
+  if (code.empty() || !one) code = "USD";
+  for (auto& s : subs_) {
+    if (s.deferred) {
+      s.mrr = *subscription_mrr(s.amount, s.quantity, s.interval, s.count, minor_unit_digits(code));
+    }
+  }
 }
 
 derived_snapshots subscription_reader::finish() {
@@ -306,6 +372,7 @@ derived_snapshots subscription_reader::finish() {
     throw InputError(excluded_rows_ ? fmt::format("no subscription rows in {} after --exclude-status", names)
                                     : fmt::format("no subscription rows in {}", names));
   }
+  resolve_deferred();
   derived_snapshots out;
   out.dates = snapshot_dates();
   out.has_currency = has_currency_;
@@ -329,52 +396,61 @@ derived_snapshots subscription_reader::finish() {
     for (const auto& v : s.segments) after += "," + csv_field(v);
     after += ',' + csv_field(fmt::format("{}:{}", sources_[s.source], s.line)) + '\n';
   }
-  // Room for every row up front: a doubling string would peak at twice the
-  // text (measured: 1.39 GiB -> see docs/performance.md for 200k subscriptions).
-  size_t bytes = csv.size();
-  for (const day_number d : out.dates) {
-    bool any = false;
-    for (size_t i = 0; i < subs_.size(); ++i) {
-      const subscription& s = subs_[i];
-      if (s.start <= d && (!s.end || d < *s.end)) {
-        bytes += text[i].first.size() + 10 + text[i].second.size();
-        any = true;
-      }
-    }
-    if (!any) bytes += 64 + subs_.front().customer.size() + segment_names_.size();
+  // The subscriptions counting on each date, in input order: a subscription
+  // counts on the dates in [start, end), a range of date indexes.
+  const std::vector<day_number>& dates = out.dates;
+  std::vector<std::uint32_t> first(subs_.size()), past(subs_.size());
+  std::vector<std::uint64_t> at(dates.size() + 1, 0);
+  for (size_t i = 0; i < subs_.size(); ++i) {
+    const subscription& s = subs_[i];
+    first[i] = std::uint32_t(std::lower_bound(dates.begin(), dates.end(), s.start) - dates.begin());
+    past[i] = std::uint32_t(s.end ? std::lower_bound(dates.begin(), dates.end(), *s.end) - dates.begin()
+                                  : std::ptrdiff_t(dates.size()));
+    for (std::uint32_t d = first[i]; d < past[i]; ++d) ++at[d + 1];
   }
-  csv.reserve(bytes);
-  std::uint64_t rows = 0;
-  const auto row = [&](size_t i, const std::string& date) {
-    if (++rows > o_.max_rows) {
-      throw InputError(fmt::format("more than {} derived snapshot rows", o_.max_rows));
-    }
-    note_currency(subs_[i]);
-    csv += text[i].first;
-    csv += date;
-    csv += text[i].second;
-  };
-  // A zero row: the first subscription's customer, no currency, blank segments.
-  const auto zero_row = [&](const std::string& date) {
-    csv += csv_field(subs_.front().customer) + "," + date + ",0.000000";
-    if (has_currency_) csv += ',';
-    csv += std::string(segment_names_.size(), ',');
-    csv += ",\n";
-  };
-  for (const day_number d : out.dates) {
-    const std::string date = format_date(d);
-    bool any = false;
+  for (size_t d = 0; d < dates.size(); ++d) at[d + 1] += at[d];
+  if (at.back() > o_.max_rows) {
+    throw InputError(fmt::format("more than {} derived snapshot rows", o_.max_rows));
+  }
+  std::vector<std::uint32_t> counting(at.back());
+  {
+    std::vector<std::uint64_t> next(at.begin(), at.end() - 1);
     for (size_t i = 0; i < subs_.size(); ++i) {
-      const subscription& s = subs_[i];
-      if (s.start <= d && (!s.end || d < *s.end)) {
-        row(i, date);
-        any = true;
-      }
+      for (std::uint32_t d = first[i]; d < past[i]; ++d) counting[next[d]++] = std::uint32_t(i);
     }
-    // Nothing counts: one zero row keeps the date a snapshot date.
-    if (!any) zero_row(date);
+  }
+  // Room for every row up front: a doubling string would peak at twice the
+  // text (docs/performance.md, 200k subscriptions).
+  size_t bytes = csv.size();
+  for (const std::uint32_t i : counting) bytes += text[i].first.size() + 10 + text[i].second.size();
+  bytes += dates.size() * (64 + subs_.front().customer.size() + segment_names_.size());
+  csv.reserve(bytes);
+  out.row_source.reserve(counting.size() + dates.size());
+  for (size_t d = 0; d < dates.size(); ++d) {
+    const std::string date = format_date(dates[d]);
+    for (std::uint64_t k = at[d]; k < at[d + 1]; ++k) {
+      const std::uint32_t i = counting[k];
+      note_currency(subs_[i]);
+      out.row_source.push_back(i);
+      csv += text[i].first;
+      csv += date;
+      csv += text[i].second;
+    }
+    if (at[d] == at[d + 1]) {
+      // Nothing counts: one zero row (the first subscription's customer, no
+      // currency, blank segments) keeps the date a snapshot date.
+      out.row_source.push_back(UINT32_MAX);
+      csv += text[0].first + date + ",0.000000";
+      if (has_currency_) csv += ',';
+      csv += std::string(segment_names_.size(), ',');
+      csv += ",\n";
+    }
   }
   out.currencies_seen = currencies_seen_;
+  out.places.reserve(subs_.size());
+  for (const auto& sub : subs_) {
+    out.places.push_back({sources_[sub.source], sub.line, amount_names_[sub.source]});
+  }
   return out;
 }
 
@@ -429,6 +505,8 @@ derived_snapshots derive_snapshots(const std::vector<std::string>& paths,
   });
 }
 
+constexpr const char* kDerivedName = "<derived snapshots>";
+
 snapshot_store load_derived(derived_snapshots derived, load_options options) {
   options.customer_col = "customer_id";
   options.date_col = "date";
@@ -439,9 +517,21 @@ snapshot_store load_derived(derived_snapshots derived, load_options options) {
   options.currency_col = derived.has_currency ? "currency" : "";
   options.currency_col_required = false;
   options.skip_bad_rows = false;  // the derived rows are all good
-  snapshot_store store = load_text({"<derived snapshots>", std::move(derived.csv)}, options);
-  store.currencies_seen = std::move(derived.currencies_seen);
-  return store;
+  try {
+    snapshot_store store = load_text({kDerivedName, std::move(derived.csv)}, options);
+    store.currencies_seen = std::move(derived.currencies_seen);
+    return store;
+  } catch (const InputError& e) {
+    // A derived row's error (a negative or too large total) is the
+    // subscription's it came from.
+    const size_t row = e.line() >= 2 ? e.line() - 2 : SIZE_MAX;
+    if (e.source() != kDerivedName || row >= derived.row_source.size() ||
+        derived.row_source[row] == UINT32_MAX) {
+      throw;
+    }
+    const auto& at = derived.places[derived.row_source[row]];
+    throw InputError(e.detail(), at.source, at.line, at.amount_column);
+  }
 }
 
 derived_snapshots derive_snapshot_texts(const std::vector<named_text>& texts,

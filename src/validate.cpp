@@ -172,6 +172,18 @@ validation validate_files(const std::vector<std::string>& paths, load_options op
     v.files = paths;
     return v;
   }
+  // Two currency codes: `ndr report` stops unless it is given --fx.
+  std::vector<const snapshot_store::currency_seen*> codes;
+  for (const auto& seen : store.currencies_seen) {
+    if (!seen.code.empty()) codes.push_back(&seen);
+  }
+  if (codes.size() > 1) {
+    add_error(InputError(fmt::format("amounts in {} ({}:{}) and {} ({}:{}); ndr report needs --fx "
+                                     "RATES.csv (date,currency,rate) to convert them",
+                                     codes[0]->code, codes[0]->source, codes[0]->line,
+                                     codes[1]->code, codes[1]->source, codes[1]->line),
+                         codes[1]->source, codes[1]->line));
+  }
   v.files = stats.files;
   v.rows_read = store.rows_read;
   v.rows_skipped = store.rows_skipped;

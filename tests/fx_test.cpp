@@ -180,3 +180,19 @@ TEST_CASE("an amount that converts to zero is an error, not a customer who stops
                     "customer 'z' on 2024-01-31: 0.000001 EUR is 0.000000 at the rate 0.4; an "
                     "amount this small cannot be converted");
 }
+
+TEST_CASE("blank cells and the reporting currency's code are one currency") {
+  // 100 blank and −10 USD are 90 USD; checked apart, −10 would be a negative total.
+  ndr::load_options o;
+  o.reporting_currency = "USD";
+  const auto store = ndr::load_texts(
+      {{"s.csv", "customer_id,date,mrr,currency\na,2024-01-31,100,\na,2024-01-31,-10,USD\n"}}, o);
+  REQUIRE(store.customers == std::vector<std::string>{"a"});
+  CHECK(store.mrr_at(0, 0) == whole(90));
+  ndr::load_options inferred;
+  inferred.reporting_currency_from_data = true;  // no --fx, no --currency
+  const auto same = ndr::load_texts(
+      {{"s.csv", "customer_id,date,mrr,currency\na,2024-01-31,-10,usd\na,2024-01-31,100,\n"}},
+      inferred);
+  CHECK(same.mrr_at(0, 0) == whole(90));
+}

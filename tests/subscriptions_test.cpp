@@ -263,3 +263,22 @@ TEST_CASE("the stripe preset reads the Dashboard export's headers") {
         "cus_1,2024-01-31,200.000000,EUR,t.csv:2\n"
         "cus_1,2024-02-29,0.000000,,\n");  // ended 02-10: nothing counts on 02-29
 }
+
+TEST_CASE("blank currency cells in minor units take the reporting currency's unit") {
+  ndr::subscription_options o = ndr::find_preset("stripe-api")->options;
+  o.as_of = ndr::parse_date("2024-01-31");
+  const std::string text =
+      "id,customer,start_date,ended_at,unit_amount,currency\n"
+      "s1,a,2024-01-01,,5000,jpy\n"
+      "s2,b,2024-01-01,,5000,\n";
+  // No --currency: the data's single code, JPY, so ¥5,000 (not $50.00).
+  CHECK(derive(text, o) ==
+        "customer_id,date,mrr,currency,source\n"
+        "a,2024-01-31,5000.000000,JPY,t.csv:2\n"
+        "b,2024-01-31,5000.000000,,t.csv:3\n");
+  o.reporting_currency = "USD";  // --currency USD, or --fx: cents
+  CHECK(derive(text, o) ==
+        "customer_id,date,mrr,currency,source\n"
+        "a,2024-01-31,5000.000000,JPY,t.csv:2\n"
+        "b,2024-01-31,50.000000,,t.csv:3\n");
+}

@@ -30,6 +30,12 @@ struct load_options {
   // when currency_col_required. Empty: no currency column at all.
   std::string currency_col = "currency";
   bool currency_col_required = false;
+  // Rows in this currency are keyed like blank cells (plain ids), so that a
+  // customer's blank and explicit reporting-currency rows are summed together.
+  std::string reporting_currency;
+  // With reporting_currency empty: the first code read becomes it (ndr
+  // without --fx or --currency, where every code must be that one anyway).
+  bool reporting_currency_from_data = false;
   // --customer-map: every row's customer id is replaced by its topmost parent.
   const class customer_map* parents = nullptr;
   bool skip_bad_rows = false;                // report and skip bad rows instead of failing
@@ -87,9 +93,10 @@ struct snapshot_store {
   // row with the largest (converted) amount (fx.h).
   std::vector<money> entry_segment_amount;
   std::vector<std::uint32_t> entry_segment_row;
-  // With a currency column, a row whose currency cell is not empty belongs to
-  // the customer "ID\x1fCODE" (CODE upper-cased), that customer's part in
-  // that currency; fx.h splits and converts the parts. Plain ids have no code.
+  // With a currency column, a row whose currency is not the reporting one
+  // belongs to the customer "ID\x1fCODE" (CODE upper-cased), that customer's
+  // part in that currency; fx.h splits and converts the parts. Plain ids are
+  // in the reporting currency (blank cells and load_options::reporting_currency).
   struct currency_seen {
     std::string code;  // "" for amounts without a code
     std::string source;

@@ -41,7 +41,9 @@ struct subscription_options {
   // looked up before the five names.
   std::vector<std::pair<std::string, std::string>> interval_words;
   bool minor_units = false;                 // amounts in cents (yen for JPY, …)
-  std::string reporting_currency = "USD";   // the currency of an empty currency cell
+  // The currency of an empty currency cell (for minor units); empty: the
+  // data's single currency code, else USD (as ndr settles it without --fx).
+  std::string reporting_currency;
   std::vector<std::string> exclude_status;  // statuses to drop (any case)
   std::optional<day_number> as_of;          // last snapshot date bound; default: latest date
   int snapshot_day = 0;                     // 1..31: day of the month; 0: month end
@@ -63,6 +65,16 @@ struct derived_snapshots {
   std::vector<day_number> dates;  // the snapshot dates
   std::uint64_t subscriptions = 0;  // rows used
   std::uint64_t excluded = 0;       // rows dropped by status
+  // Where each derived row comes from, for error messages: csv line L
+  // (header = 1) is row L - 2, from subscription row_source[L - 2] (UINT32_MAX
+  // for a zero row), at places[...] in its file, whose amount column is named.
+  struct place {
+    std::string source;
+    unsigned line = 0;
+    std::string amount_column;
+  };
+  std::vector<std::uint32_t> row_source;
+  std::vector<place> places;
 };
 
 // The MRR of one subscription: amount × quantity × F ÷ interval_count (F =

@@ -45,8 +45,12 @@ void add_input_options(CLI::App* cmd, input_args& a, input_features features) {
   cmd->add_option("--customer-col", a.customer_col, "customer id column")
       ->capture_default_str()
       ->each([&a](const std::string&) { a.customer_col_given = true; });
-  cmd->add_option("--date-col", a.date_col, "snapshot date column")->capture_default_str();
-  cmd->add_option("--mrr-col", a.mrr_col, "MRR amount column")->capture_default_str();
+  cmd->add_option("--date-col", a.date_col, "snapshot date column")
+      ->capture_default_str()
+      ->each([&a](const std::string&) { a.snapshot_cols_given = true; });
+  cmd->add_option("--mrr-col", a.mrr_col, "MRR amount column")
+      ->capture_default_str()
+      ->each([&a](const std::string&) { a.snapshot_cols_given = true; });
   cmd->add_option("--delimiter", a.delimiter,
                   "field delimiter: , ; | tab, or auto (the most frequent in each header)")
       ->capture_default_str();
@@ -189,6 +193,10 @@ const preset& preset_named(const std::string& name) {
 }
 
 subscription_options to_subscription_options(const input_args& a) {
+  if (a.snapshot_cols_given) {
+    throw UsageError("--date-col and --mrr-col are for snapshot input; subscriptions name their "
+                     "columns with --start-col, --end-col and --amount-col");
+  }
   subscription_options o = a.preset.empty() ? subscription_options() : preset_named(a.preset).options;
   if (a.customer_col_given) set_column(o.customer, a.customer_col);
   set_column(o.start, a.start_col);
@@ -200,7 +208,11 @@ subscription_options to_subscription_options(const input_args& a) {
   set_column(o.status, a.status_col);
   set_column(o.currency, a.currency_col);
   if (!a.amount_unit.empty()) o.minor_units = a.amount_unit == "minor";
-  if (!a.currency.empty()) o.reporting_currency = upper_code(a.currency, "--currency");
+  if (!a.currency.empty()) {
+    o.reporting_currency = upper_code(a.currency, "--currency");
+  } else if (!a.fx.empty()) {
+    o.reporting_currency = "USD";
+  }
   for (const auto& s : a.exclude_status) {
     if (!s.empty()) o.exclude_status.push_back(s);
   }
@@ -292,6 +304,13 @@ load_options to_load_options(const input_args& a) {
   if (!a.currency_col.empty()) {
     o.currency_col = a.currency_col;
     o.currency_col_required = true;
+  }
+  if (!a.currency.empty()) {
+    o.reporting_currency = upper_code(a.currency, "--currency");
+  } else if (!a.fx.empty()) {
+    o.reporting_currency = "USD";
+  } else {
+    o.reporting_currency_from_data = true;
   }
   // For tests: the file size from which files are read in two parts; when
   // set, every other step that can use threads does so on any input too.

@@ -26,6 +26,7 @@ struct input_args {
   std::vector<std::string> segment_by;     // segment columns (SPEC §4)
   bool skip_bad_rows = false;              // report and skip bad rows
   bool customer_col_given = false;         // --customer-col was given (it overrides a preset)
+  bool snapshot_cols_given = false;        // --date-col or --mrr-col was given
   // Subscriptions (docs/inputs.md): the input kind, a preset, column names
   // (empty: the preset's or the default), and how snapshots are taken.
   std::string input = "snapshots";         // snapshots | subscriptions

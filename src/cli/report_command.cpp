@@ -250,6 +250,9 @@ CLI::App* add_snapshots_command(CLI::App& app, snapshots_args& a) {
   CLI::App* cmd = app.add_subcommand(
       "snapshots", "the snapshot rows derived from subscriptions, to trace or re-run");
   add_input_options(cmd, a.input, {true, true, false, false});
+  cmd->add_option("--currency", a.input.currency,
+                  "the reporting currency: blank currency cells in minor units are in it "
+                  "(default: the data's single currency, else USD)");
   cmd->add_option("--format", a.output.format, "csv (the only one)")->check(CLI::IsMember({"csv"}));
   cmd->add_option("-o,--output", a.output.output, "write to FILE atomically instead of standard output");
   cmd->add_flag("-q,--quiet", a.output.quiet, "no warnings; errors only (for cron)");
