@@ -249,7 +249,7 @@ expect 1 "ndr: cycle.csv: customer map has a cycle: a → b → a" report ok.csv
 expect 1 "ndr: bad-sub.csv:3: column 'amount': invalid amount 'x': not a number" \
   report bad-sub.csv --input subscriptions
 expect 0 "ndr: warning: skipped bad-sub.csv:3: column 'amount': invalid amount 'x': not a number
-ndr: warning: skipped 1 bad row in all" snapshots bad-sub.csv --input subscriptions --skip-bad-rows
+ndr: warning: skipped 1 bad row in all" snapshots bad-sub.csv --input subscriptions --skip-bad-rows --as-of 2024-01-31
 expect 2 "ndr: --as-of is for subscription input; add --input subscriptions (or a --preset)" \
   report ok.csv --as-of 2024-01-31
 expect 2 "ndr: ndr snapshots derives snapshots from subscriptions; add --input subscriptions or a --preset" \
@@ -268,6 +268,25 @@ a,2024-01-31,100.000000,USD,usd.csv:2
 b,2024-01-31,90.000000,,usd.csv:3
 a,2024-02-29,100.000000,USD,usd.csv:2
 b,2024-02-29,90.000000,,usd.csv:3" snapshots usd.csv --input subscriptions --as-of 2024-02-29
+
+printf 'customer_id,start_date,end_date,amount\na,2024-01-01,,100\na,2024-01-01,,-150\n' > neg-sub.csv
+expect 1 "ndr: neg-sub.csv:2: column 'amount': customer 'a' has a negative total MRR (-50.00) on 2024-01-31" \
+  report neg-sub.csv --input subscriptions --as-of 2024-02-29
+printf 'customer_id,start_date,end_date,amount\na,2024-01-01,9999-12-31,5\n' > far.csv
+expect 1 "ndr: far.csv:2: more than 65,535 snapshot dates from 2024-01-01 to 9999-12-31; is a date wrong? (an open subscription's end date is left empty)" \
+  report far.csv --input subscriptions
+printf 'customer_id,start_date,end_date,amount\na,2024-01-15,,100\n' > early.csv
+expect 1 "ndr: no snapshot date: no month end from the first start 2024-01-15 to 2024-01-15 (the latest date in the input; set a later --as-of)" \
+  report early.csv --input subscriptions
+printf 'customer_id,start_date,end_date,amount,source\na,2024-01-01,,5,web\n' > with-source.csv
+expect 1 "ndr: with-source.csv:1: --segment-by source: the derived snapshots have a column 'source' of their own; segment by another column" \
+  report with-source.csv --input subscriptions --segment-by source
+expect 2 "ndr: --date-col and --mrr-col are for snapshot input; subscriptions name their columns with --start-col, --end-col and --amount-col" \
+  report usd.csv --input subscriptions --date-col start_date
+printf '%s\na,2024-01-31,100,\na,2024-01-31,-10,USD\na,2024-02-29,100,\na,2024-02-29,-10,usd\n' "$h,currency" > blank-and-usd.csv
+expect_out 0 "$csv_header
+2024-02,2024-01-31,2024-02-29,1,1,0,0,0,90.00,0.00,0.00,0.00,90.00,1.0000,1.0000,1.0000,0.00,0,0.00,0" \
+  report blank-and-usd.csv --format csv
 
 if "$ndr" --version | grep -q '^ndr [0-9]' && "$ndr" report --help | grep -q -- '--min-ndr'; then
   passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: --help/--version"; fi
