@@ -291,7 +291,7 @@ def gen_case(seed):
     if "status" in cols and r.random() < 0.5:
         c.deriv += ["--exclude-status", ",".join(r.sample(EXCLUDABLE, r.randrange(1, 4)))]
     c.segment = []
-    if "plan" in cols and not c.fx and r.random() < 0.6:
+    if "plan" in cols and r.random() < 0.6:
         c.segment = ["--segment-by", "plan"]
 
     # Currency options and the rates file.

@@ -518,6 +518,7 @@ def compute_report(rows, args):
     groups = {}          # cid -> date -> currency -> Fraction
     seg_at = {}
     best = {}
+    seg_rows = {}        # (cid, date) -> [(amount, currency, label)] in read order
     for r in rows:
         cid = top(r["cid"])
         cur = r["currency"] or reporting
@@ -525,6 +526,7 @@ def compute_report(rows, args):
         per[cur] = per.get(cur, ZERO) + r["amount"]
         if segmented:
             key = (cid, r["date"])
+            seg_rows.setdefault(key, []).append((r["amount"], cur, R.segment_label(r["seg"])))
             if key not in best or r["amount"] > best[key]:
                 best[key] = r["amount"]
                 seg_at.setdefault(cid, {})[r["date"]] = R.segment_label(r["seg"])
@@ -559,10 +561,10 @@ def compute_report(rows, args):
                 for cur, amount in per.get(d, {}).items():
                     if amount != 0:
                         need.add((cur, s))
-    if args.fx_mode == "spot":                       # spot: every date with an amount
-        for per in groups.values():
-            for d, pc in per.items():
-                for cur, amount in pc.items():
+    for _, s, e, _ in windows:                       # spot: each end at its own date's
+        for per in groups.values():                  # (fx_impact_mrr needs both modes)
+            for d in (s, e):
+                for cur, amount in per.get(d, {}).items():
                     if amount != 0:
                         need.add((cur, d))
     missing = sorted((d, cur) for cur, d in need if rates.rate(cur, d) is None)
@@ -580,7 +582,23 @@ def compute_report(rows, args):
             total += round_half_even(amount * rate, 6)
         return total
 
-    spot = {cid: {d: convert(pc, d, args.fx_mode == "spot") for d, pc in per.items()}
+    def converted_segments(rate_day):
+        """SPEC §4 with several currencies (docs/inputs.md): the row with the
+        largest amount once converted at rate_day(d)'s rates; ties: read first."""
+        out = {}
+        for (cid, d), cands in seg_rows.items():
+            best_label, best_value = None, None
+            for amount, cur, label in cands:
+                rate = rates.rate(cur, rate_day(d)) or rates.lenient(cur, rate_day(d))
+                value = round_half_even(amount * rate, 6)
+                if best_value is None or value > best_value:
+                    best_label, best_value = label, value
+            out.setdefault(cid, {})[d] = best_label
+        return out
+
+    # Spot: each date at its own rates; only rows' starts and ends are numbers.
+    exact = {d for _, s, e, _ in windows for d in (s, e)}
+    spot = {cid: {d: convert(pc, d, d in exact) for d, pc in per.items()}
             for cid, per in groups.items()}
     out = []
     for w in windows:
@@ -590,8 +608,10 @@ def compute_report(rows, args):
             const[cid] = {d: (convert(pc, s, True) if d in (s, e)
                               else convert(pc, d, False))
                           for d, pc in per.items()}
-        c_rows = window_rows(const, *w, args.reactivation, seg_arg)
-        s_rows = window_rows(spot, *w, args.reactivation, seg_arg)
+        c_rows = window_rows(const, *w, args.reactivation,
+                             converted_segments(lambda d: s) if segmented else None)
+        s_rows = window_rows(spot, *w, args.reactivation,
+                             converted_segments(lambda d: d) if segmented else None)
         c_end = {x.get("segment"): x["ending_mrr"] for x in c_rows}
         s_end = {x.get("segment"): x["ending_mrr"] for x in s_rows}
         for x in (c_rows if args.fx_mode == "constant" else s_rows):
