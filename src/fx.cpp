@@ -57,18 +57,6 @@ std::optional<std::int64_t> parse_rate(std::string_view text, const char** why) 
   return rate;
 }
 
-std::string upper(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = c >= 'a' && c <= 'z' ? char(c - 'a' + 'A') : c;
-  return out;
-}
-
-bool currency_code(std::string_view s) {
-  return s.size() == 3 && std::all_of(s.begin(), s.end(), [](char c) {
-           return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
-         });
-}
-
 }  // namespace
 
 fx_rates fx_reader::read(io::LineReader& lines, const std::string& name,
@@ -88,11 +76,12 @@ fx_rates fx_reader::read(io::LineReader& lines, const std::string& name,
     };
     const auto date = parse_date(record.fields[date_col], date_format);
     if (!date) throw bad(date_col, fmt::format("invalid date '{}'", record.fields[date_col]));
-    if (!currency_code(record.fields[code_col])) {
+    const auto parsed = parse_currency_code(record.fields[code_col]);
+    if (!parsed) {
       throw bad(code_col, fmt::format("invalid currency '{}': not a three-letter code like EUR",
                                       record.fields[code_col]));
     }
-    const std::string code = upper(record.fields[code_col]);
+    const std::string& code = *parsed;
     const char* why = nullptr;
     const auto rate = parse_rate(record.fields[rate_col], &why);
     if (!rate) throw bad(rate_col, fmt::format("invalid rate '{}': {}", record.fields[rate_col], why));
@@ -142,15 +131,7 @@ std::optional<std::int64_t> fx_rates::at(std::string_view code, day_number d) co
 
 std::optional<money> convert_money(money amount, std::int64_t rate) {
   if (rate == fx_rates::kScale) return amount;  // the reporting currency
-  const __int128 product = __int128(amount.units()) * rate;
-  const __int128 magnitude = product < 0 ? -product : product;
-  __int128 quotient = magnitude / fx_rates::kScale;
-  const __int128 remainder = magnitude - quotient * fx_rates::kScale;  // one division, not two
-  const __int128 half = fx_rates::kScale / 2;
-  if (remainder > half || (remainder == half && quotient % 2 == 1)) ++quotient;  // half to even
-  if (quotient > INT64_MAX) return std::nullopt;
-  const auto units = std::int64_t(quotient);
-  return money::from_units(product < 0 ? -units : units);
+  return divide_half_even(__int128(amount.units()) * rate, fx_rates::kScale);
 }
 
 currency_parts split_currencies(snapshot_store store) {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace ndr {
@@ -20,6 +21,9 @@ inline constexpr size_t kNoColumn = size_t(-1);
 // none (for optional columns). Throws InputError when two columns match.
 size_t find_optional_column(const std::vector<std::string>& header, const std::string& wanted,
                             const std::string& source);
+
+// `s` with ASCII letters in lower case (column names, statuses, intervals).
+std::string lower(std::string_view s);
 
 // `s` as one shell word: as is when it is plain, else in single quotes.
 std::string shell_word(const std::string& s);

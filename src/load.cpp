@@ -444,17 +444,13 @@ std::optional<std::string_view> data_set_builder::customer_key(const csv_record&
     note_currency(code, record.line);
     return id;
   }
-  const bool letters = code.size() == 3 && std::all_of(code.begin(), code.end(), [](char c) {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
-  });
-  if (!letters) {
+  const auto parsed = parse_currency_code(code);
+  if (!parsed) {
     bad_row(record.line, columns, columns.currency,
             fmt::format("invalid currency '{}': not a three-letter code like USD", code));
     return std::nullopt;
   }
-  char upper[3];
-  for (size_t k = 0; k < 3; ++k) upper[k] = char(code[k] >= 'a' ? code[k] - 'a' + 'A' : code[k]);
-  const std::string_view canonical(upper, 3);
+  const std::string_view canonical = *parsed;
   note_currency(canonical, record.line);
   if (reporting_.empty() && options_.reporting_currency_from_data) reporting_.assign(canonical);
   if (canonical == reporting_) return id;  // summed with the blank cells
@@ -833,6 +829,14 @@ std::string customer_display_name(std::string_view id) {
   const size_t cut = id.find(kCurrencySeparator);
   if (cut == std::string_view::npos) return std::string(id);
   return fmt::format("{} ({})", id.substr(0, cut), id.substr(cut + 1));
+}
+
+std::vector<const snapshot_store::currency_seen*> currency_codes(const snapshot_store& store) {
+  std::vector<const snapshot_store::currency_seen*> codes;
+  for (const auto& seen : store.currencies_seen) {
+    if (!seen.code.empty()) codes.push_back(&seen);
+  }
+  return codes;
 }
 
 money snapshot_store::mrr_at(std::uint32_t c, std::uint32_t d) const {

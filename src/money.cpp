@@ -293,4 +293,25 @@ std::string format_percent(const ratio& r, int decimals) {
   return fixed_from_scaled(r.rounded(decimals + 2), decimals) + "%";
 }
 
+std::optional<money> divide_half_even(__int128 num, __int128 den) {
+  assert(den > 0);
+  const bool negative = num < 0;
+  const i128 magnitude = negative ? -num : num;
+  i128 q = magnitude / den;
+  const i128 r = magnitude - q * den;  // one division, not two
+  if (2 * r > den || (2 * r == den && q % 2 == 1)) ++q;
+  if (q > INT64_MAX) return std::nullopt;
+  return money::from_units(negative ? -std::int64_t(q) : std::int64_t(q));
+}
+
+std::optional<std::string> parse_currency_code(std::string_view text) {
+  if (text.size() != 3) return std::nullopt;
+  std::string code(text);
+  for (char& c : code) {
+    if (c >= 'a' && c <= 'z') c = char(c - 'a' + 'A');
+    if (c < 'A' || c > 'Z') return std::nullopt;
+  }
+  return code;
+}
+
 }  // namespace ndr

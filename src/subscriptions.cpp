@@ -14,11 +14,6 @@
 namespace ndr {
 namespace {
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = c >= 'A' && c <= 'Z' ? char(c - 'A' + 'a') : c;
-  return out;
-}
 
 // One subscription row, as read.
 struct subscription {
@@ -264,15 +259,13 @@ bool subscription_reader::parse_row(const csv_record& r, const subscription_head
     }
     quantity = *q;
   }
-  if (const auto code = field(h.currency); !code.empty()) {
-    const bool letters = code.size() == 3 && std::all_of(code.begin(), code.end(), [](char c) {
-      return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
-    });
-    if (!letters) {
+  if (const auto text = field(h.currency); !text.empty()) {
+    const auto code = parse_currency_code(text);
+    if (!code) {
       return bad(r, h, h.currency,
-                 fmt::format("invalid currency '{}': not a three-letter code like USD", code));
+                 fmt::format("invalid currency '{}': not a three-letter code like USD", text));
     }
-    for (char c : code) s.currency += char(c >= 'a' ? c - 'a' + 'A' : c);
+    s.currency = *code;
   }
   const std::string& code = s.currency.empty() ? o_.reporting_currency : s.currency;
   s.deferred = o_.minor_units && code.empty();
@@ -376,8 +369,6 @@ derived_snapshots subscription_reader::finish() {
   derived_snapshots out;
   out.dates = snapshot_dates();
   out.has_currency = has_currency_;
-  out.subscriptions = subs_.size();
-  out.excluded = excluded_rows_;
   std::string& csv = out.csv;
   csv = "customer_id,date,mrr";
   if (has_currency_) csv += ",currency";
@@ -475,13 +466,7 @@ std::optional<money> subscription_mrr(money amount, money quantity, billing_inte
   }
   __int128 d = __int128(money::kScale) * den * interval_count;
   for (int k = 0; k < minor_digits; ++k) d *= 10;
-  const bool negative = n < 0;
-  const __int128 magnitude = negative ? -n : n;
-  __int128 q = magnitude / d;
-  const __int128 r = magnitude % d;
-  if (2 * r > d || (2 * r == d && q % 2 == 1)) ++q;  // half to even
-  if (q > INT64_MAX) return std::nullopt;
-  return money::from_units(negative ? -std::int64_t(q) : std::int64_t(q));
+  return divide_half_even(n, d);
 }
 
 int minor_unit_digits(std::string_view code) {

@@ -173,10 +173,7 @@ validation validate_files(const std::vector<std::string>& paths, load_options op
     return v;
   }
   // Two currency codes: `ndr report` stops unless it is given --fx.
-  std::vector<const snapshot_store::currency_seen*> codes;
-  for (const auto& seen : store.currencies_seen) {
-    if (!seen.code.empty()) codes.push_back(&seen);
-  }
+  const auto codes = currency_codes(store);
   if (codes.size() > 1) {
     add_error(InputError(fmt::format("amounts in {} ({}:{}) and {} ({}:{}); ndr report needs --fx "
                                      "RATES.csv (date,currency,rate) to convert them",

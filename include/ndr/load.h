@@ -111,6 +111,10 @@ struct snapshot_store {
   money mrr_at(std::uint32_t c, std::uint32_t d) const;
 };
 
+// The currency codes a store's amounts carry (currencies_seen without blank
+// cells), in read order.
+std::vector<const snapshot_store::currency_seen*> currency_codes(const snapshot_store& store);
+
 // Reads a data set from files ("-" is standard input) as one.
 // Throws InputError for an unreadable file, a missing column, a bad row
 // (unless skip_bad_rows), a negative customer total, or a data set without

@@ -62,6 +62,15 @@ std::optional<money> parse_money(std::string_view text, const char** why,
 // from zero; with `thousands`, groups the integer part with commas.
 std::string format_money(money m, int decimals = 2, bool thousands = false);
 
+// num ÷ den (den > 0) as money units, rounded half to even (the rule for
+// subscription MRR and currency conversion, docs/inputs.md); nullopt when
+// the result does not fit.
+std::optional<money> divide_half_even(__int128 num, __int128 den);
+
+// A three-letter currency code in any case, upper-cased ("eur" → "EUR");
+// nullopt for anything else.
+std::optional<std::string> parse_currency_code(std::string_view text);
+
 // An exact ratio num/den of two integers (money units or customer counts),
 // kept exact until printed: only the final rounding leaves the integers.
 struct ratio {

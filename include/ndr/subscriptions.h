@@ -63,8 +63,6 @@ struct derived_snapshots {
   bool has_currency = false;     // the csv has a currency column
   std::vector<snapshot_store::currency_seen> currencies_seen;  // first row of each code
   std::vector<day_number> dates;  // the snapshot dates
-  std::uint64_t subscriptions = 0;  // rows used
-  std::uint64_t excluded = 0;       // rows dropped by status
   // Where each derived row comes from, for error messages: csv line L
   // (header = 1) is row L - 2, from subscription row_source[L - 2] (UINT32_MAX
   // for a zero row), at places[...] in its file, whose amount column is named.

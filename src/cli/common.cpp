@@ -168,15 +168,11 @@ class skipped_rows {
 };
 
 std::string upper_code(const std::string& code, const char* option) {
-  const bool letters = code.size() == 3 && std::all_of(code.begin(), code.end(), [](char c) {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
-  });
-  if (!letters) {
+  const auto parsed = parse_currency_code(code);
+  if (!parsed) {
     throw UsageError(fmt::format("{} '{}' is not a three-letter currency code like USD", option, code));
   }
-  std::string out;
-  for (char c : code) out += char(c >= 'a' ? c - 'a' + 'A' : c);
-  return out;
+  return *parsed;
 }
 
 bool subscription_input(const input_args& a) { return a.input == "subscriptions" || !a.preset.empty(); }
@@ -253,10 +249,7 @@ void reject_subscription_options(const input_args& a) {
 // Settles the reporting currency and, without --fx, checks that every amount
 // is in it (docs/inputs.md#currencies).
 std::string reporting_currency(const input_args& a, const snapshot_store& store) {
-  std::vector<const snapshot_store::currency_seen*> codes;
-  for (const auto& seen : store.currencies_seen) {
-    if (!seen.code.empty()) codes.push_back(&seen);
-  }
+  const auto codes = currency_codes(store);
   const std::string reporting = !a.currency.empty() ? upper_code(a.currency, "--currency")
                                 : a.fx.empty() && codes.size() == 1 ? codes[0]->code
                                                                     : std::string("USD");
@@ -330,9 +323,7 @@ data_set load_data(const input_args& a, bool quiet) {
   data.store = load_snapshots(a, parents, skipped);
   skipped.summary();
   const std::string reporting = reporting_currency(a, data.store);
-  const bool has_codes =
-      std::any_of(data.store.currencies_seen.begin(), data.store.currencies_seen.end(),
-                  [](const auto& seen) { return !seen.code.empty(); });
+  const bool has_codes = !currency_codes(data.store).empty();
   if (!a.fx.empty()) {
     data.rates = fx_rates::load(a.fx, reporting);
     data.mode = a.fx_mode == "spot" ? fx_mode::spot : fx_mode::constant;
