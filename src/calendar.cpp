@@ -126,4 +126,41 @@ std::string period_scheme::label_example() const {
   return {};
 }
 
+std::string invalid_date_message(std::string_view text, const std::string& format) {
+  if (!format.empty()) {
+    return fmt::format("invalid date '{}': expected the --date-format layout '{}'", text, format);
+  }
+  return fmt::format("invalid date '{}': expected YYYY-MM-DD, YYYY-MM or a date-time (--date-format "
+                     "reads other layouts, e.g. %d/%m/%Y)",
+                     text);
+}
+
+date_run main_date_run(const std::vector<std::pair<day_number, std::uint64_t>>& dates) {
+  date_run best, run;
+  std::uint64_t weight = 0;
+  std::optional<std::uint64_t> best_weight;
+  const auto close_run = [&] {
+    if (!best_weight || weight > *best_weight) best = run, best_weight = weight;
+  };
+  for (size_t k = 0; k < dates.size(); ++k) {
+    const day_number d = dates[k].first;
+    const bool gap = k > 0 && d - dates[k - 1].first > kOutlierDays;
+    if (gap) {
+      close_run();
+      weight = 0;
+    }
+    if (k == 0 || gap) run.first = d;
+    run.last = d;
+    weight += dates[k].second;
+  }
+  if (!dates.empty()) close_run();
+  return best;
+}
+
+std::string outlier_date_message(day_number d, const date_run& run) {
+  return fmt::format("{} is more than {} years from every other date (the data runs from {} to "
+                     "{}): a typo? --allow-date-range accepts it",
+                     format_date(d), kOutlierYears, format_date(run.first), format_date(run.last));
+}
+
 }  // namespace ndr

@@ -28,56 +28,83 @@ char* unescape(char* begin, char* end) {
   return w;
 }
 
+size_t skip_trim(const char* text, size_t pos, size_t size, char delimiter) {
+  while (pos < size && is_trim(text[pos], delimiter)) ++pos;
+  return pos;
+}
+
 }  // namespace
 
-const char kUnterminatedQuote[] = "unterminated quoted field";
+width_error row_width_error(size_t fields, size_t header_fields) {
+  if (fields < header_fields) {
+    return {fmt::format("missing field (the row has {} field{}, the header {})", fields,
+                        fields == 1 ? "" : "s", header_fields),
+            fields};
+  }
+  return {fmt::format("the row has {} fields, the header only {} (a value with an unquoted "
+                      "delimiter?)",
+                      fields, header_fields),
+          header_fields - 1};
+}
 
-csv_record_reader::split_status csv_record_reader::split(char* begin, char* end, csv_record& out) {
-  out.fields.clear();
-  escaped_.clear();
-  char* p = begin;
+// Scans text[state_.pos, size) into spans_. A record cut inside a quoted
+// field returns incomplete with the state saved: the next call, on the same
+// text with a line appended, resumes where this one stopped.
+csv_record_reader::split_status csv_record_reader::scan(const char* text, size_t size,
+                                                         csv_record& out) {
+  scan_state& s = state_;
   for (;;) {
-    while (p < end && is_trim(*p, delimiter_)) ++p;
-    if (p < end && *p == '"') {
-      char* q = p + 1;
-      bool escaped = false;
-      char* close;
+    if (!s.in_quotes) {
+      const size_t p = skip_trim(text, s.pos, size, delimiter_);
+      if (p < size && text[p] == '"') {
+        s.in_quotes = true;
+        s.field_begin = s.pos = p + 1;
+        s.escaped = false;
+        s.quote_line = lines_.get_file_line();  // p is on the line read last
+      } else {
+        const void* stop = std::memchr(text + p, delimiter_, size - p);
+        const size_t end = stop ? size_t(static_cast<const char*>(stop) - text) : size;
+        spans_.push_back({p, end, false});
+        s.pos = end;
+      }
+    }
+    if (s.in_quotes) {
+      const char* close;
       for (;;) {
-        close = static_cast<char*>(std::memchr(q, '"', size_t(end - q)));
-        if (!close) return split_status::incomplete;
-        if (close + 1 < end && close[1] == '"') {
-          escaped = true;
-          q = close + 2;
+        close = static_cast<const char*>(std::memchr(text + s.pos, '"', size - s.pos));
+        if (!close) {
+          s.pos = size;
+          return split_status::incomplete;
+        }
+        if (close + 1 < text + size && close[1] == '"') {
+          s.escaped = true;
+          s.pos = size_t(close - text) + 2;
           continue;
         }
         break;
       }
-      out.fields.emplace_back(p + 1, size_t(close - p - 1));
-      escaped_.push_back(escaped);
-      p = close + 1;
-      while (p < end && is_trim(*p, delimiter_)) ++p;
-      if (p < end && *p != delimiter_) {
+      spans_.push_back({s.field_begin, size_t(close - text), s.escaped});
+      s.in_quotes = false;
+      s.pos = skip_trim(text, size_t(close - text) + 1, size, delimiter_);
+      if (s.pos < size && text[s.pos] != delimiter_) {
         out.error = "unexpected text after a closing quote";
-        out.error_field = out.fields.size() - 1;
+        out.error_field = spans_.size() - 1;
         return split_status::error;
       }
-    } else {
-      char* stop = static_cast<char*>(std::memchr(p, delimiter_, size_t(end - p)));
-      if (!stop) stop = end;
-      out.fields.emplace_back(p, size_t(stop - p));
-      escaped_.push_back(false);
-      p = stop;
     }
-    if (p == end) break;
-    ++p;  // the delimiter
+    if (s.pos == size) return split_status::ok;
+    ++s.pos;  // the delimiter
   }
-  for (size_t i = 0; i < out.fields.size(); ++i) {
-    char* b = const_cast<char*>(out.fields[i].data());
-    char* e = b + out.fields[i].size();
-    if (escaped_[i]) e = unescape(b, e);
-    out.fields[i] = trimmed(b, e, delimiter_);
+}
+
+void csv_record_reader::finish_fields(char* text, csv_record& out) {
+  out.fields.clear();
+  for (const span& f : spans_) {
+    char* b = text + f.begin;
+    char* e = text + f.end;
+    if (f.escaped) e = unescape(b, e);
+    out.fields.push_back(trimmed(b, e, delimiter_));
   }
-  return split_status::ok;
 }
 
 // The most frequent of , ; tab | outside quotes in a header line (ties go to
@@ -97,8 +124,25 @@ char detect_delimiter(std::string_view header) {
   return kCandidates[best];
 }
 
+char* csv_record_reader::next_line() {
+  try {
+    return lines_.next_line();
+  } catch (const io::error::line_length_limit_exceeded&) {
+    std::string column;
+    if (state_.in_quotes && spans_.size() < names_.size()) column = names_[spans_.size()];
+    throw InputError("line too long (over 16 MiB without a line end); is this a text CSV file?",
+                     name_, lines_.get_file_line(), column);
+  }
+}
+
+void csv_record_reader::open_quote_error(const char* what) const {
+  std::string column;
+  if (spans_.size() < names_.size()) column = names_[spans_.size()];
+  throw InputError(what, name_, state_.quote_line, column);
+}
+
 bool csv_record_reader::next(csv_record& out) {
-  char* line = lines_.next_line();  // throws io::error::line_length_limit_exceeded
+  char* line = next_line();
   if (!line) return false;
   if (delimiter_ == 0) delimiter_ = detect_delimiter(line);
   out.line = lines_.get_file_line();
@@ -107,27 +151,40 @@ bool csv_record_reader::next(csv_record& out) {
   const size_t len = std::strlen(line);
   out.blank = std::all_of(line, line + len, [](char c) { return c == ' ' || c == '\t'; }) &&
               delimiter_ != '\t';
-  if (out.blank) {
-    out.fields.clear();
-    return true;
-  }
-  split_status status = split(line, line + len, out);
-  if (status != split_status::incomplete) return true;
+  out.fields.clear();
+  if (out.blank) return true;
+  spans_.clear();
+  state_ = scan_state{};
+  const split_status status = scan(line, len, out);
+  if (status == split_status::incomplete) return join_lines(line, len, out);
+  if (status == split_status::ok) finish_fields(line, out);
+  return true;
+}
 
-  // A quoted field goes on over the next lines: join them (rare, so copied).
-  joined_.assign(line, len);
-  for (;;) {
-    char* more = lines_.next_line();
+// A quoted field goes on over the next lines: copy the first line out of
+// LineReader's buffer, then append the next lines one by one, scanning only
+// what each adds.
+bool csv_record_reader::join_lines(const char* first, size_t size, csv_record& out) {
+  joined_.assign(first, size);
+  split_status status;
+  do {
+    const char* more = next_line();
     if (!more) {
-      out.error = kUnterminatedQuote;
-      out.error_field = out.fields.size();
-      return true;
+      if (cut_at_end_) {
+        cut_hit_ = true;
+        return false;
+      }
+      open_quote_error("unterminated quoted field: the quote that opens here is never closed");
     }
     joined_ += '\n';
     joined_ += more;
-    status = split(joined_.data(), joined_.data() + joined_.size(), out);
-    if (status != split_status::incomplete) return true;
-  }
+    if (joined_.size() > kMaxRecordBytes) {
+      open_quote_error("a quoted field runs on for over 16 MiB: is this quote never closed?");
+    }
+    status = scan(joined_.data(), joined_.size(), out);
+  } while (status == split_status::incomplete);
+  if (status == split_status::ok) finish_fields(joined_.data(), out);
+  return true;
 }
 
 strict_csv_reader::strict_csv_reader(io::LineReader& lines, const std::string& name,
@@ -139,17 +196,20 @@ strict_csv_reader::strict_csv_reader(io::LineReader& lines, const std::string& n
   } while (record.blank);
   if (record.error) throw InputError(record.error, name, record.line);
   header_.assign(record.fields.begin(), record.fields.end());
+  reader_.name_columns(header_);
 }
 
 bool strict_csv_reader::next(csv_record& out) {
   do {
     if (!reader_.next(out)) return false;
   } while (out.blank);
-  if (out.error) throw InputError(out.error, name_, out.line);
+  if (out.error) {
+    throw InputError(out.error, name_, out.line,
+                     out.error_field < header_.size() ? header_[out.error_field] : "");
+  }
   if (out.fields.size() != header_.size()) {
-    throw InputError(fmt::format("the row has {} fields, the header {}", out.fields.size(),
-                                 header_.size()),
-                     name_, out.line);
+    const width_error e = row_width_error(out.fields.size(), header_.size());
+    throw InputError(e.message, name_, out.line, header_[e.field]);
   }
   return true;
 }

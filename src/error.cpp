@@ -4,9 +4,14 @@ namespace ndr {
 namespace {
 
 std::string locate(const std::string& message, const std::string& source, unsigned line,
-                   const std::string& column) {
+                   const std::string& column, unsigned position) {
   std::string out;
-  if (!source.empty()) out += source + (line ? ":" + std::to_string(line) : std::string()) + ": ";
+  if (!source.empty()) {
+    out += source;
+    if (line) out += ":" + std::to_string(line);
+    if (line && position) out += ":" + std::to_string(position);
+    out += ": ";
+  }
   if (!column.empty()) out += "column '" + column + "': ";
   return out + message;
 }
@@ -14,11 +19,16 @@ std::string locate(const std::string& message, const std::string& source, unsign
 }  // namespace
 
 InputError::InputError(const std::string& message, std::string source, unsigned line,
-                       std::string column)
-    : std::runtime_error(locate(message, source, line, column)),
+                       std::string column, unsigned position)
+    : std::runtime_error(locate(message, source, line, column, position)),
       source_(std::move(source)),
       line_(line),
       column_(std::move(column)),
+      position_(position),
       detail_(message) {}
+
+InputError InputError::moved_down(unsigned lines) const {
+  return InputError(detail_, source_, line_ ? line_ + lines : 0, column_, position_);
+}
 
 }  // namespace ndr

@@ -123,13 +123,28 @@ const char* period_name(period_kind k) {
   return k == period_kind::month ? "month" : k == period_kind::quarter ? "quarter" : "year";
 }
 
+// The skipped rows, when there were any (nothing is dropped silently).
+void add_skipped_metadata(std::vector<std::pair<std::string, std::string>>& metadata,
+                          const format_options& options) {
+  if (options.skipped_rows == 0) return;
+  std::string first;
+  for (const auto& place : options.skipped_first) {
+    first += (first.empty() ? "" : ", ") + json_string(place);
+  }
+  metadata.emplace_back("skipped_rows", fmt::format("{}", options.skipped_rows));
+  metadata.emplace_back("skipped_first", "[" + first + "]");
+}
+
 std::vector<std::pair<std::string, std::string>> report_metadata(const report_options& o,
-                                                                 bool arr) {
-  return {{"period", json_string(period_name(o.scheme.kind))},
-          {"fiscal_year_start", fmt::format("{}", o.scheme.fiscal_start)},
-          {"window", fmt::format("{}", o.window)},
-          {"reactivation", json_string(reactivation_name(o.reactivation))},
-          {"money", json_string(arr ? "arr" : "mrr")}};
+                                                                 const format_options& options) {
+  std::vector<std::pair<std::string, std::string>> metadata{
+      {"period", json_string(period_name(o.scheme.kind))},
+      {"fiscal_year_start", fmt::format("{}", o.scheme.fiscal_start)},
+      {"window", fmt::format("{}", o.window)},
+      {"reactivation", json_string(reactivation_name(o.reactivation))},
+      {"money", json_string(options.arr ? "arr" : "mrr")}};
+  add_skipped_metadata(metadata, options);
+  return metadata;
 }
 
 std::string render_csv(const table_model& t) {
@@ -263,7 +278,7 @@ std::string render_triangle(const std::vector<cohort_cell>& cells, const period_
 }  // namespace
 
 std::string render_report(const report& r, const format_options& options) {
-  table_model t{report_columns(r.segmented, r.fx), {}, report_metadata(r.options, options.arr)};
+  table_model t{report_columns(r.segmented, r.fx), {}, report_metadata(r.options, options)};
   t.rows.reserve(r.rows.size());
   const cell_maker m(options);
   for (const auto& row : r.rows) t.rows.push_back(report_cells(row, r, m));
@@ -286,7 +301,7 @@ std::string render_ledger(const std::vector<ledger_line>& lines, const snapshot_
     if (store.segmented()) row.insert(row.begin() + 1, m.text(l.segment));
     t.rows.push_back(std::move(row));
   }
-  t.metadata = report_metadata(report, options.arr);
+  t.metadata = report_metadata(report, options);
   t.metadata.insert(t.metadata.begin(), {"at", json_string(report.scheme.label(period))});
   return render(t, options);
 }
@@ -309,6 +324,7 @@ std::string render_cohorts(const std::vector<cohort_cell>& cells, const period_s
   t.metadata = {{"period", json_string(period_name(scheme.kind))},
                 {"fiscal_year_start", fmt::format("{}", scheme.fiscal_start)},
                 {"money", json_string(options.arr ? "arr" : "mrr")}};
+  add_skipped_metadata(t.metadata, options);
   return render(t, options);
 }
 

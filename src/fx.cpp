@@ -108,13 +108,13 @@ fx_rates fx_reader::read(io::LineReader& lines, const std::string& name,
 
 fx_rates fx_rates::load(const std::string& path, const std::string& reporting,
                         const std::string& date_format) {
-  io::LineReader lines(path, open_byte_source(path, path));
+  io::LineReader lines(path, open_text(path, path));
   return fx_reader::read(lines, path, reporting, date_format);
 }
 
 fx_rates fx_rates::parse(const named_text& text, const std::string& reporting,
                          const std::string& date_format) {
-  io::LineReader lines(text.name, text.text.data(), text.text.data() + text.text.size());
+  io::LineReader lines(text.name, text_in_memory(text.text, text.name));
   return fx_reader::read(lines, text.name, reporting, date_format);
 }
 

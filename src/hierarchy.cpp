@@ -103,12 +103,12 @@ customer_map read_map(io::LineReader& lines, const std::string& name) {
 }  // namespace
 
 customer_map customer_map::load(const std::string& path) {
-  io::LineReader lines(path, open_byte_source(path, path));
+  io::LineReader lines(path, open_text(path, path));
   return read_map(lines, path);
 }
 
 customer_map customer_map::parse(const named_text& text) {
-  io::LineReader lines(text.name, text.text.data(), text.text.data() + text.text.size());
+  io::LineReader lines(text.name, text_in_memory(text.text, text.name));
   return read_map(lines, text.name);
 }
 

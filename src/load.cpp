@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <cstring>
 #include <memory>
+#include <numeric>
 #include <thread>
 #include <unordered_map>
 
@@ -53,7 +54,7 @@ class data_set_builder {
   // file again in one piece.
   void begin_part(const std::string& name, const data_set_builder& owner);
   column_map read_header(csv_record_reader& reader, const std::string& name);
-  void read_rows(csv_record_reader& reader, const column_map& columns, bool last_part);
+  void read_rows(csv_record_reader& reader, const column_map& columns);
   // Appends `part`'s rows, read from the current source after this
   // builder's, its lines counted from line_offset + 1; replays its kept rows.
   void absorb(data_set_builder& part, unsigned line_offset);
@@ -83,6 +84,9 @@ class data_set_builder {
   InputError row_error(std::uint32_t row, std::string what) const;
   void negative_total(std::uint32_t customer, std::uint32_t first_row, money total, day_number d);
   [[noreturn]] void no_rows() const;
+  void check_segment_count() const;
+  void check_outlier_dates(const std::vector<day_number>& sorted) const;
+  std::uint32_t first_row_with_date(std::uint16_t number) const;
   struct fold_result {
     size_t end = 0;                         // one past the range's last entry
     std::vector<std::uint32_t> segments;    // the entries' segments
@@ -132,6 +136,7 @@ class data_set_builder {
   bool keep_skipped_ = false;            // a part: keep skipped rows in kept_
   std::vector<InputError> kept_;
   bool ended_in_quotes_ = false;
+  bool ask_decimal_ = false;  // amounts like 1.500 are ambiguous in this file
   bool currency_inherited_ = false;  // a part: currency_ came from the files before
   bool part_currency_error_ = false;
   std::string key_;  // scratch: a currency part's customer key
@@ -175,27 +180,20 @@ void data_set_builder::begin_source(const std::string& name, const std::string& 
 void data_set_builder::read(const std::string& name, io::LineReader& lines) {
   begin_source(name, options_.mrr_col);
   csv_record_reader reader(lines, options_.delimiter, name);
-  try {
-    const column_map columns = read_header(reader, name);
-    if (columns.names.empty()) return;  // an empty file: no header, no rows
-    read_rows(reader, columns, true);
-  } catch (const io::error::line_length_limit_exceeded&) {
-    throw InputError("line too long (over 16 MiB); is this a CSV file?", name,
-                     lines.get_file_line());
-  }
+  const column_map columns = read_header(reader, name);
+  if (columns.names.empty()) return;  // an empty file: no header, no rows
+  read_rows(reader, columns);
 }
 
-void data_set_builder::read_rows(csv_record_reader& reader, const column_map& columns,
-                                 bool last_part) {
+void data_set_builder::read_rows(csv_record_reader& reader, const column_map& columns) {
+  reader.name_columns(columns.names);
+  ask_decimal_ = reader.delimiter() == ';' && !options_.decimal_comma && !options_.decimal_point;
   csv_record record;
   while (reader.next(record)) {
     if (record.blank) continue;  // an empty line carries no data
-    if (!last_part && record.error == kUnterminatedQuote) {
-      ended_in_quotes_ = true;  // a record crosses into the next part
-      return;
-    }
     read_row(record, columns);
   }
+  ended_in_quotes_ = reader.cut_at_end_hit();  // a record crosses into the next part
 }
 
 void data_set_builder::begin_part(const std::string& name, const data_set_builder& owner) {
@@ -217,10 +215,7 @@ void data_set_builder::report_skipped(const InputError& error) {
 }
 
 void data_set_builder::absorb(data_set_builder& part, unsigned line_offset) {
-  const auto moved = [&](const InputError& e) {
-    return InputError(e.detail(), e.source(), e.line() ? e.line() + line_offset : 0, e.column());
-  };
-  for (const auto& e : part.kept_) report_skipped(moved(e));
+  for (const auto& e : part.kept_) report_skipped(e.moved_down(line_offset));
   skipped_ += part.skipped_;
   saw_currency_column_ = saw_currency_column_ || part.saw_currency_column_;
   if (reporting_.empty()) reporting_ = part.reporting_;
@@ -328,8 +323,8 @@ void data_set_builder::negative_total(std::uint32_t customer, std::uint32_t firs
   InputError error = row_error(first_row, fmt::format("customer '{}' has a negative total MRR ({}) on {}",
                                                       customer_display_name(customers_.name(customer)),
                                                       format_money(total), format_date(d)));
-  if (!options_.on_negative_total) throw error;
-  options_.on_negative_total(error);
+  if (!options_.on_data_error) throw error;
+  options_.on_data_error(error);
 }
 
 std::uint32_t data_set_builder::segment_number(const csv_record& record,
@@ -373,15 +368,9 @@ void data_set_builder::read_row(const csv_record& record, const column_map& colu
   if (record.error) {
     return bad_row(record.line, columns, record.error_field, record.error);
   }
-  if (record.fields.size() < width) {
-    return bad_row(record.line, columns, record.fields.size(),
-                   fmt::format("missing field (the row has {} fields, the header {})",
-                               record.fields.size(), width));
-  }
-  if (record.fields.size() > width) {
-    return bad_row(record.line, columns, width,
-                   fmt::format("the row has {} fields, the header only {}", record.fields.size(),
-                               width));
+  if (record.fields.size() != width) {
+    width_error e = row_width_error(record.fields.size(), width);
+    return bad_row(record.line, columns, e.field, std::move(e.message));
   }
   if (record.fields[columns.customer].empty()) {
     return bad_row(record.line, columns, columns.customer, "empty customer id");
@@ -393,9 +382,8 @@ void data_set_builder::read_row(const csv_record& record, const column_map& colu
     last_date_ = parse_date(date_text, options_.date_format);
   }
   if (!last_date_) {
-    const std::string what = date_text.empty()
-                                 ? std::string("empty date")
-                                 : fmt::format("invalid date '{}'", date_text);
+    const std::string what = date_text.empty() ? std::string("empty date")
+                                               : invalid_date_message(date_text, options_.date_format);
     return bad_row(record.line, columns, columns.date, what);
   }
   const char* why = nullptr;
@@ -403,10 +391,12 @@ void data_set_builder::read_row(const csv_record& record, const column_map& colu
   currency_symbol symbol;
   const auto amount = parse_money(amount_text, &why, options_.decimal_comma, &symbol);
   if (!amount) {
-    const std::string what = amount_text.empty()
-                                 ? std::string("empty amount")
-                                 : fmt::format("invalid amount '{}': {}", amount_text, why);
-    return bad_row(record.line, columns, columns.mrr, what);
+    return bad_row(record.line, columns, columns.mrr,
+                   invalid_amount_message(amount_text, why, options_.decimal_comma));
+  }
+  if (ask_decimal_ && looks_like_thousands(amount_text)) {
+    throw InputError(ambiguous_decimal_message(amount_text), sources_.back(), record.line,
+                     columns.names[columns.mrr]);
   }
   // With a currency column, the column says the currency, not the symbols.
   const bool has_codes = columns.currency != kNoColumn;
@@ -534,6 +524,46 @@ void data_set_builder::no_rows() const {
   throw InputError(what + " in " + names);
 }
 
+void data_set_builder::check_segment_count() const {
+  if (segments_.size() <= options_.max_segments) return;
+  std::string columns;
+  for (const auto& c : options_.segment_cols) columns += (columns.empty() ? "" : " ") + c;
+  throw InputError(fmt::format("--segment-by {}: {} distinct values, more than --max-segments {}; "
+                               "segment by a column with fewer values, or raise --max-segments",
+                               columns, segments_.size(), options_.max_segments));
+}
+
+std::uint32_t data_set_builder::first_row_with_date(std::uint16_t number) const {
+  return std::uint32_t(std::find(row_date_.begin(), row_date_.end(), number) - row_date_.begin());
+}
+
+// Every date outside the main run of dates (main_date_run, weighted by
+// rows) is an error naming its first row.
+void data_set_builder::check_outlier_dates(const std::vector<day_number>& sorted) const {
+  bool far = false;
+  for (size_t k = 1; k < sorted.size(); ++k) far = far || sorted[k] - sorted[k - 1] > kOutlierDays;
+  if (!far) return;
+  std::vector<std::pair<day_number, std::uint64_t>> weighted;
+  for (const day_number d : sorted) weighted.emplace_back(d, 0);
+  for (const std::uint16_t number : row_date_) {
+    const auto at = std::lower_bound(sorted.begin(), sorted.end(), dates_seen_[number]);
+    ++weighted[size_t(at - sorted.begin())].second;
+  }
+  const date_run run = main_date_run(weighted);
+  size_t reported = 0;
+  for (size_t k = 0; k < sorted.size() && reported < load_stats::kExamples; ++k) {
+    if (run.contains(sorted[k])) continue;
+    const auto number = std::uint16_t(std::find(dates_seen_.begin(), dates_seen_.end(), sorted[k]) -
+                                      dates_seen_.begin());
+    const auto [source, line] = place_of(first_row_with_date(number));
+    InputError error(outlier_date_message(sorted[k], run), sources_[source], line,
+                     options_.date_col);
+    if (!options_.on_data_error) throw error;
+    options_.on_data_error(error);
+    ++reported;
+  }
+}
+
 // Folds the rows into the store: a counting sort moves each row's date,
 // amount and index into its customer's group (in read order, so each group's
 // first row stays first), groups not already in date order are sorted, then
@@ -554,11 +584,13 @@ snapshot_store data_set_builder::finish() {
                             store.dates.begin());
   }
   date_of_rank_ = store.dates;
+  check_segment_count();
+  if (!options_.allow_date_range) check_outlier_dates(store.dates);
 
   const std::uint32_t customers = customers_.size();
   // Validate's statistics and callbacks see groups in order: one thread then.
   const unsigned threads =
-      n < options_.parallel_rows || options_.stats || options_.on_negative_total ? 1 : 2;
+      n < options_.parallel_rows || options_.stats || options_.on_data_error ? 1 : 2;
   std::vector<std::uint16_t> date(n);
   std::vector<money> amount(n);
   std::vector<std::uint32_t> row(n);
@@ -754,33 +786,25 @@ bool read_in_parts(data_set_builder& builder, const std::string& path, const std
   std::optional<InputError> second_error;
   std::exception_ptr second_failure;
   {
-    io::LineReader lines(name, open_byte_range(path, name, 0, split));
-    csv_record_reader reader(lines, options.delimiter, name);
+    io::LineReader lines(name, open_text_range(path, name, 0, split));
+    csv_record_reader reader(lines, options.delimiter, name, /*cut_at_end=*/true);
     columns = first.read_header(reader, name);
     if (columns.names.empty()) return false;
     second.begin_part(name, builder);
     const char delimiter = reader.delimiter();
     std::thread worker([&] {
-      std::optional<io::LineReader> rest;
       try {
-        rest.emplace(name, open_byte_range(path, name, split, size));
-        csv_record_reader rest_reader(*rest, delimiter, name);
-        second.read_rows(rest_reader, columns, true);
+        io::LineReader rest(name, open_text_range(path, name, split, size));
+        csv_record_reader rest_reader(rest, delimiter, name);
+        second.read_rows(rest_reader, columns);
       } catch (const InputError& e) {
         second_error = e;  // the first bad row, when rows are not skipped
-      } catch (const io::error::line_length_limit_exceeded&) {
-        second_error = InputError("line too long (over 16 MiB); is this a CSV file?", name,
-                                  rest ? rest->get_file_line() : 0);
       } catch (...) {
         second_failure = std::current_exception();
       }
     });
     try {
-      first.read_rows(reader, columns, false);
-    } catch (const io::error::line_length_limit_exceeded&) {
-      worker.join();
-      throw InputError("line too long (over 16 MiB); is this a CSV file?", name,
-                       lines.get_file_line());
+      first.read_rows(reader, columns);
     } catch (...) {
       worker.join();
       throw;
@@ -795,8 +819,7 @@ bool read_in_parts(data_set_builder& builder, const std::string& path, const std
   if (first.ended_in_quotes() || currencies_differ || second.part_currency_error()) return false;
   if (second_failure) std::rethrow_exception(second_failure);
   if (second_error) {
-    const InputError& e = *second_error;
-    throw InputError(e.detail(), e.source(), e.line() ? e.line() + first_lines : 0, e.column());
+    throw second_error->moved_down(first_lines);
   }
   builder.begin_source(name, columns.names[columns.mrr]);
   builder.absorb(first, 0);
@@ -807,19 +830,19 @@ bool read_in_parts(data_set_builder& builder, const std::string& path, const std
 void read_path(data_set_builder& builder, const std::string& path, const load_options& options) {
   const std::string name = path == "-" ? "<stdin>" : path;
   std::uint64_t size = 0;
-  auto source = open_byte_source(path, name, &size);
+  auto source = open_text(path, name, options.encoding, &size);
   if (size >= options.split_bytes && std::thread::hardware_concurrency() > 1) {
     source.reset();
     if (read_in_parts(builder, path, name, size, options)) return;
-    source = open_byte_source(path, name, &size);
+    source = open_text(path, name, options.encoding, &size);
   }
   builder.expect_bytes(size);
   io::LineReader lines(name, std::move(source));
   builder.read(name, lines);
 }
 
-void read_text(data_set_builder& builder, const named_text& text, const load_options&) {
-  io::LineReader lines(text.name, text.text.data(), text.text.data() + text.text.size());
+void read_text(data_set_builder& builder, const named_text& text, const load_options& options) {
+  io::LineReader lines(text.name, text_in_memory(text.text, text.name, options.encoding));
   builder.read(text.name, lines);
 }
 
@@ -847,6 +870,7 @@ money snapshot_store::mrr_at(std::uint32_t c, std::uint32_t d) const {
 }
 
 snapshot_store load_files(const std::vector<std::string>& paths, const load_options& options) {
+  require_distinct_files(paths);
   return load_all<std::string>(paths, options, read_path);
 }
 

@@ -5,6 +5,8 @@
 #include <iterator>
 #include <utility>
 
+#include <fmt/format.h>
+
 namespace ndr {
 namespace {
 
@@ -312,6 +314,33 @@ std::optional<std::string> parse_currency_code(std::string_view text) {
     if (c < 'A' || c > 'Z') return std::nullopt;
   }
   return code;
+}
+
+bool looks_like_thousands(std::string_view amount) {
+  const size_t first = amount.find_first_of("0123456789");
+  const size_t last = amount.find_last_of("0123456789");
+  if (first == std::string_view::npos) return false;
+  const std::string_view digits = amount.substr(first, last - first + 1);
+  const size_t point = digits.find('.');
+  if (point == std::string_view::npos || point == 0 || point > 3) return false;
+  if (digits.size() - point - 1 != 3) return false;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i != point && (digits[i] < '0' || digits[i] > '9')) return false;
+  }
+  return true;
+}
+
+std::string ambiguous_decimal_message(std::string_view amount) {
+  return fmt::format("'{}' in a ;-separated file: is the point a decimal point or a thousands "
+                     "separator? Pass --decimal-point or --decimal-comma",
+                     amount);
+}
+
+std::string invalid_amount_message(std::string_view text, const char* why, bool decimal_comma) {
+  if (text.empty()) return "empty amount";
+  return fmt::format("invalid amount '{}': {} (expected {})", text, why,
+                     decimal_comma ? "1234,50 or 1.234,50: --decimal-comma is set"
+                                   : "1234.50 or \"1,234.50\"; --decimal-comma reads 1.234,50");
 }
 
 }  // namespace ndr

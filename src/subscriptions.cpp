@@ -82,6 +82,7 @@ class subscription_reader {
   bool bad(const csv_record& r, const subscription_header& h, size_t field, std::string what);
   bool parse_row(const csv_record& r, const subscription_header& h, subscription& s);
   std::vector<day_number> snapshot_dates() const;
+  void check_outlier_dates() const;
   void resolve_deferred();
   // Records the currency of a derived row, in the order the rows are written.
   void note_currency(const subscription& s);
@@ -92,6 +93,7 @@ class subscription_reader {
   std::vector<subscription> subs_;
   std::uint64_t excluded_rows_ = 0;
   bool has_currency_ = false;
+  bool ask_decimal_ = false;  // amounts like 1.500 are ambiguous in this file
   std::vector<snapshot_store::currency_seen> currencies_seen_;
   std::vector<std::string> segment_names_;  // as the first file spells them
   std::vector<std::string> amount_names_;   // per source: its amount column as spelled
@@ -145,16 +147,13 @@ subscription_header subscription_reader::read_header(csv_record_reader& reader,
 void subscription_reader::read(const std::string& name, io::LineReader& lines) {
   sources_.push_back(name);
   csv_record_reader reader(lines, o_.delimiter, name);
-  try {
-    const subscription_header h = read_header(reader, name);
-    if (h.names.empty()) return;
-    csv_record record;
-    while (reader.next(record)) {
-      if (!record.blank) read_row(record, h);
-    }
-  } catch (const io::error::line_length_limit_exceeded&) {
-    throw InputError("line too long (over 16 MiB); is this a CSV file?", name,
-                     lines.get_file_line());
+  const subscription_header h = read_header(reader, name);
+  if (h.names.empty()) return;
+  reader.name_columns(h.names);
+  ask_decimal_ = reader.delimiter() == ';' && !o_.decimal_comma && !o_.decimal_point;
+  csv_record record;
+  while (reader.next(record)) {
+    if (!record.blank) read_row(record, h);
   }
 }
 
@@ -178,9 +177,8 @@ void subscription_reader::note_currency(const subscription& s) {
 void subscription_reader::read_row(const csv_record& r, const subscription_header& h) {
   if (r.error) return void(bad(r, h, r.error_field, r.error));
   if (r.fields.size() != h.names.size()) {
-    return void(bad(r, h, std::min(r.fields.size(), h.names.size()),
-                    fmt::format("the row has {} fields, the header {}", r.fields.size(),
-                                h.names.size())));
+    const width_error e = row_width_error(r.fields.size(), h.names.size());
+    return void(bad(r, h, e.field, e.message));
   }
   if (h.status != kNoColumn && !excluded_.empty()) {
     const std::string status = lower(r.fields[h.status]);
@@ -205,13 +203,14 @@ bool subscription_reader::parse_row(const csv_record& r, const subscription_head
   const auto date_of = [&](size_t col) { return parse_date(field(col), o_.date_format); };
   const auto start = date_of(h.start);
   if (!start) {
-    return bad(r, h, h.start, field(h.start).empty() ? std::string("empty start date")
-                                                     : fmt::format("invalid date '{}'", field(h.start)));
+    return bad(r, h, h.start, field(h.start).empty()
+                                  ? std::string("empty start date")
+                                  : invalid_date_message(field(h.start), o_.date_format));
   }
   s.start = *start;
   if (!field(h.end).empty()) {
     s.end = date_of(h.end);
-    if (!s.end) return bad(r, h, h.end, fmt::format("invalid date '{}'", field(h.end)));
+    if (!s.end) return bad(r, h, h.end, invalid_date_message(field(h.end), o_.date_format));
     if (*s.end < s.start) {
       return bad(r, h, h.end, fmt::format("the end {} is before the start {}", format_date(*s.end),
                                           format_date(s.start)));
@@ -220,9 +219,11 @@ bool subscription_reader::parse_row(const csv_record& r, const subscription_head
   const char* why = nullptr;
   const auto amount = parse_money(field(h.amount), &why, o_.decimal_comma);
   if (!amount) {
-    return bad(r, h, h.amount, field(h.amount).empty()
-                                   ? std::string("empty amount")
-                                   : fmt::format("invalid amount '{}': {}", field(h.amount), why));
+    return bad(r, h, h.amount, invalid_amount_message(field(h.amount), why, o_.decimal_comma));
+  }
+  if (ask_decimal_ && looks_like_thousands(field(h.amount))) {
+    throw InputError(ambiguous_decimal_message(field(h.amount)), sources_.back(), r.line,
+                     h.names[h.amount]);
   }
   billing_interval interval = billing_interval::month;
   if (!field(h.interval).empty()) {
@@ -302,7 +303,40 @@ std::vector<day_number> snapshot_days(day_number first, day_number last, int day
   return out;
 }
 
+// A start or end date outside the main run of dates (main_date_run,
+// weighted by how many subscriptions name each) is an error naming its row.
+void subscription_reader::check_outlier_dates() const {
+  std::vector<std::pair<day_number, std::uint64_t>> weighted;
+  for (const auto& s : subs_) {
+    weighted.emplace_back(s.start, 1);
+    if (s.end) weighted.emplace_back(*s.end, 1);
+  }
+  std::sort(weighted.begin(), weighted.end());
+  size_t out = 0;
+  for (size_t k = 0; k < weighted.size(); ++k) {
+    if (out > 0 && weighted[out - 1].first == weighted[k].first) {
+      ++weighted[out - 1].second;
+    } else {
+      weighted[out++] = weighted[k];
+    }
+  }
+  weighted.resize(out);
+  const date_run run = main_date_run(weighted);
+  for (const auto& s : subs_) {
+    if (!run.contains(s.start)) {
+      throw InputError(outlier_date_message(s.start, run), sources_[s.source], s.line,
+                       o_.start.names.front());
+    }
+    if (s.end && !run.contains(*s.end)) {
+      throw InputError(outlier_date_message(*s.end, run) +
+                           " (an open subscription's end date is left empty)",
+                       sources_[s.source], s.line, o_.end.names.front());
+    }
+  }
+}
+
 std::vector<day_number> subscription_reader::snapshot_dates() const {
+  if (!o_.allow_date_range) check_outlier_dates();
   day_number first = subs_.front().start, last = subs_.front().start;
   for (const auto& s : subs_) {
     first = std::min(first, s.start);
@@ -483,9 +517,10 @@ int minor_unit_digits(std::string_view code) {
 
 derived_snapshots derive_snapshots(const std::vector<std::string>& paths,
                                    const subscription_options& options) {
-  return derive(paths, options, [](subscription_reader& r, const std::string& path) {
+  require_distinct_files(paths);
+  return derive(paths, options, [&](subscription_reader& r, const std::string& path) {
     const std::string name = path == "-" ? "<stdin>" : path;
-    io::LineReader lines(name, open_byte_source(path, name));
+    io::LineReader lines(name, open_text(path, name, options.encoding));
     r.read(name, lines);
   });
 }
@@ -498,6 +533,7 @@ snapshot_store load_derived(derived_snapshots derived, load_options options) {
   options.mrr_col = "mrr";
   options.delimiter = ',';
   options.decimal_comma = false;
+  options.encoding.clear();  // the derived text is UTF-8
   options.date_format.clear();
   options.currency_col = derived.has_currency ? "currency" : "";
   options.currency_col_required = false;
@@ -521,8 +557,8 @@ snapshot_store load_derived(derived_snapshots derived, load_options options) {
 
 derived_snapshots derive_snapshot_texts(const std::vector<named_text>& texts,
                                         const subscription_options& options) {
-  return derive(texts, options, [](subscription_reader& r, const named_text& t) {
-    io::LineReader lines(t.name, t.text.data(), t.text.data() + t.text.size());
+  return derive(texts, options, [&](subscription_reader& r, const named_text& t) {
+    io::LineReader lines(t.name, text_in_memory(t.text, t.name, options.encoding));
     r.read(t.name, lines);
   });
 }

@@ -28,7 +28,9 @@ std::string where_of(const load_stats::place& p) { return fmt::format("{}:{}", p
 
 std::string where_of(const InputError& e) {
   if (e.source().empty()) return {};
-  return e.line() ? fmt::format("{}:{}", e.source(), e.line()) : e.source();
+  if (!e.line()) return e.source();
+  if (e.position()) return fmt::format("{}:{}:{}", e.source(), e.line(), e.position());
+  return fmt::format("{}:{}", e.source(), e.line());
 }
 
 // The message of an InputError without its location.
@@ -65,13 +67,22 @@ void add_gap_warnings(validation& v, const std::vector<day_number>& dates, const
   if (dates.empty()) return;
   std::vector<std::int64_t> periods;
   for (day_number d : dates) periods.push_back(scheme.index_of(d));
+  // One finding per run of missing periods, so that a stray far date costs
+  // one line, not one per period.
   for (size_t i = 1; i < periods.size(); ++i) {
-    for (std::int64_t p = periods[i - 1] + 1; p < periods[i]; ++p) {
-      v.gaps.push_back(scheme.label(p));
-      v.warnings.push_back({"", fmt::format("no snapshot date in {}: no report row can start or "
-                                            "end there",
-                                            scheme.label(p))});
-    }
+    const std::int64_t first = periods[i - 1] + 1, last = periods[i] - 1;
+    if (first > last) continue;
+    const std::string run = first == last ? scheme.label(first)
+                                          : fmt::format("{} to {}", scheme.label(first),
+                                                        scheme.label(last));
+    v.gaps.push_back(run);
+    v.warnings.push_back(
+        {"", first == last ? fmt::format("no snapshot date in {}: no report row can start or end "
+                                         "there",
+                                         run)
+                           : fmt::format("no snapshot date from {} ({} periods): no report row "
+                                         "can start or end there",
+                                         run, last - first + 1)});
   }
 }
 
@@ -114,17 +125,26 @@ void add_stat_warnings(validation& v, const load_stats& s, const snapshot_store&
 
 std::string describe_cadence(const std::vector<day_number>& dates) {
   if (dates.size() < 2) return dates.empty() ? "no dates" : "a single date";
-  std::vector<std::string> kinds;
-  for (size_t i = 1; i < dates.size(); ++i) kinds.push_back(step_kind(dates[i - 1], dates[i]));
+  // Each step's kind, tallied in one pass (a handful of kinds).
+  std::vector<std::pair<std::string, size_t>> tally;
+  for (size_t i = 1; i < dates.size(); ++i) {
+    std::string kind = step_kind(dates[i - 1], dates[i]);
+    auto it = std::find_if(tally.begin(), tally.end(), [&](const auto& t) { return t.first == kind; });
+    if (it == tally.end()) {
+      tally.emplace_back(std::move(kind), 1);
+    } else {
+      ++it->second;
+    }
+  }
+  const size_t steps = dates.size() - 1;
   std::string best;
   size_t best_count = 0;
-  for (const auto& k : kinds) {
-    const auto n = size_t(std::count(kinds.begin(), kinds.end(), k));
-    if (!k.empty() && n > best_count) best = k, best_count = n;
+  for (const auto& [kind, n] : tally) {
+    if (!kind.empty() && n > best_count) best = kind, best_count = n;
   }
-  if (best_count == kinds.size()) return best;
-  if (best_count * 5 >= kinds.size() * 4) {
-    const size_t odd = kinds.size() - best_count;
+  if (best_count == steps) return best;
+  if (best_count * 5 >= steps * 4) {
+    const size_t odd = steps - best_count;
     return fmt::format("{}, {} irregular step{}", best, odd, odd == 1 ? "" : "s");
   }
   return "irregular";
@@ -162,7 +182,7 @@ validation validate_files(const std::vector<std::string>& paths, load_options op
       v.warnings.push_back({where_of(e), "skipped by --skip-bad-rows: " + message_of(e)});
     }
   };
-  options.on_negative_total = add_error;
+  options.on_data_error = add_error;
   snapshot_store store;
   try {
     store = load_files(paths, options);

@@ -9,6 +9,11 @@ using ndr::load_options;
 using ndr::money;
 using ndr::snapshot_store;
 
+// The hints every amount and date error ends with (docs/data-format.md).
+#define AMOUNT_HINT " (expected 1234.50 or \"1,234.50\"; --decimal-comma reads 1.234,50)"
+#define DATE_HINT \
+  ": expected YYYY-MM-DD, YYYY-MM or a date-time (--date-format reads other layouts, e.g. %d/%m/%Y)"
+
 namespace {
 
 snapshot_store load(const std::string& text, const load_options& options = {}) {
@@ -75,29 +80,31 @@ TEST_CASE("several files are one data set, each with its own header") {
 TEST_CASE("bad rows name file, line and column (SPEC §5)") {
   const std::string h = "customer_id,date,mrr\n";
   CHECK_THROWS_WITH(load(h + "a,2024-01-31,1\na,2024-01-31,abc\n"),
-                    "q1.csv:3: column 'mrr': invalid amount 'abc': not a number");
+                    "q1.csv:3: column 'mrr': invalid amount 'abc': not a number" AMOUNT_HINT);
   CHECK_THROWS_WITH(load(h + "a,2024-01-31,1,20\n"),
-                    "q1.csv:2: the row has 4 fields, the header only 3");
+                    "q1.csv:2: column 'mrr': the row has 4 fields, the header only 3 (a value "
+                    "with an unquoted delimiter?)");
   CHECK_THROWS_WITH(load(h + "a,2024-01-31,\"1,20\"\n"),
-                    "q1.csv:2: column 'mrr': invalid amount '1,20': misplaced thousands separator");
+                    "q1.csv:2: column 'mrr': invalid amount '1,20': misplaced thousands separator" AMOUNT_HINT);
   CHECK_THROWS_WITH(load(h + "a,2024-01-31,\n"), "q1.csv:2: column 'mrr': empty amount");
   CHECK_THROWS_WITH(load(h + "a,2024-02-30,1\n"),
-                    "q1.csv:2: column 'date': invalid date '2024-02-30'");
+                    "q1.csv:2: column 'date': invalid date '2024-02-30'" DATE_HINT);
   CHECK_THROWS_WITH(load(h + "a,,1\n"), "q1.csv:2: column 'date': empty date");
   CHECK_THROWS_WITH(load(h + " ,2024-01-31,1\n"), "q1.csv:2: column 'customer_id': empty customer id");
   CHECK_THROWS_WITH(load(h + "a,2024-01-31\n"),
                     "q1.csv:2: column 'mrr': missing field (the row has 2 fields, the header 3)");
   CHECK_THROWS_WITH(load(h + "\"a\nb\",2024-01-31,1\nc,x,1\n"),
-                    "q1.csv:4: column 'date': invalid date 'x'");
+                    "q1.csv:4: column 'date': invalid date 'x'" DATE_HINT);
   CHECK_THROWS_WITH(load(h + "a,2024-01-31,\"1\n"),
-                    "q1.csv:2: column 'mrr': unterminated quoted field");
+                    "q1.csv:2: column 'mrr': unterminated quoted field: the quote that opens here "
+                    "is never closed");
   CHECK_THROWS_WITH(load(h + "a,2024-01-31,1.1234567\n"),
-                    "q1.csv:2: column 'mrr': invalid amount '1.1234567': more than 6 decimal places");
+                    "q1.csv:2: column 'mrr': invalid amount '1.1234567': more than 6 decimal places" AMOUNT_HINT);
 }
 
 TEST_CASE("the column name in an error is the header's own spelling") {
   CHECK_THROWS_WITH(load("Customer_ID,Date,MRR\na,2024-01-31,x\n"),
-                    "q1.csv:2: column 'MRR': invalid amount 'x': not a number");
+                    "q1.csv:2: column 'MRR': invalid amount 'x': not a number" AMOUNT_HINT);
 }
 
 TEST_CASE("a missing column lists the header and the option to use") {
@@ -149,8 +156,8 @@ TEST_CASE("option --skip-bad-rows reports every skipped row and keeps the rest")
   const auto s = load("customer_id,date,mrr\na,2024-01-31,1\nb,bad,2\nc,2024-01-31,x\nd,2024-01-31,4\n", o);
   CHECK(s.rows_read == 2);
   CHECK(s.rows_skipped == 2);
-  CHECK(skipped == std::vector<std::string>{"q1.csv:3: column 'date': invalid date 'bad'",
-                                            "q1.csv:4: column 'mrr': invalid amount 'x': not a number"});
+  CHECK(skipped == std::vector<std::string>{"q1.csv:3: column 'date': invalid date 'bad'" DATE_HINT,
+                                            "q1.csv:4: column 'mrr': invalid amount 'x': not a number" AMOUNT_HINT});
   CHECK_THROWS_WITH(load("customer_id,date,mrr\nb,bad,2\n", o),
                     "q1.csv: no valid data rows (every row was skipped)");
 }
@@ -162,7 +169,8 @@ TEST_CASE("option --date-format and other delimiters") {
   const auto s = load("customer_id;date;mrr\na;01/31/2024;\"1,000.50\"\n", o);
   CHECK(mrr(s, "a", "2024-01-31") == money::from_units(1'000'500'000));
   CHECK_THROWS_WITH(load("customer_id;date;mrr\na;2024-01-31;1\n", o),
-                    "q1.csv:2: column 'date': invalid date '2024-01-31'");
+                    "q1.csv:2: column 'date': invalid date '2024-01-31': expected the "
+                    "--date-format layout '%m/%d/%Y'");
 }
 
 TEST_CASE("option --delimiter auto detects each file's delimiter from its header") {
@@ -175,7 +183,7 @@ TEST_CASE("option --delimiter auto detects each file's delimiter from its header
                                  o);
   CHECK(s.customers.size() == 4);
   CHECK_THROWS_WITH(ndr::load_texts({{"a.csv", "customer_id;date;mrr\na;2024-01-31;1,5\n"}}, o),
-                    "a.csv:2: column 'mrr': invalid amount '1,5': misplaced thousands separator");
+                    "a.csv:2: column 'mrr': invalid amount '1,5': misplaced thousands separator" AMOUNT_HINT);
 }
 
 TEST_CASE("option --decimal-comma reads 1.234,56") {
@@ -194,7 +202,7 @@ TEST_CASE("currencies: one symbol is fine, two are an error, unknown ones too") 
                     "convert to one first");
   CHECK_THROWS_WITH(load("customer_id,date,mrr\na,2024-01-31,USD 5\n"),
                     "q1.csv:2: column 'mrr': invalid amount 'USD 5': unknown currency symbol or "
-                    "text (ndr reads $, \xE2\x82\xAC and \xC2\xA3 before the number)");
+                    "text (ndr reads $, \xE2\x82\xAC and \xC2\xA3 before the number)" AMOUNT_HINT);
 }
 
 TEST_CASE("validate's statistics: zero, negative and summed rows, customers per date") {
@@ -202,7 +210,7 @@ TEST_CASE("validate's statistics: zero, negative and summed rows, customers per 
   std::vector<std::string> negatives;
   load_options o;
   o.stats = &stats;
-  o.on_negative_total = [&](const ndr::InputError& e) { negatives.push_back(e.what()); };
+  o.on_data_error = [&](const ndr::InputError& e) { negatives.push_back(e.what()); };
   const auto s = load("customer_id,date,mrr\na,2024-01-31,0\nb,2024-01-31,5\nb,2024-01-31,-1\n"
                       "c,2024-01-31,-3\na,2024-02-29,4\n", o);
   CHECK(stats.files == std::vector<std::string>{"q1.csv"});
@@ -230,7 +238,7 @@ TEST_CASE("a header read with the wrong delimiter suggests the right one") {
 TEST_CASE("blank and whitespace-only lines are skipped, before the header too") {
   const auto s = load("\n  \ncustomer_id,date,mrr\n \t \na,2024-01-31,1\n\n");
   CHECK(s.rows_read == 1);
-  CHECK_THROWS_WITH(load("\n\ncustomer_id,date,mrr\na,x,1\n"), "q1.csv:4: column 'date': invalid date 'x'");
+  CHECK_THROWS_WITH(load("\n\ncustomer_id,date,mrr\na,x,1\n"), "q1.csv:4: column 'date': invalid date 'x'" DATE_HINT);
 }
 
 namespace {

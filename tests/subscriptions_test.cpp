@@ -11,6 +11,11 @@ using ndr::billing_interval;
 using ndr::money;
 using ndr::subscription_mrr;
 
+// The hints every amount and date error ends with (docs/data-format.md).
+#define AMOUNT_HINT " (expected 1234.50 or \"1,234.50\"; --decimal-comma reads 1.234,50)"
+#define DATE_HINT \
+  ": expected YYYY-MM-DD, YYYY-MM or a date-time (--date-format reads other layouts, e.g. %d/%m/%Y)"
+
 namespace {
 
 money units(std::int64_t u) { return money::from_units(u); }
@@ -187,7 +192,7 @@ TEST_CASE("bad subscription rows name file, line and column") {
   CHECK_THROWS_WITH(fails("a,,,10,,,\n"), "t.csv:2: column 'start_date': empty start date");
   CHECK_THROWS_WITH(fails(",2024-01-01,,10,,,\n"), "t.csv:2: column 'customer_id': empty customer id");
   CHECK_THROWS_WITH(fails("a,2024-01-01,,ten,,,\n"),
-                    "t.csv:2: column 'amount': invalid amount 'ten': not a number");
+                    "t.csv:2: column 'amount': invalid amount 'ten': not a number" AMOUNT_HINT);
   CHECK_THROWS_WITH(derive("customer_id,start_date,amount\na,2024-01-01,5\n"),
                     Catch::Contains("t.csv:1: missing column 'end_date'"));
   ndr::subscription_options o;

@@ -7,6 +7,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace ndr {
 
@@ -20,6 +22,27 @@ std::optional<day_number> parse_date(std::string_view text, const std::string& f
 
 // "2024-01-31".
 std::string format_date(day_number d);
+
+// "invalid date 'TEXT': expected …" naming the layouts accepted and the
+// option that changes them.
+std::string invalid_date_message(std::string_view text, const std::string& format);
+
+// Dates more than kOutlierYears from every other date are an error unless
+// --allow-date-range (docs/data-format.md): a typo such as 0001-01-01 or
+// 9999-12-31 would otherwise make thousands of empty periods.
+inline constexpr int kOutlierYears = 10;
+inline constexpr day_number kOutlierDays = kOutlierYears * 365 + kOutlierYears / 4 + 1;  // 3,653
+
+struct date_run {
+  day_number first = 0, last = 0;
+  bool contains(day_number d) const { return first <= d && d <= last; }
+};
+// `dates` (ascending, distinct, each with a weight such as its row count) cut
+// into runs wherever two neighbours are more than kOutlierDays apart: the run
+// of the most weight (ties: the earliest). Dates outside it are outliers.
+date_run main_date_run(const std::vector<std::pair<day_number, std::uint64_t>>& dates);
+// "D is more than 10 years from every other date (the data runs from … to …): …"
+std::string outlier_date_message(day_number d, const date_run& run);
 
 enum class period_kind { month, quarter, year };
 

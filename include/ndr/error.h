@@ -8,15 +8,21 @@ namespace ndr {
 
 // Thrown by the loader and engine for anything wrong with the user's data or
 // files. what() is the full one-line message: "path:line: column 'mrr': text",
-// with the parts that are unknown left out ("path: text", "text").
+// with the parts that are unknown left out ("path: text", "text"). A problem
+// with the bytes themselves (a NUL, invalid UTF-8) also knows the character
+// on the line: "path:line:position: text".
 class InputError : public std::runtime_error {
  public:
   explicit InputError(const std::string& message, std::string source = {},
-                      unsigned line = 0, std::string column = {});
+                      unsigned line = 0, std::string column = {}, unsigned position = 0);
 
   const std::string& source() const { return source_; }
   unsigned line() const { return line_; }
   const std::string& column() const { return column_; }
+  unsigned position() const { return position_; }  // 1-based character on the line; 0: none
+  // The same error `lines` lines further down (an error found in the second
+  // part of a file read in two parts, whose lines count from the part's start).
+  InputError moved_down(unsigned lines) const;
   // The message without the location prefix.
   const std::string& detail() const { return detail_; }
 
@@ -24,6 +30,7 @@ class InputError : public std::runtime_error {
   std::string source_;
   unsigned line_;
   std::string column_;
+  unsigned position_;
   std::string detail_;
 };
 

@@ -2,6 +2,7 @@
 // Nothing here touches files.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -18,6 +19,10 @@ struct format_options {
   bool wide = false;   // table/markdown: every field instead of the short set
   bool arr = false;    // money ×12 (annual run rate); ratios unchanged
   bool logos = false;  // cohort triangle table: logo retention instead of revenue
+  // json metadata, when --skip-bad-rows skipped rows: how many, and the
+  // FILE:LINE of the first few (keys skipped_rows and skipped_first).
+  std::uint64_t skipped_rows = 0;
+  std::vector<std::string> skipped_first;
 };
 
 // The whole report as text. csv and json follow SPEC §5 exactly; table and

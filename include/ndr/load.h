@@ -24,6 +24,12 @@ struct load_options {
   std::string mrr_col = "mrr";               // matched case-insensitively
   char delimiter = ',';                      // one of , ; | and tab; 0: detect per file
   bool decimal_comma = false;                // amounts like 1.234,56
+  bool decimal_point = false;                // 1.500 is 1.5 even in a ;-separated file
+  std::string encoding;                      // iconv name; empty: UTF-8 (UTF-16 by its BOM)
+  // A snapshot date more than kOutlierYears from every other date is an
+  // error (a typo such as 0001-01-01 would make thousands of empty periods).
+  bool allow_date_range = false;
+  std::uint32_t max_segments = UINT32_MAX;   // more distinct segment labels is an error
   std::string date_format;                   // strftime layout; empty = built-in layouts
   std::vector<std::string> segment_cols;     // --segment-by columns, in order (SPEC §4)
   // The currency column (docs/inputs.md): used when a file has it, required
@@ -45,9 +51,10 @@ struct load_options {
   std::uint64_t parallel_rows = std::uint64_t(1) << 20;
   // Called for each skipped bad row when skip_bad_rows is set.
   std::function<void(const InputError&)> on_skipped_row;
-  // When set, a negative customer total is reported here instead of thrown
-  // and the load goes on (validate lists them all).
-  std::function<void(const InputError&)> on_negative_total;
+  // When set, data errors that need not stop the reading (a negative
+  // customer total, a date far from all others) are reported here instead of
+  // thrown and the load goes on (validate lists them all).
+  std::function<void(const InputError&)> on_data_error;
   struct load_stats* stats = nullptr;        // when set, filled for validate
 };
 
@@ -114,6 +121,14 @@ struct snapshot_store {
 // The currency codes a store's amounts carry (currencies_seen without blank
 // cells), in read order.
 std::vector<const snapshot_store::currency_seen*> currency_codes(const snapshot_store& store);
+
+// Throws UsageError when two of `paths` are one file (the same device and
+// inode, or "-" twice): its rows would be summed twice. Paths that cannot
+// be opened are left for the reader to report.
+void require_distinct_files(const std::vector<std::string>& paths);
+
+// Throws UsageError when iconv does not know `encoding` (load_options::encoding).
+void check_encoding(const std::string& encoding);
 
 // Reads a data set from files ("-" is standard input) as one.
 // Throws InputError for an unreadable file, a missing column, a bad row

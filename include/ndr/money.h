@@ -58,6 +58,20 @@ std::optional<money> parse_money(std::string_view text, const char** why,
                                  bool decimal_comma = false,
                                  currency_symbol* symbol = nullptr);
 
+// True for an amount whose only separator is one point followed by exactly
+// three digits (`1.500`, `-12.250`, `€ 1.000`): with a decimal point it is
+// 1.5, with a decimal comma fifteen hundred. In a ;-separated (European)
+// file ndr asks which one rather than guess (docs/data-format.md).
+bool looks_like_thousands(std::string_view amount);
+
+// The error for such an amount in a ;-separated file, asking for
+// --decimal-point or --decimal-comma.
+std::string ambiguous_decimal_message(std::string_view amount);
+
+// "invalid amount 'TEXT': WHY (expected …)": the layout expected and the
+// option that changes it.
+std::string invalid_amount_message(std::string_view text, const char* why, bool decimal_comma);
+
 // Formats with exactly `decimals` fractional digits (0..6), rounding half away
 // from zero; with `thousands`, groups the integer part with commas.
 std::string format_money(money m, int decimals = 2, bool thousands = false);

@@ -49,6 +49,9 @@ struct subscription_options {
   int snapshot_day = 0;                     // 1..31: day of the month; 0: month end
   char delimiter = ',';                     // one of , ; | and tab; 0: detect per file
   bool decimal_comma = false;               // amounts like 1.234,56
+  std::string encoding;                     // iconv name; empty: UTF-8 (UTF-16 by its BOM)
+  bool decimal_point = false;               // 1.500 is 1.5 even in a ;-separated file
+  bool allow_date_range = false;            // dates far from all others are fine
   std::string date_format;                  // strftime layout; empty = built-in layouts
   std::vector<std::string> segment_cols;    // copied into the derived rows
   bool skip_bad_rows = false;               // report and skip bad rows instead of failing

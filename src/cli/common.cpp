@@ -55,6 +55,13 @@ void add_input_options(CLI::App* cmd, input_args& a, input_features features) {
                   "field delimiter: , ; | tab, or auto (the most frequent in each header)")
       ->capture_default_str();
   cmd->add_flag("--decimal-comma", a.decimal_comma, "amounts use a decimal comma: 1.234,56");
+  cmd->add_flag("--decimal-point", a.decimal_point,
+                "amounts use a decimal point even in a ;-separated file: 1.500 is 1.5");
+  cmd->add_option("--encoding", a.encoding,
+                  "the files' text encoding, e.g. windows-1252 (default: UTF-8; UTF-16 with a BOM "
+                  "is read as such)");
+  cmd->add_flag("--allow-date-range", a.allow_date_range,
+                "accept a date more than 10 years from every other date");
   cmd->add_option("--date-format", a.date_format, "strftime layout of the dates, e.g. %m/%d/%Y");
   if (features.segments) {
     // One column per --segment-by, so that files after it stay files.
@@ -62,6 +69,10 @@ void add_input_options(CLI::App* cmd, input_args& a, input_features features) {
                     "a column to break the numbers down by (repeat to combine columns)")
         ->allow_extra_args(false)
         ->take_all();
+    cmd->add_option("--max-segments", a.max_segments,
+                    "more distinct --segment-by values than this is an error")
+        ->check(CLI::Range(1u, 100000000u))
+        ->capture_default_str();
   }
   cmd->add_flag("--skip-bad-rows", a.skip_bad_rows, "report bad rows on standard error and go on");
   cmd->add_option("--currency-col", a.currency_col,
@@ -140,7 +151,8 @@ void add_output_options(CLI::App* cmd, output_args& a, bool with_wide) {
 
 namespace {
 
-// Prints skipped rows as they come (the first 20), then a summary.
+// Prints skipped rows as they come (the first 20), then a summary. Quiet
+// (-q) hides success noise only: it prints the summary alone, one line.
 class skipped_rows {
  public:
   explicit skipped_rows(bool quiet) : quiet_(quiet) {}
@@ -149,10 +161,22 @@ class skipped_rows {
       if (++count_ <= kSkippedShown && !quiet_) {
         fmt::print(stderr, "ndr: warning: skipped {}\n", e.what());
       }
+      if (first_.size() < kSkippedNamed) {
+        first_.push_back(e.line() ? fmt::format("{}:{}", e.source(), e.line()) : e.source());
+      }
     };
   }
+  std::uint64_t count() const { return count_; }
+  const std::vector<std::string>& first() const { return first_; }
   void summary() const {
-    if (quiet_) return;
+    if (quiet_) {
+      if (count_ == 0) return;
+      std::string lines;
+      for (const auto& f : first_) lines += (lines.empty() ? "" : ", ") + f;
+      fmt::print(stderr, "ndr: warning: skipped {} bad row{} ({}{}); run without -q for the reasons\n",
+                 count_, count_ == 1 ? "" : "s", lines, count_ > first_.size() ? ", …" : "");
+      return;
+    }
     if (count_ > kSkippedShown) {
       fmt::print(stderr, "ndr: warning: skipped {} more bad rows ({} in all)\n",
                  count_ - kSkippedShown, count_);
@@ -163,8 +187,10 @@ class skipped_rows {
   }
 
  private:
+  static constexpr size_t kSkippedNamed = 5;  // FILE:LINE named in -q's summary and json
   bool quiet_;
   std::uint64_t count_ = 0;
+  std::vector<std::string> first_;
 };
 
 std::string upper_code(const std::string& code, const char* option) {
@@ -219,6 +245,9 @@ subscription_options to_subscription_options(const input_args& a) {
   o.snapshot_day = a.snapshot_day;
   o.delimiter = parse_delimiter(a.delimiter);
   o.decimal_comma = a.decimal_comma;
+  o.decimal_point = a.decimal_point;
+  o.encoding = a.encoding;
+  o.allow_date_range = a.allow_date_range;
   o.date_format = a.date_format;
   o.segment_cols = a.segment_by;
   o.skip_bad_rows = a.skip_bad_rows;
@@ -291,6 +320,14 @@ load_options to_load_options(const input_args& a) {
   o.mrr_col = a.mrr_col;
   o.delimiter = parse_delimiter(a.delimiter);
   o.decimal_comma = a.decimal_comma;
+  o.decimal_point = a.decimal_point;
+  if (a.decimal_comma && a.decimal_point) {
+    throw UsageError("--decimal-comma and --decimal-point contradict each other; give one");
+  }
+  check_encoding(a.encoding);
+  o.encoding = a.encoding;
+  o.allow_date_range = a.allow_date_range;
+  o.max_segments = a.max_segments;
   o.date_format = a.date_format;
   o.segment_cols = a.segment_by;
   o.skip_bad_rows = a.skip_bad_rows;
@@ -322,6 +359,8 @@ data_set load_data(const input_args& a, bool quiet) {
   data_set data;
   data.store = load_snapshots(a, parents, skipped);
   skipped.summary();
+  data.skipped_rows = skipped.count();
+  data.skipped_first = skipped.first();
   const std::string reporting = reporting_currency(a, data.store);
   const bool has_codes = !currency_codes(data.store).empty();
   if (!a.fx.empty()) {
@@ -399,6 +438,12 @@ void write_output(const output_args& a, const std::string& text) {
   } else {
     write_file_atomically(a.output, text);
   }
+}
+
+format_options with_skipped(format_options f, const data_set& data) {
+  f.skipped_rows = data.skipped_rows;
+  f.skipped_first = data.skipped_first;
+  return f;
 }
 
 }  // namespace ndr::cli

@@ -22,6 +22,10 @@ struct input_args {
   std::string mrr_col = "mrr";
   std::string delimiter = ",";             // , ; | tab auto
   bool decimal_comma = false;              // 1.234,56
+  bool decimal_point = false;              // 1.500 is one and a half, even in a ;-file
+  std::string encoding;                    // iconv name of the files' encoding; empty: UTF-8
+  bool allow_date_range = false;           // accept dates far from all others
+  std::uint32_t max_segments = 10000;      // --segment-by: more distinct values is an error
   std::string date_format;                 // strftime layout replacing the built-in ones
   std::vector<std::string> segment_by;     // segment columns (SPEC §4)
   bool skip_bad_rows = false;              // report and skip bad rows
@@ -60,6 +64,8 @@ struct data_set {
   std::optional<currency_parts> parts;  // with --fx
   std::optional<fx_rates> rates;        // with --fx
   fx_mode mode = fx_mode::constant;
+  std::uint64_t skipped_rows = 0;          // bad rows skipped (--skip-bad-rows)
+  std::vector<std::string> skipped_first;  // FILE:LINE of the first few
 };
 
 struct period_args {
@@ -86,13 +92,16 @@ void add_period_options(CLI::App* cmd, period_args& a, period_flags flags = peri
 // Also adds --config FILE (TOML; keys are the long option names) and -q.
 void add_output_options(CLI::App* cmd, output_args& a, bool with_wide = true);
 
-// Reads the data set, printing skipped rows (the first 20, then a count).
+// Reads the data set, printing skipped rows (the first 20, then a count;
+// with quiet, one line naming the first few: a skipped row is never silent).
 data_set load_data(const input_args& a, bool quiet);
 // The snapshot rows derived from subscription input (ndr snapshots).
 std::string derived_snapshot_csv(const input_args& a, bool quiet);
 load_options to_load_options(const input_args& a);
 report_options to_report_options(const period_args& a);
 format_options to_format_options(const output_args& a);
+// `f` with the data set's skipped rows, for the json metadata.
+format_options with_skipped(format_options f, const data_set& data);
 // A period label given to `option`, parsed in `scheme`.
 std::int64_t parse_period(const std::string& text, const char* option, const period_scheme& scheme);
 // Writes to standard output or atomically to -o.

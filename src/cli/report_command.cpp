@@ -165,7 +165,7 @@ int run_report(const report_args& a) {
   if (format.format == output_format::html) {
     write_output(a.output, render_html(r, cohorts_of(data, options.scheme), html_page(a)));
   } else {
-    write_output(a.output, render_report(r, format));
+    write_output(a.output, render_report(r, with_skipped(format, data)));
   }
   return check_gates(r, gates) ? 0 : kExitGate;
 }
@@ -194,7 +194,7 @@ int run_movements(const movements_args& a) {
     throw InputError(fmt::format("no report row for {}: it needs a snapshot date in {} and in {}",
                                  a.at, a.at, options.scheme.label(at - options.window)));
   }
-  write_output(a.output, render_ledger(*lines, store, options, at, format));
+  write_output(a.output, render_ledger(*lines, store, options, at, with_skipped(format, data)));
   return 0;
 }
 
@@ -212,7 +212,8 @@ int run_cohorts(const cohorts_args& a) {
   format_options format = to_format_options(a.output);
   format.logos = a.logos;
   const data_set data = load_data(a.input, a.output.quiet);
-  write_output(a.output, render_cohorts(cohorts_of(data, options.scheme), options.scheme, format));
+  write_output(a.output, render_cohorts(cohorts_of(data, options.scheme), options.scheme,
+                                        with_skipped(format, data)));
   return 0;
 }
 

@@ -49,8 +49,8 @@ expect 0 "ndr: warning: the report is empty: no month has a snapshot date both i
   report "$root/samples/tiny.csv" --from 2025-01
 
 # 1: input and data errors name the place.
-expect 1 "ndr: bad-amount.csv:3: column 'mrr': invalid amount '1.5.0': not a number" report bad-amount.csv
-expect 1 "ndr: bad-date.csv:3: column 'date': invalid date '2024-13-31'" report ok.csv bad-date.csv
+expect 1 "ndr: bad-amount.csv:3: column 'mrr': invalid amount '1.5.0': not a number (expected 1234.50 or \"1,234.50\"; --decimal-comma reads 1.234,50)" report bad-amount.csv
+expect 1 "ndr: bad-date.csv:3: column 'date': invalid date '2024-13-31': expected YYYY-MM-DD, YYYY-MM or a date-time (--date-format reads other layouts, e.g. %d/%m/%Y)" report ok.csv bad-date.csv
 expect 1 "ndr: renamed.csv:1: missing column 'customer_id' (the header has: customer, date, amount); if 'customer' is the column, add --customer-col customer" \
   report renamed.csv
 expect 1 "ndr: header-only.csv: no data rows" report header-only.csv
@@ -61,7 +61,7 @@ expect 1 "ndr: missing.csv: cannot open: No such file or directory" report missi
 expect 0 "" report renamed.csv --customer-col customer --mrr-col amount
 
 # --skip-bad-rows reports each skipped row and goes on.
-expect 0 "ndr: warning: skipped bad-amount.csv:3: column 'mrr': invalid amount '1.5.0': not a number
+expect 0 "ndr: warning: skipped bad-amount.csv:3: column 'mrr': invalid amount '1.5.0': not a number (expected 1234.50 or \"1,234.50\"; --decimal-comma reads 1.234,50)
 ndr: warning: skipped 1 bad row in all" \
   report bad-amount.csv ok.csv --skip-bad-rows
 { echo "$h"; for i in $(seq 1 25); do echo "c$i,2024-01-31,x"; done; echo "a,2024-01-31,1"; echo "a,2024-02-29,1"; } > many-bad.csv
@@ -118,7 +118,9 @@ printf 'wndow = 2\n' > typo.toml
 expect 2 "ndr: typo.toml: 'wndow' is not an option of 'ndr report'" report ok.csv --config typo.toml
 expect 2 "ndr: none.toml was not readable (missing?)" report ok.csv --config none.toml
 expect 0 "" report "$root/samples/tiny.csv" --period quarter -q
-expect 0 "" report bad-amount.csv ok.csv --skip-bad-rows --quiet
+# -q hides success noise only: a skipped row still gets one line.
+expect 0 "ndr: warning: skipped 1 bad row (bad-amount.csv:3); run without -q for the reasons" \
+  report bad-amount.csv ok.csv --skip-bad-rows --quiet
 
 # validate: 1 on anything that would stop report, warnings 1 only with --strict.
 expect_status() {  # expect_status STATUS ARGS...
@@ -246,9 +248,9 @@ expect 1 "ndr: amounts in EUR (eur-snapshots.csv:2), but the reporting currency 
   report eur-snapshots.csv --currency usd
 expect 0 "" report eur-snapshots.csv
 expect 1 "ndr: cycle.csv: customer map has a cycle: a → b → a" report ok.csv --customer-map cycle.csv
-expect 1 "ndr: bad-sub.csv:3: column 'amount': invalid amount 'x': not a number" \
+expect 1 "ndr: bad-sub.csv:3: column 'amount': invalid amount 'x': not a number (expected 1234.50 or \"1,234.50\"; --decimal-comma reads 1.234,50)" \
   report bad-sub.csv --input subscriptions
-expect 0 "ndr: warning: skipped bad-sub.csv:3: column 'amount': invalid amount 'x': not a number
+expect 0 "ndr: warning: skipped bad-sub.csv:3: column 'amount': invalid amount 'x': not a number (expected 1234.50 or \"1,234.50\"; --decimal-comma reads 1.234,50)
 ndr: warning: skipped 1 bad row in all" snapshots bad-sub.csv --input subscriptions --skip-bad-rows --as-of 2024-01-31
 expect 2 "ndr: --as-of is for subscription input; add --input subscriptions (or a --preset)" \
   report ok.csv --as-of 2024-01-31
@@ -273,8 +275,10 @@ printf 'customer_id,start_date,end_date,amount\na,2024-01-01,,100\na,2024-01-01,
 expect 1 "ndr: neg-sub.csv:2: column 'amount': customer 'a' has a negative total MRR (-50.00) on 2024-01-31" \
   report neg-sub.csv --input subscriptions --as-of 2024-02-29
 printf 'customer_id,start_date,end_date,amount\na,2024-01-01,9999-12-31,5\n' > far.csv
-expect 1 "ndr: far.csv:2: more than 65,535 snapshot dates from 2024-01-01 to 9999-12-31; is a date wrong? (an open subscription's end date is left empty)" \
+expect 1 "ndr: far.csv:2: column 'end_date': 9999-12-31 is more than 10 years from every other date (the data runs from 2024-01-01 to 2024-01-01): a typo? --allow-date-range accepts it (an open subscription's end date is left empty)" \
   report far.csv --input subscriptions
+expect 1 "ndr: far.csv:2: more than 65,535 snapshot dates from 2024-01-01 to 9999-12-31; is a date wrong? (an open subscription's end date is left empty)" \
+  report far.csv --input subscriptions --allow-date-range
 printf 'customer_id,start_date,end_date,amount\na,2024-01-15,,100\n' > early.csv
 expect 1 "ndr: no snapshot date: no month end from the first start 2024-01-15 to 2024-01-15 (the latest date in the input; set a later --as-of)" \
   report early.csv --input subscriptions
