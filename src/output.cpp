@@ -221,10 +221,6 @@ void output_file::commit() {
   fsync_folder(target_, path_);
 }
 
-void write_file_atomically(const std::string& path, std::string_view data) {
-  output_file(path).write(data);
-}
-
 void write_stdout(std::string_view data) {
   if (std::fwrite(data.data(), 1, data.size(), stdout) != data.size() || std::fflush(stdout) != 0) {
     throw std::runtime_error(fmt::format("cannot write to standard output: {}", std::strerror(errno)));

@@ -45,9 +45,6 @@ class output_file {
   int fd_ = -1;         // -1: standard output
 };
 
-// Writes `data` to `path` through an output_file.
-void write_file_atomically(const std::string& path, std::string_view data);
-
 // Writes `data` to standard output; throws std::runtime_error on failure.
 void write_stdout(std::string_view data);
 
