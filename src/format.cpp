@@ -199,21 +199,12 @@ std::string pad(const std::string& s, size_t width, bool right) {
   return right ? fill + s : s + fill;
 }
 
-// A markdown cell may not hold a pipe or a line break.
-std::string markdown_text(std::string s) {
-  for (size_t p = 0; (p = s.find_first_of("|\r\n", p)) != std::string::npos;) {
-    s.replace(p, 1, s[p] == '|' ? "\\|" : " ");
-    p += 2;
-  }
-  return s;
-}
-
 std::string render_table(const table_model& t, bool wide, bool arr, bool markdown) {
   std::vector<size_t> shown;
   for (size_t i = 0; i < t.columns.size(); ++i) {
     if (wide || t.columns[i].in_short) shown.push_back(i);
   }
-  const auto text = [&](const std::string& s) { return markdown ? markdown_text(s) : s; };
+  const auto text = [&](const std::string& s) { return markdown ? markdown_safe(s) : terminal_safe(s); };
   std::vector<size_t> width(t.columns.size());
   for (size_t i : shown) {
     width[i] = display_width(heading(t.columns[i], arr));
@@ -408,6 +399,58 @@ std::string json_string(std::string_view text) {
     }
   }
   return out + "\"";
+}
+
+namespace {
+
+// Appends the character at `i` so that a terminal shows it rather than obeys
+// it; returns the index after it.
+size_t append_visible(std::string& out, std::string_view s, size_t i) {
+  const unsigned char c = static_cast<unsigned char>(s[i]);
+  if (c == '\n' || c == '\r' || c == '\t') {
+    out += c == '\n' ? "\\n" : c == '\r' ? "\\r" : "\\t";
+  } else if (c < 0x20 || c == 0x7f) {
+    out += fmt::format("\\x{:02x}", c);
+  } else if (c < 0x80) {
+    out += char(c);
+  } else if (const size_t n = utf8_sequence_length(s, i); n == 0) {
+    out += fmt::format("\\x{:02x}", c);  // not UTF-8
+  } else if (n == 2 && c == 0xC2 && static_cast<unsigned char>(s[i + 1]) < 0xA0) {
+    out += fmt::format("\\u{:04x}", static_cast<unsigned char>(s[i + 1]));  // C1: U+0080..U+009F
+    return i + 2;
+  } else {
+    out.append(s.substr(i, n));
+    return i + n;
+  }
+  return i + 1;
+}
+
+}  // namespace
+
+std::string terminal_safe(std::string_view text) {
+  std::string out;
+  for (size_t i = 0; i < text.size();) i = append_visible(out, text, i);
+  return out;
+}
+
+std::string markdown_safe(std::string_view text) {
+  std::string out;
+  for (size_t i = 0; i < text.size();) {
+    const char c = text[i];
+    if (c == '\r' || c == '\n') {
+      out += "<br>";
+      i += c == '\r' && text.substr(i + 1, 1) == "\n" ? 2 : 1;
+    } else if (c == '\\' || c == '|' || c == '`' || c == '[') {
+      out += {'\\', c};
+      ++i;
+    } else if (c == '<') {
+      out += "&lt;";
+      ++i;
+    } else {
+      i = append_visible(out, text, i);
+    }
+  }
+  return out;
 }
 
 }  // namespace ndr

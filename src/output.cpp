@@ -1,11 +1,16 @@
 #include "ndr/output.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <zlib.h>
 
+#include <algorithm>
 #include <atomic>
+#include <cassert>
 #include <cerrno>
+#include <climits>
 #include <csignal>
 #include <cstdio>
 #include <cstring>
@@ -16,6 +21,11 @@
 namespace ndr {
 namespace {
 
+// The signals that kill a process by default and can be caught.
+constexpr int kFatalSignals[] = {SIGHUP,  SIGINT,  SIGQUIT, SIGTERM, SIGPIPE,
+                                 SIGALRM, SIGUSR1, SIGUSR2, SIGXCPU, SIGXFSZ};
+constexpr size_t kSignalCount = sizeof kFatalSignals / sizeof kFatalSignals[0];
+
 // The temporary file being written, for the signal handler to remove.
 // A fixed buffer: the handler may only call async-signal-safe functions.
 char g_temp_path[4096];
@@ -23,33 +33,51 @@ std::atomic<bool> g_temp_live{false};
 
 extern "C" void remove_temp_and_die(int sig) {
   if (g_temp_live.load()) unlink(g_temp_path);
-  std::signal(sig, SIG_DFL);
-  raise(sig);
+  signal(sig, SIG_DFL);
+  raise(sig);  // delivered when the handler returns: the signal is blocked in it
 }
 
-// Installs the handlers for the lifetime of one write and restores the old ones.
-class temp_guard {
+// Blocks the fatal signals for its lifetime, so that a temporary is never
+// created without its name being published to the handler.
+class signals_blocked {
  public:
-  explicit temp_guard(const std::string& path) {
-    std::snprintf(g_temp_path, sizeof g_temp_path, "%s", path.c_str());
-    g_temp_live.store(true);
-    old_int_ = std::signal(SIGINT, remove_temp_and_die);
-    old_term_ = std::signal(SIGTERM, remove_temp_and_die);
+  signals_blocked() {
+    sigset_t block;
+    sigemptyset(&block);
+    for (int sig : kFatalSignals) sigaddset(&block, sig);
+    sigprocmask(SIG_BLOCK, &block, &old_);
   }
-  ~temp_guard() {
-    if (g_temp_live.load()) unlink(g_temp_path);
-    g_temp_live.store(false);
-    std::signal(SIGINT, old_int_);
-    std::signal(SIGTERM, old_term_);
-  }
-  void committed() { g_temp_live.store(false); }
-  temp_guard(const temp_guard&) = delete;
-  temp_guard& operator=(const temp_guard&) = delete;
+  ~signals_blocked() { sigprocmask(SIG_SETMASK, &old_, nullptr); }
+  signals_blocked(const signals_blocked&) = delete;
+  signals_blocked& operator=(const signals_blocked&) = delete;
 
  private:
-  void (*old_int_)(int);
-  void (*old_term_)(int);
+  sigset_t old_;
 };
+
+// The handlers while a temporary exists. A signal the process was started
+// with ignored (nohup's SIGHUP) stays ignored: it cannot kill the run.
+struct saved_handlers {
+  struct sigaction old[kSignalCount];
+};
+saved_handlers g_saved;
+
+void publish_temp(const std::string& temp) {
+  std::snprintf(g_temp_path, sizeof g_temp_path, "%s", temp.c_str());
+  g_temp_live.store(true);
+  struct sigaction act {};
+  act.sa_handler = remove_temp_and_die;
+  sigemptyset(&act.sa_mask);
+  for (size_t i = 0; i < kSignalCount; ++i) {
+    sigaction(kFatalSignals[i], nullptr, &g_saved.old[i]);
+    if (g_saved.old[i].sa_handler != SIG_IGN) sigaction(kFatalSignals[i], &act, nullptr);
+  }
+}
+
+void withdraw_temp() {
+  g_temp_live.store(false);
+  for (size_t i = 0; i < kSignalCount; ++i) sigaction(kFatalSignals[i], &g_saved.old[i], nullptr);
+}
 
 std::runtime_error io_error(const std::string& path, const char* what) {
   return std::runtime_error(fmt::format("{}: {}: {}", path, what, std::strerror(errno)));
@@ -70,45 +98,164 @@ mode_t current_umask() {
   return mask;
 }
 
+// "dir/" of "dir/name"; "" for a bare name.
+std::string folder_of(const std::string& path) {
+  const auto slash = path.rfind('/');
+  return slash == std::string::npos ? "" : path.substr(0, slash + 1);
+}
+
+std::string name_of(const std::string& path) { return path.substr(folder_of(path).size()); }
+
+// Follows symlinks to the file they name, which may not exist yet.
+std::string follow_links(const std::string& path) {
+  std::string p = path;
+  for (int hops = 0; hops < 40; ++hops) {
+    struct stat st;
+    if (lstat(p.c_str(), &st) != 0 || !S_ISLNK(st.st_mode)) return p;
+    std::string target(size_t(PATH_MAX), '\0');
+    const ssize_t n = readlink(p.c_str(), target.data(), target.size());
+    if (n < 0) throw io_error(path, "cannot read the link");
+    target.resize(size_t(n));
+    p = target.front() == '/' ? target : folder_of(p) + target;
+  }
+  errno = ELOOP;
+  throw io_error(path, "cannot follow the link");
+}
+
+// The PID in a temporary's name ".NAME.ndr-PID-XXXXXX", or 0.
+pid_t temp_owner(std::string_view entry, std::string_view prefix) {
+  if (entry.substr(0, prefix.size()) != prefix) return 0;
+  entry.remove_prefix(prefix.size());
+  const auto dash = entry.find('-');
+  if (dash == 0 || dash == std::string_view::npos || entry.size() - dash != 7) return 0;
+  pid_t pid = 0;
+  for (char c : entry.substr(0, dash)) {
+    if (c < '0' || c > '9' || pid > 99999999) return 0;
+    pid = pid * 10 + (c - '0');
+  }
+  return pid;
+}
+
+// Removes temporaries of `target` whose writer no longer exists.
+void remove_stale_temps(const std::string& target) {
+  const std::string folder = folder_of(target);
+  const std::string prefix = "." + name_of(target) + ".ndr-";
+  DIR* dir = opendir(folder.empty() ? "." : folder.c_str());
+  if (!dir) return;  // creating the temporary will say why
+  while (const dirent* e = readdir(dir)) {
+    const pid_t pid = temp_owner(e->d_name, prefix);
+    if (pid > 0 && kill(pid, 0) == -1 && errno == ESRCH) unlink((folder + e->d_name).c_str());
+  }
+  closedir(dir);
+}
+
+void fsync_folder(const std::string& target, const std::string& path) {
+  const std::string folder = folder_of(target);
+  const int fd = open(folder.empty() ? "." : folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) throw io_error(path, "cannot open the folder to flush it");
+  const int rc = fsync(fd);
+  close(fd);
+  if (rc != 0) throw io_error(path, "cannot flush the folder to disk");
+}
+
+// The replaced file's mode, owner and group, or a new file's usual mode.
+void copy_attributes(int fd, const std::string& target, const std::string& path) {
+  struct stat st;
+  if (stat(target.c_str(), &st) != 0) {
+    if (fchmod(fd, 0666 & ~current_umask()) != 0) throw io_error(path, "cannot set permissions");
+    return;
+  }
+  // Owner first: changing it may clear set-id bits that fchmod then restores.
+  if (fchown(fd, st.st_uid, st.st_gid) != 0 && errno != EPERM) {
+    throw io_error(path, "cannot set the owner");
+  }
+  if (fchmod(fd, st.st_mode & 07777) != 0) throw io_error(path, "cannot set permissions");
+}
+
 }  // namespace
 
-void write_file_atomically(const std::string& path, std::string_view data) {
-  const auto slash = path.rfind('/');
-  const std::string dir = slash == std::string::npos ? "" : path.substr(0, slash + 1);
-  const std::string base = slash == std::string::npos ? path : path.substr(slash + 1);
-  std::string temp = dir + "." + base + ".ndr-XXXXXX";
-
-  // Block the signals while the temporary is created and its name published.
-  sigset_t block, old;
-  sigemptyset(&block);
-  sigaddset(&block, SIGINT);
-  sigaddset(&block, SIGTERM);
-  sigprocmask(SIG_BLOCK, &block, &old);
-  const int fd = mkstemp(temp.data());
-  if (fd < 0) {
-    sigprocmask(SIG_SETMASK, &old, nullptr);
-    throw io_error(path, "cannot create a temporary file beside it");
+output_file::output_file(const std::string& path) : path_(path) {
+  if (path.empty()) return;
+  struct stat st;
+  if (stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
+    fd_ = open(path.c_str(), O_WRONLY | O_TRUNC | O_NOCTTY | O_CLOEXEC);
+    if (fd_ < 0) throw io_error(path, "cannot open");
+    return;
   }
-  temp_guard guard(temp);
-  sigprocmask(SIG_SETMASK, &old, nullptr);
+  target_ = follow_links(path);
+  remove_stale_temps(target_);
+  std::string temp = fmt::format("{}.{}.ndr-{}-XXXXXX", folder_of(target_), name_of(target_), getpid());
+  assert(!g_temp_live.load());
+  signals_blocked blocked;
+  fd_ = mkostemp(temp.data(), O_CLOEXEC);
+  if (fd_ < 0) throw io_error(path, "cannot create a temporary file beside it");
+  temp_ = temp;
+  publish_temp(temp_);
+}
 
-  try {
-    write_all(fd, data, path);
-    if (fchmod(fd, 0666 & ~current_umask()) != 0) throw io_error(path, "cannot set permissions");
-    if (fsync(fd) != 0) throw io_error(path, "cannot flush to disk");
-  } catch (...) {
-    close(fd);
-    throw;
-  }
-  if (close(fd) != 0) throw io_error(path, "cannot write");
-  if (std::rename(temp.c_str(), path.c_str()) != 0) throw io_error(path, "cannot replace");
-  guard.committed();
+output_file::~output_file() {
+  if (fd_ >= 0) close(fd_);
+  if (temp_.empty()) return;
+  signals_blocked blocked;
+  unlink(temp_.c_str());
+  withdraw_temp();
+}
+
+void output_file::write(std::string_view data) {
+  if (fd_ < 0) return write_stdout(data);
+  write_all(fd_, data, path_);
+  if (!temp_.empty()) commit();
+}
+
+void output_file::commit() {
+  copy_attributes(fd_, target_, path_);
+  if (fsync(fd_) != 0) throw io_error(path_, "cannot flush to disk");
+  const int fd = fd_;
+  fd_ = -1;
+  if (close(fd) != 0) throw io_error(path_, "cannot write");
+  fsync_folder(target_, path_);
+  signals_blocked blocked;
+  if (std::rename(temp_.c_str(), target_.c_str()) != 0) throw io_error(path_, "cannot replace");
+  temp_.clear();
+  withdraw_temp();
+  fsync_folder(target_, path_);
 }
 
 void write_stdout(std::string_view data) {
   if (std::fwrite(data.data(), 1, data.size(), stdout) != data.size() || std::fflush(stdout) != 0) {
     throw std::runtime_error(fmt::format("cannot write to standard output: {}", std::strerror(errno)));
   }
+}
+
+bool same_file(const std::string& a, const std::string& b) {
+  const auto stat_of = [](const std::string& p, struct stat& st) {
+    return (p == "-" ? fstat(STDIN_FILENO, &st) : stat(p.c_str(), &st)) == 0;
+  };
+  struct stat sa, sb;
+  return stat_of(a, sa) && stat_of(b, sb) && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+std::string gzip(std::string_view data) {
+  z_stream z{};
+  if (deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
+    throw std::runtime_error("gzip: cannot start zlib");
+  }
+  std::string out;
+  char buffer[1 << 16];
+  int rc = Z_OK;
+  while (rc == Z_OK) {  // zlib counts in 32 bits: feed and drain it in pieces
+    const size_t piece = std::min(data.size(), size_t(1) << 30);
+    z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
+    z.avail_in = uInt(piece);
+    z.next_out = reinterpret_cast<Bytef*>(buffer);
+    z.avail_out = sizeof buffer;
+    rc = deflate(&z, piece == data.size() ? Z_FINISH : Z_NO_FLUSH);
+    data.remove_prefix(piece - z.avail_in);
+    out.append(buffer, sizeof buffer - z.avail_out);
+  }
+  deflateEnd(&z);
+  if (rc != Z_STREAM_END) throw std::runtime_error("gzip: zlib failed");
+  return out;
 }
 
 }  // namespace ndr

@@ -125,3 +125,43 @@ TEST_CASE("json strings are valid UTF-8 whatever the input bytes") {
   CHECK(ndr::json_string("\xED\xA0\x80") == "\"\\ufffd\\ufffd\\ufffd\"");  // surrogate
   CHECK(ndr::json_string("\xF4\x90\x80\x80") == "\"\\ufffd\\ufffd\\ufffd\\ufffd\"");  // > U+10FFFF
 }
+
+TEST_CASE("the table shows control characters instead of sending them to the terminal") {
+  CHECK(ndr::terminal_safe("plain \xC3\xA9 \\x") == "plain \xC3\xA9 \\x");
+  CHECK(ndr::terminal_safe("\x1b[2J\x1b]0;title\x07") == "\\x1b[2J\\x1b]0;title\\x07");
+  CHECK(ndr::terminal_safe("a\nb\rc\td") == "a\\nb\\rc\\td");
+  CHECK(ndr::terminal_safe(std::string("\0\x01\x1f\x7f", 4)) == "\\x00\\x01\\x1f\\x7f");
+  CHECK(ndr::terminal_safe("\xC2\x9B" "31m \xC2\xA0") == "\\u009b31m \xC2\xA0");  // C1 CSI; NBSP kept
+  CHECK(ndr::terminal_safe("a\xFF" "b") == "a\\xffb");
+}
+
+TEST_CASE("markdown cells cannot break the table, link or inject HTML") {
+  CHECK(ndr::markdown_safe("a|b`c`<script>[x](y)") == "a\\|b\\`c\\`&lt;script>\\[x](y)");
+  CHECK(ndr::markdown_safe("trailing\\") == "trailing\\\\");
+  CHECK(ndr::markdown_safe("one\ntwo\r\nthree\rfour") == "one<br>two<br>three<br>four");
+  CHECK(ndr::markdown_safe("\x1b[31mred\t") == "\\x1b\\[31mred\\t");
+}
+
+namespace {
+
+// A ledger of one customer with a crafted id, flat from January to February.
+std::string crafted_ledger(const std::string& id, output_format format) {
+  const auto store = ndr::load_texts(
+      {{"f.csv", "customer_id,date,mrr\n\"" + id + "\",2024-01-31,1\n\"" + id + "\",2024-02-29,1\n"}},
+      {});
+  const auto lines = *ndr::build_ledger(store, {}, *ndr::period_scheme{}.parse_label("2024-02"));
+  return ndr::render_ledger(lines, store, {}, 0, {format});
+}
+
+}  // namespace
+
+TEST_CASE("a crafted customer id is escaped in table and markdown, widths on the escaped text") {
+  CHECK(crafted_ledger("\x1b[2Jx\ny", output_format::table) ==
+        "Customer     Start MRR  End MRR  Movement  Delta\n"
+        "-----------  ---------  -------  --------  -----\n"
+        "\\x1b[2Jx\\ny       1.00     1.00  flat       0.00\n");
+  CHECK(crafted_ledger("a|b\n<i>", output_format::markdown) ==
+        "| Customer       | Start MRR | End MRR | Movement | Delta |\n"
+        "| -------------- | --------: | ------: | -------- | ----: |\n"
+        "| a\\|b<br>&lt;i> |      1.00 |    1.00 | flat     |  0.00 |\n");
+}

@@ -52,4 +52,13 @@ std::string spreadsheet_safe(std::string_view text);
 // UTF-8 becomes U+FFFD, so the output is valid JSON for any input.
 std::string json_string(std::string_view text);
 
+// Text a terminal shows rather than obeys, for the table: \n, \r and \t
+// spelled so, other C0 controls and DEL as \x1b, C1 controls as \u009b,
+// bytes that are not UTF-8 as \xff. Everything else (backslash too) is kept.
+std::string terminal_safe(std::string_view text);
+// Text for one Markdown table cell: \ | ` [ get a backslash, < becomes
+// &lt;, a line break (\n, \r\n or \r) becomes <br>, and controls are spelled
+// as by terminal_safe.
+std::string markdown_safe(std::string_view text);
+
 }  // namespace ndr

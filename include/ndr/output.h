@@ -1,4 +1,4 @@
-// Writing the finished report: to standard output, or atomically to a file.
+// Writing the finished report: to standard output, or to a file named by -o.
 #pragma once
 
 #include <string>
@@ -6,15 +6,54 @@
 
 namespace ndr {
 
-// Writes `data` to `path` atomically: a temporary file in the same folder is
-// written, flushed to disk and renamed over `path`, so readers see the old
-// file or the whole new one, never a part. The new file gets the permissions
-// a plain create would (0666 less the umask). If the process is interrupted
-// by SIGINT or SIGTERM meanwhile, the temporary file is removed. Throws
-// std::runtime_error naming the path on failure (the temporary is removed).
-void write_file_atomically(const std::string& path, std::string_view data);
+// The destination of one report, opened before the input is read so that a
+// temporary file exists (and is cleaned up) for the whole run.
+//
+// - An empty path is standard output.
+// - A path that exists and is not a regular file (a FIFO, a character device
+//   such as /dev/null, a socket, a directory) is opened for writing as a
+//   shell's `>` would (O_TRUNC, no replacement); opening may fail or block.
+// - Otherwise symlinks are followed (the links stay) and the final target is
+//   replaced atomically: a temporary `.NAME.ndr-PID-XXXXXX` beside it is
+//   written, fsynced, its folder fsynced, renamed over the target and the
+//   folder fsynced again. An existing target's mode (and owner and group,
+//   where permitted) is kept; a new file gets 0666 less the umask.
+// - While the temporary exists, the catchable fatal signals (HUP, INT, QUIT,
+//   TERM, PIPE, ALRM, USR1, USR2, XCPU, XFSZ) remove it before the process
+//   dies of them. Opening removes temporaries of the same target left by
+//   processes that no longer exist (a SIGKILLed run); a live run's are kept.
+//
+// Throws std::runtime_error naming the path on failure; the destructor removes
+// an uncommitted temporary. At most one output_file exists at a time.
+class output_file {
+ public:
+  explicit output_file(const std::string& path);
+  ~output_file();
+  output_file(const output_file&) = delete;
+  output_file& operator=(const output_file&) = delete;
+
+  // Writes all of `data` and, for a replaced file, renames it into place.
+  // Call once.
+  void write(std::string_view data);
+
+ private:
+  void commit();
+
+  std::string path_;    // as given, for messages
+  std::string target_;  // the file replaced (symlinks followed); empty: in place
+  std::string temp_;    // the temporary beside target_; empty when none
+  int fd_ = -1;         // -1: standard output
+};
 
 // Writes `data` to standard output; throws std::runtime_error on failure.
 void write_stdout(std::string_view data);
+
+// True when both paths exist and are the same file (device and inode, after
+// symlinks); "-" is standard input.
+bool same_file(const std::string& a, const std::string& b);
+
+// A gzip stream of `data` (no name, time 0, so the same data gives the same
+// bytes). Throws std::runtime_error if zlib fails.
+std::string gzip(std::string_view data);
 
 }  // namespace ndr

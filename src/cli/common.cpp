@@ -409,10 +409,47 @@ std::int64_t parse_period(const std::string& text, const char* option, const per
   return *p;
 }
 
+namespace {
+
+bool is_stdout(const std::string& output) { return output.empty() || output == "-"; }
+
+const char* format_name(output_format f) {
+  constexpr const char* kNames[] = {"table", "csv", "json", "markdown", "html"};
+  return kNames[int(f)];
+}
+
+// Names the input `output` is, if any: "the input file 'x.csv'".
+std::string input_named(const std::string& output, const input_args& in) {
+  for (const auto& f : in.files) {
+    if (ndr::same_file(output, f)) return fmt::format("the input file '{}'", f);
+  }
+  if (!in.fx.empty() && ndr::same_file(output, in.fx)) {
+    return fmt::format("the --fx rates file '{}'", in.fx);
+  }
+  if (!in.customer_map.empty() && ndr::same_file(output, in.customer_map)) {
+    return fmt::format("the --customer-map file '{}'", in.customer_map);
+  }
+  return "";
+}
+
+}  // namespace
+
+std::string format_named_by(std::string output) {
+  if (ends_with(output, ".gz")) output.resize(output.size() - 3);
+  const std::pair<const char*, const char*> extensions[] = {
+      {".csv", "csv"},   {".json", "json"}, {".md", "markdown"}, {".markdown", "markdown"},
+      {".html", "html"}, {".htm", "html"}};
+  for (const auto& [extension, format] : extensions) {
+    if (ends_with(output, extension)) return format;
+  }
+  return "";
+}
+
 format_options to_format_options(const output_args& a) {
   format_options f;
   f.wide = a.wide;
   f.arr = a.arr;
+  const std::string named = format_named_by(a.output);
   if (!a.format.empty()) {
     const auto parsed = parse_format(a.format);
     if (!parsed) {
@@ -420,24 +457,30 @@ format_options to_format_options(const output_args& a) {
           fmt::format("--format '{}' is not one of table, csv, json, markdown, html", a.format));
     }
     f.format = *parsed;
-  } else if (ends_with(a.output, ".csv")) {
-    f.format = output_format::csv;
-  } else if (ends_with(a.output, ".json")) {
-    f.format = output_format::json;
-  } else if (ends_with(a.output, ".md") || ends_with(a.output, ".markdown")) {
-    f.format = output_format::markdown;
-  } else if (ends_with(a.output, ".html") || ends_with(a.output, ".htm")) {
-    f.format = output_format::html;
+  } else if (!named.empty()) {
+    f.format = *parse_format(named);
   }
+  check_output_name(a, format_name(f.format));
   return f;
 }
 
-void write_output(const output_args& a, const std::string& text) {
-  if (a.output.empty() || a.output == "-") {
-    write_stdout(text);
-  } else {
-    write_file_atomically(a.output, text);
+void check_output_name(const output_args& a, const std::string& format) {
+  const std::string named = format_named_by(a.output);
+  if (named.empty() || named == format) return;
+  throw UsageError(fmt::format("-o '{}' is a {} file name, but the output is {}{}", a.output, named,
+                               format, a.format.empty() ? "" : " (--format " + a.format + ")"));
+}
+
+output_file open_output(const output_args& a, const input_args& inputs) {
+  if (is_stdout(a.output)) return output_file("");
+  if (const std::string input = input_named(a.output, inputs); !input.empty()) {
+    throw UsageError(fmt::format("-o '{}' is {}; write the output to another file", a.output, input));
   }
+  return output_file(a.output);
+}
+
+void write_output(const output_args& a, output_file& out, const std::string& text) {
+  out.write(!is_stdout(a.output) && ends_with(a.output, ".gz") ? gzip(text) : text);
 }
 
 format_options with_skipped(format_options f, const data_set& data) {

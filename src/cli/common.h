@@ -12,6 +12,7 @@
 #include "ndr/format.h"
 #include "ndr/fx.h"
 #include "ndr/load.h"
+#include "ndr/output.h"
 
 namespace ndr::cli {
 
@@ -104,7 +105,16 @@ format_options to_format_options(const output_args& a);
 format_options with_skipped(format_options f, const data_set& data);
 // A period label given to `option`, parsed in `scheme`.
 std::int64_t parse_period(const std::string& text, const char* option, const period_scheme& scheme);
-// Writes to standard output or atomically to -o.
-void write_output(const output_args& a, const std::string& text);
+// The format -o's name says: "csv", "json", "markdown", "html", or "" for a
+// name that says nothing (report.txt, /dev/stdout). x.csv.gz says csv.
+std::string format_named_by(std::string output);
+// Throws UsageError when -o's name says another format than `format` (the
+// one the command writes: "csv", "json", "markdown", "html", "text", …).
+void check_output_name(const output_args& a, const std::string& format);
+// Opens -o (or standard output) before anything is read; throws UsageError
+// when it is one of the inputs (the files, --fx or --customer-map).
+output_file open_output(const output_args& a, const input_args& inputs);
+// Writes the report to `out`, gzipped when -o ends in .gz.
+void write_output(const output_args& a, output_file& out, const std::string& text);
 
 }  // namespace ndr::cli

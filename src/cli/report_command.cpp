@@ -157,15 +157,16 @@ int run_report(const report_args& a) {
   }
   const format_options format = to_format_options(a.output);
   const std::vector<gate> gates = parse_gates(a);
+  output_file out = open_output(a.output, a.input);
 
   const data_set data = load_data(a.input, a.output.quiet);
   const report r = data.rates ? build_fx_report(*data.parts, *data.rates, data.mode, options)
                               : build_report(data.store, options);
   if (r.rows.empty() && !a.output.quiet) warn_empty(options, a.periods.period);
   if (format.format == output_format::html) {
-    write_output(a.output, render_html(r, cohorts_of(data, options.scheme), html_page(a)));
+    write_output(a.output, out, render_html(r, cohorts_of(data, options.scheme), html_page(a)));
   } else {
-    write_output(a.output, render_report(r, with_skipped(format, data)));
+    write_output(a.output, out, render_report(r, with_skipped(format, data)));
   }
   return check_gates(r, gates) ? 0 : kExitGate;
 }
@@ -184,6 +185,7 @@ int run_movements(const movements_args& a) {
   const report_options options = to_report_options(a.periods);
   const std::int64_t at = parse_period(a.at, "--at", options.scheme);
   const format_options format = to_format_options(a.output);
+  output_file out = open_output(a.output, a.input);
   const data_set data = load_data(a.input, a.output.quiet);
   const std::optional<snapshot_store> converted =
       data.rates ? fx_store_for_row(*data.parts, *data.rates, data.mode, options, at)
@@ -194,7 +196,7 @@ int run_movements(const movements_args& a) {
     throw InputError(fmt::format("no report row for {}: it needs a snapshot date in {} and in {}",
                                  a.at, a.at, options.scheme.label(at - options.window)));
   }
-  write_output(a.output, render_ledger(*lines, store, options, at, with_skipped(format, data)));
+  write_output(a.output, out, render_ledger(*lines, store, options, at, with_skipped(format, data)));
   return 0;
 }
 
@@ -211,9 +213,11 @@ int run_cohorts(const cohorts_args& a) {
   const report_options options = to_report_options(a.periods);
   format_options format = to_format_options(a.output);
   format.logos = a.logos;
+  output_file out = open_output(a.output, a.input);
   const data_set data = load_data(a.input, a.output.quiet);
-  write_output(a.output, render_cohorts(cohorts_of(data, options.scheme), options.scheme,
-                                        with_skipped(format, data)));
+  write_output(a.output, out,
+               render_cohorts(cohorts_of(data, options.scheme), options.scheme,
+                              with_skipped(format, data)));
   return 0;
 }
 
@@ -231,14 +235,16 @@ CLI::App* add_validate_command(CLI::App& app, validate_args& a) {
 
 int run_validate(const validate_args& a) {
   const report_options options = to_report_options(a.periods);
+  const bool json = a.output.format == "json" ||
+                    (a.output.format.empty() && format_named_by(a.output.output) == "json");
+  check_output_name(a.output, json ? "json" : "text");
+  output_file out = open_output(a.output, a.input);
   load_options load = to_load_options(a.input);
   const customer_map parents =
       a.input.customer_map.empty() ? customer_map() : customer_map::load(a.input.customer_map);
   load.parents = &parents;
   const validation v = validate_files(a.input.files, load, options.scheme);
-  const bool json = a.output.format == "json" ||
-                    (a.output.format.empty() && to_format_options(a.output).format == output_format::json);
-  write_output(a.output, json ? render_validation_json(v) : render_validation_text(v));
+  write_output(a.output, out, json ? render_validation_json(v) : render_validation_text(v));
   if (!v.errors.empty()) return 1;
   return a.strict && !v.warnings.empty() ? 1 : 0;
 }
@@ -262,7 +268,9 @@ CLI::App* add_snapshots_command(CLI::App& app, snapshots_args& a) {
 }
 
 int run_snapshots(const snapshots_args& a) {
-  write_output(a.output, derived_snapshot_csv(a.input, a.output.quiet));
+  check_output_name(a.output, "csv");
+  output_file out = open_output(a.output, a.input);
+  write_output(a.output, out, derived_snapshot_csv(a.input, a.output.quiet));
   return 0;
 }
 
