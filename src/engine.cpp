@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <iterator>
 #include <numeric>
+#include <exception>
 #include <thread>
 
 #include "ndr/error.h"
@@ -300,12 +301,25 @@ report build_report(const snapshot_store& store, const report_options& options) 
                                    store.offsets.begin()));
   }
   bounds.push_back(customers);
+  std::vector<std::exception_ptr> failed(threads);  // rethrown here, never terminating
   for (unsigned t = 1; t < threads; ++t) {
-    pool.emplace_back(classify_slice, std::cref(store), std::cref(options), bounds[t], bounds[t + 1],
-                      std::ref(partial[t - 1]));
+    pool.emplace_back([&, t] {
+      try {
+        classify_slice(store, options, bounds[t], bounds[t + 1], partial[t - 1]);
+      } catch (...) {
+        failed[t] = std::current_exception();
+      }
+    });
   }
-  classify_slice(store, options, bounds[0], bounds[1], rows);
+  try {
+    classify_slice(store, options, bounds[0], bounds[1], rows);
+  } catch (...) {
+    failed[0] = std::current_exception();
+  }
   for (auto& t : pool) t.join();
+  for (const auto& f : failed) {
+    if (f) std::rethrow_exception(f);
+  }
   for (const auto& part : partial) {
     for (size_t r = 0; r < rows.size(); ++r) {
       merge(part[r].total, rows[r].total);

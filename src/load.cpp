@@ -9,6 +9,7 @@
 #include <cstring>
 #include <memory>
 #include <numeric>
+#include <exception>
 #include <thread>
 #include <unordered_map>
 
@@ -482,13 +483,26 @@ void data_set_builder::note_group(std::uint32_t customer, const std::uint32_t* r
   first_row_[date] = std::min(first_row_[date], rows[0]);
 }
 
-// Runs work(0) … work(threads - 1), the first on this thread.
+// Runs work(0) … work(threads - 1), the first on this thread. An exception
+// in any of them (out of memory, say) is rethrown here after all have
+// ended, never left to terminate the process.
 template <typename Work>
 void run_on(unsigned threads, Work work) {
+  std::vector<std::exception_ptr> failed(threads);
+  const auto guarded = [&](unsigned t) {
+    try {
+      work(t);
+    } catch (...) {
+      failed[t] = std::current_exception();
+    }
+  };
   std::vector<std::thread> pool;
-  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work, t);
-  work(0);
+  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(guarded, t);
+  guarded(0);
   for (auto& t : pool) t.join();
+  for (const auto& f : failed) {
+    if (f) std::rethrow_exception(f);
+  }
 }
 
 // Puts one customer's rows [begin, end) in (date, read) order; rows usually
@@ -614,10 +628,7 @@ snapshot_store data_set_builder::finish() {
   const auto fold = [&](unsigned t) {
     folded[t] = fold_range(bounds[t], bounds[t + 1], group_start, date, amount, row, store);
   };
-  std::vector<std::thread> pool;
-  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(fold, t);
-  fold(0);
-  for (auto& t : pool) t.join();
+  run_on(threads, fold);
   size_t out = 0;
   for (unsigned t = 0; t < threads; ++t) {
     if (folded[t].error) throw *folded[t].error;

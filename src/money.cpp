@@ -338,6 +338,11 @@ std::string ambiguous_decimal_message(std::string_view amount) {
 
 std::string invalid_amount_message(std::string_view text, const char* why, bool decimal_comma) {
   if (text.empty()) return "empty amount";
+  // The layout expected, where the layout is what is wrong.
+  const std::string_view reason = why;
+  const bool layout = reason == "not a number" || reason.rfind("misplaced", 0) == 0 ||
+                      reason.rfind("no digits", 0) == 0;
+  if (!layout) return fmt::format("invalid amount '{}': {}", text, why);
   return fmt::format("invalid amount '{}': {} (expected {})", text, why,
                      decimal_comma ? "1234,50 or 1.234,50: --decimal-comma is set"
                                    : "1234.50 or \"1,234.50\"; --decimal-comma reads 1.234,50");

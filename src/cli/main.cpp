@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <exception>
+#include <new>
 
 #include "ndr/error.h"
 #include "config.h"
@@ -68,6 +69,12 @@ int main(int argc, char** argv) {
   } catch (const ndr::UsageError& e) {
     print_error(e.what());
     return kExitUsage;
+  } catch (const std::bad_alloc&) {
+    // Output is written whole at the end (or to a temporary, removed while
+    // unwinding), so there is no partial output to clean up.
+    print_error("out of memory (the data set needs more than this machine has: fewer segments, "
+                "or a smaller input); nothing was written");
+    return kExitInput;
   } catch (const std::exception& e) {
     print_error(e.what());
     return kExitInput;
