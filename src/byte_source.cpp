@@ -175,7 +175,8 @@ class text_source : public io::ByteSourceBase {
     check(buffer, size_t(n));
     if (!decode_error_.empty()) fail(buffer, size_t(n), size_t(n), decode_error_);
     if (n < size && need_ > 0) {
-      fail(buffer, size_t(n), size_t(n), "invalid UTF-8: the file ends inside a character");
+      fail(buffer, size_t(n), lead_at_ < size_t(n) ? lead_at_ : size_t(n),
+           "invalid UTF-8: the file ends inside a character");
     }
     return n;
   }

@@ -61,7 +61,6 @@ std::vector<row_plan> plan_rows(const snapshot_store& store, const report_option
         ends.begin(), ends.end(), std::make_pair(period - options.window, std::uint32_t(0)));
     if (start == ends.end() || start->first != period - options.window) continue;
     rows.push_back(row_plan{period, start->second, end, {}, {}});
-    rows.back().by_segment.resize(store.segments.size());
   }
   return rows;
 }
@@ -284,16 +283,50 @@ ratio report_row::grr() const {
   return {m.units(), starting_mrr.units()};
 }
 
-report build_report(const snapshot_store& store, const report_options& options) {
-  assert(options.window >= 1);
-  std::vector<row_plan> rows = plan_rows(store, options);
+namespace {
+
+// Per-segment sums arrays, zeroed and reused from one batch of rows to the
+// next: fresh ones would each cost page faults (memory is time).
+class sums_pool {
+ public:
+  explicit sums_pool(size_t segments) : segments_(segments) {}
+  std::vector<row_sums> take() {
+    if (spare_.empty()) return std::vector<row_sums>(segments_);
+    std::vector<row_sums> v = std::move(spare_.back());
+    spare_.pop_back();
+    std::fill(v.begin(), v.end(), row_sums{});
+    return v;
+  }
+  void give(std::vector<row_sums>&& v) {
+    if (v.size() == segments_) spare_.push_back(std::move(v));
+  }
+
+ private:
+  size_t segments_;
+  std::vector<std::vector<row_sums>> spare_;
+};
+
+// Classifies every customer into rows[first, last) on up to four threads (in
+// slices of about equal work; the slices' sums add up).
+void classify_rows(const snapshot_store& store, const report_options& options,
+                   std::vector<row_plan>& all, size_t first, size_t last, sums_pool& pool_of_sums) {
+  std::vector<row_plan> rows(std::make_move_iterator(all.begin() + long(first)),
+                             std::make_move_iterator(all.begin() + long(last)));
+  const bool segmented = store.segmented();
+  if (segmented) {
+    for (auto& row : rows) row.by_segment = pool_of_sums.take();
+  }
   const std::uint32_t customers = std::uint32_t(store.offsets.size() - 1);
-  // Customers in slices of about equal work, one thread each; sums add up.
   const size_t work = store.entry_date.size() * std::max<size_t>(rows.size(), 1);
   const unsigned threads =
       work < options.parallel_work ? 1 : std::clamp(std::thread::hardware_concurrency(), 1u, 4u);
-  std::vector<std::vector<row_plan>> partial(threads - 1, rows);
-  std::vector<std::thread> pool;
+  std::vector<std::vector<row_plan>> partial(threads - 1);
+  for (auto& part : partial) {
+    for (const auto& row : rows) {
+      part.push_back(row_plan{row.period, row.start, row.end, {}, {}});
+      if (segmented) part.back().by_segment = pool_of_sums.take();
+    }
+  }
   std::vector<std::uint32_t> bounds{0};
   for (unsigned t = 1; t < threads; ++t) {
     const auto target = store.entry_date.size() * t / threads;
@@ -302,39 +335,58 @@ report build_report(const snapshot_store& store, const report_options& options) 
   }
   bounds.push_back(customers);
   std::vector<std::exception_ptr> failed(threads);  // rethrown here, never terminating
-  for (unsigned t = 1; t < threads; ++t) {
-    pool.emplace_back([&, t] {
-      try {
-        classify_slice(store, options, bounds[t], bounds[t + 1], partial[t - 1]);
-      } catch (...) {
-        failed[t] = std::current_exception();
-      }
-    });
-  }
-  try {
-    classify_slice(store, options, bounds[0], bounds[1], rows);
-  } catch (...) {
-    failed[0] = std::current_exception();
-  }
+  const auto slice = [&](unsigned t) {
+    try {
+      classify_slice(store, options, bounds[t], bounds[t + 1], t == 0 ? rows : partial[t - 1]);
+    } catch (...) {
+      failed[t] = std::current_exception();
+    }
+  };
+  std::vector<std::thread> pool;
+  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(slice, t);
+  slice(0);
   for (auto& t : pool) t.join();
   for (const auto& f : failed) {
     if (f) std::rethrow_exception(f);
   }
-  for (const auto& part : partial) {
+  for (auto& part : partial) {
     for (size_t r = 0; r < rows.size(); ++r) {
       merge(part[r].total, rows[r].total);
       for (size_t s = 0; s < rows[r].by_segment.size(); ++s) merge(part[r].by_segment[s], rows[r].by_segment[s]);
+      pool_of_sums.give(std::move(part[r].by_segment));
     }
   }
+  std::move(rows.begin(), rows.end(), all.begin() + long(first));
+}
+
+}  // namespace
+
+report build_report(const snapshot_store& store, const report_options& options) {
+  assert(options.window >= 1);
+  std::vector<row_plan> rows = plan_rows(store, options);
+  const size_t per_row = store.segments.size() * sizeof(row_sums) *
+                         std::clamp(std::thread::hardware_concurrency(), 1u, 4u);
+  // Per-segment sums cost sizeof(row_sums) per (segment, row, thread) while
+  // a row is classified: rows go in batches within the budget, and each
+  // batch's sums are reused for the next once its report rows are made.
+  const size_t batch = per_row == 0 ? std::max<size_t>(rows.size(), 1)
+                                    : std::max<size_t>(options.segment_sums_budget / per_row, 1);
   report out{options, store.segmented(), {}};
   const auto order = segment_order(store);
-  for (const auto& plan : rows) {
-    for (std::uint32_t s : order) {
-      if (plan.by_segment[s].members > 0) {
-        out.rows.push_back(finish_row(store, plan, plan.by_segment[s], store.segments[s]));
+  sums_pool pool_of_sums(store.segments.size());
+  for (size_t first = 0; first < rows.size(); first += batch) {
+    const size_t last = std::min(rows.size(), first + batch);
+    classify_rows(store, options, rows, first, last, pool_of_sums);
+    for (size_t r = first; r < last; ++r) {
+      const row_plan& plan = rows[r];
+      for (std::uint32_t s : order) {
+        if (plan.by_segment[s].members > 0) {
+          out.rows.push_back(finish_row(store, plan, plan.by_segment[s], store.segments[s]));
+        }
       }
+      out.rows.push_back(finish_row(store, plan, plan.total, out.segmented ? kAllSegments : ""));
+      pool_of_sums.give(std::move(rows[r].by_segment));
     }
-    out.rows.push_back(finish_row(store, plan, plan.total, out.segmented ? kAllSegments : ""));
   }
   return out;
 }

@@ -3,7 +3,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <functional>
 #include <map>
+#include <memory>
 
 #include "ndr/error.h"
 
@@ -25,11 +27,31 @@ struct column {
 };
 
 // What every format renders: columns and rows of cells, plus json metadata.
+// Rows are made on demand, one at a time: cells for every row of a report
+// with many segments at once would cost more memory than the report itself.
 struct table_model {
   std::vector<column> columns;
-  std::vector<std::vector<cell>> rows;
+  size_t row_count = 0;
+  std::function<void(size_t, std::vector<cell>&)> row;  // fills row i's cells
   std::vector<std::pair<std::string, std::string>> metadata;  // key, json value
+
+  // Calls f(cells) for each row in order, reusing one cell vector.
+  template <typename F>
+  void each_row(F f) const {
+    std::vector<cell> cells;
+    for (size_t i = 0; i < row_count; ++i) {
+      row(i, cells);
+      f(static_cast<const std::vector<cell>&>(cells));
+    }
+  }
 };
+
+// A model whose rows are given whole (small tables: the cohort triangle).
+void set_rows(table_model& t, std::vector<std::vector<cell>> rows) {
+  auto shared = std::make_shared<std::vector<std::vector<cell>>>(std::move(rows));
+  t.row_count = shared->size();
+  t.row = [shared](size_t i, std::vector<cell>& out) { out = (*shared)[i]; };
+}
 
 // Makes cells for one output: the human spelling only for table and
 // markdown (a 10M-row ledger in csv need not format every number twice),
@@ -151,13 +173,13 @@ std::string render_csv(const table_model& t) {
   std::string out;
   for (size_t i = 0; i < t.columns.size(); ++i) out += (i ? "," : "") + std::string(t.columns[i].name);
   out += '\n';
-  for (const auto& row : t.rows) {
+  t.each_row([&](const std::vector<cell>& row) {
     for (size_t i = 0; i < row.size(); ++i) {
       if (i) out += ',';
       out += csv_field(row[i].quoted ? spreadsheet_safe(row[i].machine) : row[i].machine);
     }
     out += '\n';
-  }
+  });
   return out;
 }
 
@@ -165,17 +187,19 @@ std::string render_csv(const table_model& t) {
 // double, so nlohmann::json (which stores numbers as doubles) is not used here.
 std::string render_json(const table_model& t) {
   std::string out = "{\n  \"rows\": [";
-  for (size_t n = 0; n < t.rows.size(); ++n) {
-    out += n ? ",\n    {" : "\n    {";
+  bool first = true;
+  t.each_row([&](const std::vector<cell>& row) {
+    out += first ? "\n    {" : ",\n    {";
+    first = false;
     for (size_t i = 0; i < t.columns.size(); ++i) {
-      const cell& c = t.rows[n][i];
+      const cell& c = row[i];
       const std::string value =
           c.quoted ? json_string(c.machine) : c.machine.empty() ? "null" : c.machine;
       out += fmt::format("{}\"{}\": {}", i ? ", " : "", t.columns[i].name, value);
     }
     out += '}';
-  }
-  out += t.rows.empty() ? "]" : "\n  ]";
+  });
+  out += t.row_count == 0 ? "]" : "\n  ]";
   for (const auto& [key, value] : t.metadata) out += fmt::format(",\n  \"{}\": {}", key, value);
   return out + "\n}\n";
 }
@@ -206,10 +230,10 @@ std::string render_table(const table_model& t, bool wide, bool arr, bool markdow
   }
   const auto text = [&](const std::string& s) { return markdown ? markdown_safe(s) : terminal_safe(s); };
   std::vector<size_t> width(t.columns.size());
-  for (size_t i : shown) {
-    width[i] = display_width(heading(t.columns[i], arr));
-    for (const auto& row : t.rows) width[i] = std::max(width[i], display_width(text(row[i].human)));
-  }
+  for (size_t i : shown) width[i] = display_width(heading(t.columns[i], arr));
+  t.each_row([&](const std::vector<cell>& row) {
+    for (size_t i : shown) width[i] = std::max(width[i], display_width(text(row[i].human)));
+  });
   const char* sep = markdown ? " | " : "  ";
   const auto line = [&](auto&& text_of) {
     std::string out = markdown ? "| " : "";
@@ -225,7 +249,9 @@ std::string render_table(const table_model& t, bool wide, bool arr, bool markdow
     if (!markdown || t.columns[i].is_text) return std::string(width[i], '-');
     return std::string(width[i] - 1, '-') + ":";
   });
-  for (const auto& row : t.rows) out += line([&](size_t i) { return text(row[i].human); });
+  t.each_row([&](const std::vector<cell>& row) {
+    out += line([&](size_t i) { return text(row[i].human); });
+  });
   return out;
 }
 
@@ -252,6 +278,7 @@ std::string render_triangle(const std::vector<cohort_cell>& cells, const period_
   t.columns = {{"cohort", "Cohort", true, true}, {"customers", "Customers"},
                {"starting_mrr", options.arr ? "Starting ARR" : "Starting MRR"}};
   for (const auto& title : age_titles) t.columns.push_back({"", title.c_str()});
+  std::vector<std::vector<cell>> rows;
   for (size_t i = 0; i < cells.size();) {
     const cohort_cell& head = cells[i];
     std::vector<cell> row{m.text(scheme.label(head.cohort)), m.count(head.customers),
@@ -261,18 +288,19 @@ std::string render_triangle(const std::vector<cohort_cell>& cells, const period_
       const ratio r = options.logos ? cells[i].logo_retention() : cells[i].revenue_retention();
       row[size_t(3 + cells[i].age)] = m.share(r);
     }
-    t.rows.push_back(std::move(row));
+    rows.push_back(std::move(row));
   }
+  set_rows(t, std::move(rows));
   return render_table(t, true, false, options.format == output_format::markdown);
 }
 
 }  // namespace
 
 std::string render_report(const report& r, const format_options& options) {
-  table_model t{report_columns(r.segmented, r.fx), {}, report_metadata(r.options, options)};
-  t.rows.reserve(r.rows.size());
   const cell_maker m(options);
-  for (const auto& row : r.rows) t.rows.push_back(report_cells(row, r, m));
+  table_model t{report_columns(r.segmented, r.fx), r.rows.size(),
+                [&](size_t i, std::vector<cell>& out) { out = report_cells(r.rows[i], r, m); },
+                report_metadata(r.options, options)};
   return render(t, options);
 }
 
@@ -285,13 +313,13 @@ std::string render_ledger(const std::vector<ledger_line>& lines, const snapshot_
                {"end_mrr", "End MRR"}, {"movement", "Movement", true, true},
                {"delta", "Delta"}};
   if (store.segmented()) t.columns.insert(t.columns.begin() + 1, {"segment", "Segment", true, true});
-  for (const auto& l : lines) {
-    std::vector<cell> row{m.text(store.customers[l.customer]), m.amount(l.start_mrr),
-                          m.amount(l.end_mrr), m.text(movement_name(l.kind)),
-                          m.amount(l.delta)};
+  t.row_count = lines.size();
+  t.row = [&](size_t i, std::vector<cell>& row) {
+    const ledger_line& l = lines[i];
+    row = {m.text(store.customers[l.customer]), m.amount(l.start_mrr), m.amount(l.end_mrr),
+           m.text(movement_name(l.kind)), m.amount(l.delta)};
     if (store.segmented()) row.insert(row.begin() + 1, m.text(l.segment));
-    t.rows.push_back(std::move(row));
-  }
+  };
   t.metadata = report_metadata(report, options);
   t.metadata.insert(t.metadata.begin(), {"at", json_string(report.scheme.label(period))});
   return render(t, options);
@@ -307,11 +335,13 @@ std::string render_cohorts(const std::vector<cohort_cell>& cells, const period_s
   t.columns = {{"cohort", "Cohort", true, true}, {"age", "Age"}, {"customers", "Customers"},
                {"starting_mrr", "Starting MRR"}, {"mrr", "MRR"},
                {"revenue_retention", "Revenue ret."}, {"logo_retention", "Logo ret."}};
-  for (const auto& c : cells) {
-    t.rows.push_back({m.text(scheme.label(c.cohort)), m.count(c.age), m.count(c.customers),
-                      m.amount(c.starting_mrr), m.amount(c.mrr),
-                      m.share(c.revenue_retention()), m.share(c.logo_retention())});
-  }
+  t.row_count = cells.size();
+  t.row = [&](size_t i, std::vector<cell>& row) {
+    const cohort_cell& c = cells[i];
+    row = {m.text(scheme.label(c.cohort)), m.count(c.age), m.count(c.customers),
+           m.amount(c.starting_mrr), m.amount(c.mrr), m.share(c.revenue_retention()),
+           m.share(c.logo_retention())};
+  };
   t.metadata = {{"period", json_string(period_name(scheme.kind))},
                 {"fiscal_year_start", fmt::format("{}", scheme.fiscal_start)},
                 {"money", json_string(options.arr ? "arr" : "mrr")}};

@@ -105,3 +105,19 @@ TEST_CASE("period labels parse back") {
   CHECK_FALSE(fq.parse_label("2025-Q1"));  // fiscal labels carry FY
   CHECK_FALSE(fy.parse_label("2025"));
 }
+
+TEST_CASE("main_date_run: the run of most weight, cut at gaps over 10 years") {
+  using ndr::parse_date;
+  const auto d = [](const char* s) { return *parse_date(s); };
+  const auto run = ndr::main_date_run({{d("0001-01-01"), 1}, {d("2024-01-31"), 5}, {d("2024-02-29"), 5}});
+  CHECK(run.first == d("2024-01-31"));
+  CHECK(run.last == d("2024-02-29"));
+  CHECK_FALSE(run.contains(d("0001-01-01")));
+  // Ties: the earliest run.
+  const auto tie = ndr::main_date_run({{d("2000-01-31"), 2}, {d("2020-01-31"), 2}});
+  CHECK(tie.first == d("2000-01-31"));
+  CHECK(tie.last == d("2000-01-31"));
+  // 3,653 days apart is one run; 3,654 two.
+  CHECK(ndr::main_date_run({{0, 1}, {3653, 1}}).last == 3653);
+  CHECK(ndr::main_date_run({{0, 1}, {3654, 1}}).last == 0);
+}

@@ -151,3 +151,17 @@ TEST_CASE("parse_money reports the currency symbol it saw") {
   CHECK(s == ndr::currency_symbol::none);
   CHECK(std::string(ndr::symbol_text(ndr::currency_symbol::dollar)) == "$");
 }
+
+TEST_CASE("looks_like_thousands: one point and exactly three digits after it") {
+  CHECK(ndr::looks_like_thousands("1.500"));
+  CHECK(ndr::looks_like_thousands("-12.250"));
+  CHECK(ndr::looks_like_thousands("\xE2\x82\xAC" "100.000"));
+  CHECK(ndr::looks_like_thousands("(1.000)"));
+  CHECK_FALSE(ndr::looks_like_thousands("1.50"));
+  CHECK_FALSE(ndr::looks_like_thousands("1.5000"));
+  CHECK_FALSE(ndr::looks_like_thousands("1234.500"));
+  CHECK_FALSE(ndr::looks_like_thousands("1,500"));
+  CHECK_FALSE(ndr::looks_like_thousands("1.234,50"));
+  CHECK_FALSE(ndr::looks_like_thousands("1500"));
+  CHECK_FALSE(ndr::looks_like_thousands(""));
+}

@@ -26,6 +26,9 @@ struct report_options {
   std::optional<std::int64_t> from;                            // first period shown
   std::optional<std::int64_t> to;                              // last period shown
   std::uint64_t parallel_work = std::uint64_t(1) << 22;        // entries × rows for threads
+  // Bytes of per-segment sums held at once: rows are classified in batches
+  // that fit, so memory grows with the rows reported, not segments × periods.
+  std::size_t segment_sums_budget = std::size_t(64) << 20;
 };
 
 // The segment label of the total row of a segmented report (SPEC §4).
