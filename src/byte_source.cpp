@@ -173,9 +173,9 @@ class text_source : public io::ByteSourceBase {
   int read(char* buffer, int size) override {
     const int n = converter_ ? decode(buffer, size) : raw(buffer, size);
     check(buffer, size_t(n));
-    if (!decode_error_.empty()) fail(buffer, size_t(n), size_t(n), decode_error_);
+    if (!decode_error_.empty()) fail(buffer, size_t(n), decode_error_);
     if (n < size && need_ > 0) {
-      fail(buffer, size_t(n), lead_at_ < size_t(n) ? lead_at_ : size_t(n),
+      fail(buffer, lead_at_ < size_t(n) ? lead_at_ : size_t(n),
            "invalid UTF-8: the file ends inside a character");
     }
     return n;
@@ -243,7 +243,8 @@ class text_source : public io::ByteSourceBase {
   }
 
   void check(const char* p, size_t n);
-  [[noreturn]] void fail(const char* p, size_t n, size_t at, const std::string& what) const;
+  // Throws `what` at byte `at` of the block p being checked.
+  [[noreturn]] void fail(const char* p, size_t at, const std::string& what) const;
 
   std::unique_ptr<io::ByteSourceBase> inner_;
   std::string name_;
@@ -299,11 +300,11 @@ void text_source::check(const char* p, size_t n) {
     if (need_ > 0) {
       // Named by its first byte, where the character starts (or, when it
       // started in the block before, where it breaks).
-      if (b < lo_ || b > hi_) fail(p, n, lead_at_ < i ? lead_at_ : i, invalid_utf8(lead_));
+      if (b < lo_ || b > hi_) fail(p, lead_at_ < i ? lead_at_ : i, invalid_utf8(lead_));
       --need_;
       lo_ = 0x80, hi_ = 0xBF;
     } else if (b == 0) {
-      fail(p, n, i,
+      fail(p, i,
            "a NUL byte: this is not a text file (UTF-16 without a byte-order mark? pass "
            "--encoding UTF-16LE)");
     } else if (b == '\n') {
@@ -324,7 +325,7 @@ void text_source::check(const char* p, size_t n) {
         if (b == 0xF0) lo_ = 0x90;
         if (b == 0xF4) hi_ = 0x8F;  // nothing above U+10FFFF
       } else {
-        fail(p, n, i, invalid_utf8(b));
+        fail(p, i, invalid_utf8(b));
       }
     }
     ++i;
@@ -336,8 +337,7 @@ void text_source::check(const char* p, size_t n) {
   }
 }
 
-void text_source::fail(const char* p, size_t n, size_t at, const std::string& what) const {
-  (void)n;
+void text_source::fail(const char* p, size_t at, const std::string& what) const {
   const std::uint64_t before = line_in_block_ ? count_chars(p + line_begin_, at - line_begin_)
                                               : carry_chars_ + count_chars(p, at);
   throw InputError(what, name_, line_, {}, unsigned(std::min<std::uint64_t>(before + 1, UINT32_MAX)));
