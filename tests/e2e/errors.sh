@@ -79,6 +79,13 @@ expect 2 "ndr: --window: Value 0 not in range 1 to 100000 (see 'ndr report --hel
 expect 2 "ndr: --fiscal-year-start: Value 13 not in range 1 to 12 (see 'ndr report --help')" report ok.csv --fiscal-year-start 13
 expect 2 "ndr: files is required (see 'ndr report --help')" report
 expect 2 "ndr: The following argument was not expected: --bogus (see 'ndr report --help')" report ok.csv --bogus
+# An unknown subcommand or option names the closest one.
+expect 2 "ndr: 'reprot' is not an ndr command; did you mean 'report'? (see 'ndr --help')" reprot ok.csv
+expect 2 "ndr: 'frobnicate' is not an ndr command (see 'ndr --help')" frobnicate
+expect 2 "ndr: The following argument was not expected: --windw; did you mean '--window'? (see 'ndr report --help')" \
+  report ok.csv --windw 3
+expect 2 "ndr: The following arguments were not expected: --perod --wndow; did you mean '--window' for '--wndow', '--period' for '--perod'? (see 'ndr report --help')" \
+  report ok.csv --wndow 3 --perod month
 expect 2 "ndr: A subcommand is required (see 'ndr --help')" 
 expect 2 "ndr: --format 'xml' is not one of table, csv, json, markdown, html" report ok.csv --format xml
 expect 2 "ndr: --delimiter ':' is not one of , ; | tab auto" report ok.csv --delimiter :
