@@ -1,8 +1,9 @@
 #include "config.h"
 
+#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
-#include <CLI/CLI.hpp>
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 #include <unordered_map>
