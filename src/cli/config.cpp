@@ -120,12 +120,14 @@ std::string table_name(const std::string& line, const CLI::App& app,
 }
 
 // The key that starts on `line` (the lines of a list it opens are read too),
-// appended to `keys` as CLI11's reader reads it.
+// appended to `keys` as CLI11's reader reads it. CLI11 drops a '#' comment
+// from a key's first line only; here from the list's other lines too.
 void read_key(std::string line, line_reader& lines, const std::string& table,
               std::vector<config_key>& keys) {
   const std::size_t number = lines.number();
   std::string entry = line;
   for (bool open = opens_list(line); open && lines.next(line);) {
+    line = CLI::detail::trim_copy(line.substr(0, line.find('#')));
     entry += '\n' + line;
     open = line.empty() || line.back() != ']';
   }
