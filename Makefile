@@ -49,7 +49,8 @@ test-deps:
 test: build test-deps
 	ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS)
 
-# The loader under libFuzzer with ASan and UBSan, in build-fuzz/ (clang).
+# The four readers (snapshots, subscriptions, rates, config) under libFuzzer
+# with ASan and UBSan, FUZZ_SECONDS each, in build-fuzz/ (clang).
 fuzz: deps
 	bash tests/fuzz/run.sh $(CURDIR) $(CURDIR)/build-fuzz $(FUZZ_SECONDS)
 

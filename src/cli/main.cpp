@@ -10,6 +10,7 @@
 #include "ndr/error.h"
 #include "config.h"
 #include "report_command.h"
+#include "suggest.h"
 
 namespace {
 
@@ -52,11 +53,7 @@ int main(int argc, char** argv) {
     return kExitUsage;
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
-    std::string sub;
-    for (const CLI::App* cmd : {report_cmd, movements_cmd, cohorts_cmd, validate_cmd, snapshots_cmd, presets_cmd}) {
-      if (cmd->parsed()) sub = cmd->get_name() + " ";
-    }
-    fmt::print(stderr, "ndr: {} (see 'ndr {}--help')\n", e.what(), sub);
+    print_error(ndr::cli::parse_error_message(app, e).c_str());
     return kExitUsage;
   }
   try {

@@ -79,6 +79,13 @@ expect 2 "ndr: --window: Value 0 not in range 1 to 100000 (see 'ndr report --hel
 expect 2 "ndr: --fiscal-year-start: Value 13 not in range 1 to 12 (see 'ndr report --help')" report ok.csv --fiscal-year-start 13
 expect 2 "ndr: files is required (see 'ndr report --help')" report
 expect 2 "ndr: The following argument was not expected: --bogus (see 'ndr report --help')" report ok.csv --bogus
+# An unknown subcommand or option names the closest one.
+expect 2 "ndr: 'reprot' is not an ndr command; did you mean 'report'? (see 'ndr --help')" reprot ok.csv
+expect 2 "ndr: 'frobnicate' is not an ndr command (see 'ndr --help')" frobnicate
+expect 2 "ndr: The following argument was not expected: --windw; did you mean '--window'? (see 'ndr report --help')" \
+  report ok.csv --windw 3
+expect 2 "ndr: The following arguments were not expected: --perod --wndow; did you mean '--window' for '--wndow', '--period' for '--perod'? (see 'ndr report --help')" \
+  report ok.csv --wndow 3 --perod month
 expect 2 "ndr: A subcommand is required (see 'ndr --help')" 
 expect 2 "ndr: --format 'xml' is not one of table, csv, json, markdown, html" report ok.csv --format xml
 expect 2 "ndr: --delimiter ':' is not one of , ; | tab auto" report ok.csv --delimiter :
@@ -115,7 +122,39 @@ expect_out 0 "Period   Customers  Starting MRR  Expansion  Contraction  Churned 
 2024-02          1        100.00       0.00        10.00         0.00       90.00  90.0%  90.0%     100.0%" \
   report --config job.toml --format table
 printf 'wndow = 2\n' > typo.toml
-expect 2 "ndr: typo.toml: 'wndow' is not an option of 'ndr report'" report ok.csv --config typo.toml
+expect 2 "ndr: typo.toml:1: 'wndow' is not an option of 'ndr report'; did you mean 'window'?" \
+  report ok.csv --config typo.toml
+# A key given twice is an error, also twice in a row (CLI11's reader would make a list of the two).
+printf 'window = 2\nformat = "csv"\nwindow = 3\n' > dup.toml
+expect 2 "ndr: dup.toml:3: duplicate key 'window' (first on line 1)" report ok.csv --config dup.toml
+printf '[report]\nwindow = 2\nwindow = 2\n' > dup-table.toml
+expect 2 "ndr: dup-table.toml:3: duplicate key 'report.window' (first on line 2)" report ok.csv --config dup-table.toml
+# A list may span lines, with comments (CLI11 alone would read "# again" as a file).
+printf 'files = ["ok.csv", # the export\n  "ok.csv" # again\n]\nformat = "csv"\n' > list.toml
+expect_out 0 "$csv_header
+2024-02,2024-01-31,2024-02-29,1,1,0,1,0,200.00,0.00,20.00,0.00,180.00,0.9000,0.9000,1.0000,0.00,0,0.00,0" report --config list.toml
+printf '[reprot]\nwindow = 2\n' > table-typo.toml
+expect 2 "ndr: table-typo.toml:1: unknown table [reprot]; did you mean [report]?" report ok.csv --config table-typo.toml
+head -c 70000 /dev/zero | tr '\0' '#' > huge.toml
+expect 2 "ndr: huge.toml: a config file is at most 64 KiB; this one is larger" report ok.csv --config huge.toml
+# A [report] table is for report only and overrides the top level; other subcommands' tables are
+# skipped: one file serves report, cohorts and movements as their command lines would.
+printf 'files = ["%s"]\nformat = "csv"\nperiod = "month"\n[report]\nperiod = "quarter"\nwindow = 4\nmin-ndr = "50%%"\n[cohorts]\nlogos = true\n[movements]\nat = "2025-03"\n' \
+  "$root/samples/realistic.csv" > shared.toml
+same_output() {  # same_output CONFIG_ARGS -- COMMAND_LINE_ARGS: both succeed and print the same
+  local a=() b=()
+  while [ "$1" != -- ]; do a+=("$1"); shift; done
+  shift
+  b=("$@")
+  if "$ndr" "${a[@]}" > a.out 2>&1 && "$ndr" "${b[@]}" > b.out 2>&1 && [ -s a.out ] && cmp -s a.out b.out; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1)); printf 'FAIL: ndr %s differs from ndr %s\n' "${a[*]}" "${b[*]}"; head -n 3 a.out b.out
+  fi
+}
+same_output report --config shared.toml -- report "$root/samples/realistic.csv" --format csv --period quarter --window 4 --min-ndr 50%
+same_output cohorts --config shared.toml -- cohorts "$root/samples/realistic.csv" --format csv --period month --logos
+same_output movements --config shared.toml -- movements "$root/samples/realistic.csv" --format csv --at 2025-03
 expect 2 "ndr: none.toml was not readable (missing?)" report ok.csv --config none.toml
 expect 0 "" report "$root/samples/tiny.csv" --period quarter -q
 # -q hides success noise only: a skipped row still gets one line.
