@@ -390,7 +390,7 @@ TEST_CASE("a long ASCII block then a bad byte: the line and column still count")
                                 "windows-1252)");
 }
 
-TEST_CASE("--encoding decodes; UTF-16 is recognised by its byte-order mark") {
+TEST_CASE("encoding: --encoding decodes, UTF-16 is recognised by its byte-order mark") {
   load_options latin1;
   latin1.encoding = "latin1";
   const auto s = load("customer_id,date,mrr\ncaf\xE9,2024-01-31,1\ncaf\xE8,2024-01-31,2\n", latin1);
@@ -416,7 +416,7 @@ TEST_CASE("--encoding decodes; UTF-16 is recognised by its byte-order mark") {
   CHECK_NOTHROW(ndr::check_encoding("utf-8"));
 }
 
-TEST_CASE("an ambiguous 1.500 in a ;-separated file is asked about, never guessed") {
+TEST_CASE("an ambiguous 1.500 in a semicolon-separated file is asked about, never guessed") {
   load_options o;
   o.delimiter = 0;
   o.skip_bad_rows = true;  // not a bad row: the whole file is read one way
@@ -454,7 +454,7 @@ TEST_CASE("a date more than 10 years from all others is an error naming its line
   CHECK(load("customer_id,date,mrr\na,2014-01-31,1\na,2024-01-31,1\n").dates.size() == 2);
 }
 
-TEST_CASE("--max-segments: more distinct values is an error naming the column and count") {
+TEST_CASE("max segments: more distinct values is an error naming the column and count") {
   load_options o;
   o.segment_cols = {"customer_id"};
   o.max_segments = 2;

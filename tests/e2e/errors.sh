@@ -130,7 +130,8 @@ expect 2 "ndr: dup.toml:3: duplicate key 'window' (first on line 1)" report ok.c
 printf '[report]\nwindow = 2\nwindow = 2\n' > dup-table.toml
 expect 2 "ndr: dup-table.toml:3: duplicate key 'report.window' (first on line 2)" report ok.csv --config dup-table.toml
 # A list may span lines, with comments (CLI11 alone would read "# again" as a file).
-printf 'files = ["ok.csv", # the export\n  "ok.csv" # again\n]\nformat = "csv"\n' > list.toml
+cp ok.csv ok-copy.csv  # the same file twice would be refused
+printf 'files = ["ok.csv", # the export\n  "ok-copy.csv" # again\n]\nformat = "csv"\n' > list.toml
 expect_out 0 "$csv_header
 2024-02,2024-01-31,2024-02-29,1,1,0,1,0,200.00,0.00,20.00,0.00,180.00,0.9000,0.9000,1.0000,0.00,0,0.00,0" report --config list.toml
 printf '[reprot]\nwindow = 2\n' > table-typo.toml
