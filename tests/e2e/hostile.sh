@@ -2,10 +2,11 @@
 # Hostile inputs (issue 12): each file in tests/hostile/ and what ndr must
 # say about it: exit status and the exact message. No input may hang ndr,
 # lose a row without saying so, or merge two different ids.
-# Usage: hostile.sh NDR_BINARY PROJECT_ROOT
+# Usage: hostile.sh NDR_BINARY PROJECT_ROOT NDR_GEN
 set -u
 ndr=$1
 root=$2
+gen=$3
 hostile=$root/tests/hostile
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -137,6 +138,19 @@ expect 1 "ndr: --segment-by customer_id: 30 distinct values, more than --max-seg
   report many.csv --segment-by customer_id --max-segments 20
 "$ndr" report many.csv --segment-by customer_id --max-segments 30 --format csv > segs.csv
 check "--max-segments 30 allows 30 segments" [ "$(wc -l < segs.csv)" -eq 32 ]
+
+# Out of memory: a clear message, exit 1, and no output (the old file stays).
+# (Not under AddressSanitizer, which reserves terabytes of address space.)
+if ! grep -q __asan_init "$ndr"; then
+"$gen" --customers 20000 --months 36 -o big.csv
+printf 'old report\n' > kept.csv
+err=$( (ulimit -v 150000; "$ndr" report big.csv --segment-by customer_id --max-segments 100000 -o kept.csv) 2>&1)
+rc=$?
+check "out of memory exits 1" [ "$rc" -eq 1 ]
+check "out of memory says so" [ "$err" = "ndr: out of memory (the data set needs more than this machine has: fewer segments, or a smaller input); nothing was written" ]
+check "out of memory leaves the old file" [ "$(cat kept.csv)" = "old report" ]
+check "out of memory leaves no temporary" [ -z "$(find . -name '.kept.csv.ndr-*')" ]
+fi
 
 # Crafted ids cannot drive the terminal or break a Markdown table.
 "$ndr" movements escape-ids.csv --at 2024-02 > ledger.txt
