@@ -4,29 +4,8 @@
 set -u
 ndr=$1
 root=$2
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-cd "$tmp" || exit 1
-failed=0 passed=0
-
-# expect STATUS EXPECTED_STDERR ARGS...: runs `ndr ARGS`, checks status and stderr.
-expect() { check_run stderr "$@"; }
-# expect_out STATUS EXPECTED_STDOUT ARGS...: checks standard output instead.
-expect_out() { check_run stdout "$@"; }
-
-check_run() {  # check_run stderr|stdout STATUS WANT ARGS...
-  local stream=$1 status=$2 want=$3
-  shift 3
-  local got rc
-  if [ "$stream" = stderr ]; then got=$("$ndr" "$@" 2>&1 >/dev/null); else got=$("$ndr" "$@" 2>/dev/null); fi
-  rc=$?
-  if [ "$rc" -eq "$status" ] && [ "$got" = "$want" ]; then
-    passed=$((passed + 1))
-  else
-    failed=$((failed + 1))
-    printf 'FAIL: ndr %s\n  want %s: %s\n  got  %s: %s\n' "$*" "$status" "$want" "$rc" "$got"
-  fi
-}
+# shellcheck source=../e2e_lib.sh
+source "$root/tests/e2e_lib.sh"
 h='customer_id,date,mrr'
 csv_header='period,start_date,end_date,cohort_customers,retained_customers,expanded_customers,contracted_customers,churned_customers,starting_mrr,expansion_mrr,contraction_mrr,churned_mrr,ending_mrr,ndr,grr,logo_retention,reactivation_mrr,reactivated_customers,new_mrr,new_customers'
 ok_row='2024-02,2024-01-31,2024-02-29,1,1,0,1,0,100.00,0.00,10.00,0.00,90.00,0.9000,0.9000,1.0000,0.00,0,0.00,0'
@@ -335,5 +314,4 @@ expect_out 0 "$csv_header
 if "$ndr" --version | grep -q '^ndr [0-9]' && "$ndr" report --help | grep -q -- '--min-ndr'; then
   passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: --help/--version"; fi
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+summary

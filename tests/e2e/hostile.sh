@@ -8,31 +8,8 @@ ndr=$1
 root=$2
 gen=$3
 hostile=$root/tests/hostile
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-cd "$tmp" || exit 1
-failed=0 passed=0
-
-check_run() {  # check_run stderr|stdout STATUS WANT ARGS...
-  local stream=$1 status=$2 want=$3
-  shift 3
-  local got rc
-  if [ "$stream" = stderr ]; then got=$("$ndr" "$@" 2>&1 >/dev/null); else got=$("$ndr" "$@" 2>/dev/null); fi
-  rc=$?
-  if [ "$rc" -eq "$status" ] && [ "$got" = "$want" ]; then
-    passed=$((passed + 1))
-  else
-    failed=$((failed + 1))
-    printf 'FAIL: ndr %s\n  want %s: %s\n  got  %s: %s\n' "$*" "$status" "$want" "$rc" "$got"
-  fi
-}
-expect() { check_run stderr "$@"; }
-expect_out() { check_run stdout "$@"; }
-check() {  # check NAME CONDITION...
-  local name=$1
-  shift
-  if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: $name"; fi
-}
+# shellcheck source=../e2e_lib.sh
+source "$root/tests/e2e_lib.sh"
 cp "$hostile"/* .
 
 # An unterminated quote names the line where it opens, even with
@@ -142,14 +119,14 @@ check "--max-segments 30 allows 30 segments" [ "$(wc -l < segs.csv)" -eq 32 ]
 # Out of memory: a clear message, exit 1, and no output (the old file stays).
 # (Not under AddressSanitizer, which reserves terabytes of address space.)
 if ! grep -q __asan_init "$ndr"; then
-"$gen" --customers 20000 --months 36 -o big.csv
-printf 'old report\n' > kept.csv
-err=$( (ulimit -v 150000; "$ndr" report big.csv --segment-by customer_id --max-segments 100000 -o kept.csv) 2>&1)
-rc=$?
-check "out of memory exits 1" [ "$rc" -eq 1 ]
-check "out of memory says so" [ "$err" = "ndr: out of memory (the data set needs more than this machine has: fewer segments, or a smaller input); nothing was written" ]
-check "out of memory leaves the old file" [ "$(cat kept.csv)" = "old report" ]
-check "out of memory leaves no temporary" [ -z "$(find . -name '.kept.csv.ndr-*')" ]
+  "$gen" --customers 20000 --months 36 -o big.csv
+  printf 'old report\n' > kept.csv
+  err=$( (ulimit -v 150000; "$ndr" report big.csv --segment-by customer_id --max-segments 100000 -o kept.csv) 2>&1)
+  rc=$?
+  check "out of memory exits 1" [ "$rc" -eq 1 ]
+  check "out of memory says so" [ "$err" = "ndr: out of memory (the data set needs more than this machine has: fewer segments, or a smaller input); nothing was written" ]
+  check "out of memory leaves the old file" [ "$(cat kept.csv)" = "old report" ]
+  check "out of memory leaves no temporary" [ -z "$(find . -name '.kept.csv.ndr-*')" ]
 fi
 
 # Crafted ids cannot drive the terminal or break a Markdown table.
@@ -159,5 +136,4 @@ check "table: ESC shown as \\x1b" grep -q '\\x1b\[31mred\\x1b\[0m' ledger.txt
 "$ndr" movements escape-ids.csv --at 2024-02 --format markdown > ledger.md
 check "markdown: | and backtick escaped, < as &lt;" grep -q 'a\\|b\\`&lt;x>' ledger.md
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+summary

@@ -5,15 +5,8 @@
 set -u
 ndr=$1
 root=$2
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-cd "$tmp" || exit 1
-failed=0 passed=0
-check() {  # check NAME CONDITION...
-  local name=$1
-  shift
-  if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: $name"; fi
-}
+# shellcheck source=../e2e_lib.sh
+source "$root/tests/e2e_lib.sh"
 old_or_whole() {  # the old content, or the complete report (header + 12 monthly rows)
   [ "$(cat "$1")" = "old report" ] || { [ "$(wc -l < "$1")" -eq 12 ] && cmp -s "$1" whole.csv; }
 }
@@ -61,5 +54,4 @@ for delay in 0.05 0.2 0.5 1 2; do
   check "killed after ${delay}s: no temporary left" no_temps
 done
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+summary

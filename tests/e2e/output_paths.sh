@@ -6,15 +6,8 @@
 set -u
 ndr=$1
 root=$2
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-cd "$tmp" || exit 1
-failed=0 passed=0
-check() {  # check NAME CONDITION...
-  local name=$1
-  shift
-  if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: $name"; fi
-}
+# shellcheck source=../e2e_lib.sh
+source "$root/tests/e2e_lib.sh"
 no_temps() { [ -z "$(find . -name '.*.ndr-*')" ]; }
 tiny=$root/samples/tiny.csv
 "$ndr" report "$tiny" > table.txt
@@ -171,5 +164,4 @@ check "snapshots -o x.json (it writes csv): exit 2" [ $? -eq 2 ]
 check "no file written under a name of another format" [ ! -e checked.csv ] && [ ! -e snapshots.json ]
 check "no temporary left at the end" no_temps
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+summary
