@@ -391,6 +391,15 @@ std::string render_html(const report& r, const std::vector<cohort_cell>& cohorts
       range.empty() ? "" : html_escape(range) + " · ", kinds[int(o.scheme.kind)], o.window,
       o.reactivation == reactivation_policy::separate ? "separate" : "include",
       options.arr ? " · money as ARR (×12)" : "");
+  if (options.skipped_rows > 0) {
+    std::string where;
+    for (const auto& place : options.skipped_first) where += (where.empty() ? "" : ", ") + place;
+    out += fmt::format(
+        "<p class=\"skipped\">{} bad row{} skipped (--skip-bad-rows) and left out of these "
+        "numbers: {}{}.</p>\n",
+        options.skipped_rows, options.skipped_rows == 1 ? " was" : "s were", html_escape(where),
+        options.skipped_rows > options.skipped_first.size() ? ", …" : "");
+  }
   if (rows.empty()) {
     out += "<p class=\"empty\">No report rows: no period has a snapshot date both in it and one "
            "window before it.</p>\n";

@@ -90,3 +90,13 @@ TEST_CASE("120 periods keep their labels readable") {
 TEST_CASE("html escaping") {
   CHECK(ndr::html_escape("a<b>&\"c'") == "a&lt;b&gt;&amp;&quot;c&#39;");
 }
+
+TEST_CASE("skipped rows are said at the top of the page") {
+  ndr::html_options o;
+  CHECK(page(kTiny, {}, o).find("class=\"skipped\"") == std::string::npos);
+  o.skipped_rows = 7;
+  o.skipped_first = {"a.csv:3", "<b>.csv:4"};
+  CHECK(page(kTiny, {}, o).find("<p class=\"skipped\">7 bad rows were skipped (--skip-bad-rows) "
+                                "and left out of these numbers: a.csv:3, &lt;b&gt;.csv:4, …."
+                                "</p>") != std::string::npos);
+}

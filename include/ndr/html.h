@@ -2,6 +2,7 @@
 // nothing fetched) for people who will not read a CSV.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -13,6 +14,9 @@ struct html_options {
   std::string title = "Net dollar retention";  // --title
   std::string stamp;                           // --stamp: when it was made; empty leaves it out
   bool arr = false;                            // money ×12, labelled ARR
+  // Rows --skip-bad-rows skipped: said at the top of the page, never silent.
+  std::uint64_t skipped_rows = 0;
+  std::vector<std::string> skipped_first;      // FILE:LINE of the first few
 };
 
 // The page for `r` (and the cohort triangle `cohorts`, when not empty): a

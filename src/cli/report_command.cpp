@@ -164,7 +164,10 @@ int run_report(const report_args& a) {
                               : build_report(data.store, options);
   if (r.rows.empty() && !a.output.quiet) warn_empty(options, a.periods.period);
   if (format.format == output_format::html) {
-    write_output(a.output, out, render_html(r, cohorts_of(data, options.scheme), html_page(a)));
+    html_options page = html_page(a);
+    page.skipped_rows = data.skipped_rows;
+    page.skipped_first = data.skipped_first;
+    write_output(a.output, out, render_html(r, cohorts_of(data, options.scheme), page));
   } else {
     write_output(a.output, out, render_report(r, with_skipped(format, data)));
   }
