@@ -173,7 +173,8 @@ class text_source : public io::ByteSourceBase {
   int read(char* buffer, int size) override {
     const int n = converter_ ? decode(buffer, size) : raw(buffer, size);
     check(buffer, size_t(n));
-    if (!decode_error_.empty()) fail(buffer, size_t(n), decode_error_);
+    // The bad byte comes after every decoded byte, those still in out_ too.
+    if (!decode_error_.empty() && out_pos_ == out_end_) fail(buffer, size_t(n), decode_error_);
     if (n < size && need_ > 0) {
       fail(buffer, lead_at_ < size_t(n) ? lead_at_ : size_t(n),
            "invalid UTF-8: the file ends inside a character");
@@ -260,6 +261,7 @@ class text_source : public io::ByteSourceBase {
   // The checker's state across blocks.
   unsigned line_ = 1;
   std::uint64_t carry_chars_ = 0;  // characters of the current line in earlier blocks
+  std::uint64_t carry_before_ = 0;  // … as it was before the block being checked
   size_t line_begin_ = 0;          // in the block being checked: where the line starts
   bool line_in_block_ = false;     // … when it starts in this block at all
   int need_ = 0;                   // continuation bytes still expected
@@ -277,6 +279,7 @@ size_t count_chars(const char* p, size_t n) {
 // Checks the block; ASCII without NUL, the common case, 16 bytes at a time.
 void text_source::check(const char* p, size_t n) {
   line_in_block_ = false;
+  carry_before_ = carry_chars_;
   lead_at_ = SIZE_MAX;
   size_t i = 0;
   while (i < n) {
@@ -339,7 +342,7 @@ void text_source::check(const char* p, size_t n) {
 
 void text_source::fail(const char* p, size_t at, const std::string& what) const {
   const std::uint64_t before = line_in_block_ ? count_chars(p + line_begin_, at - line_begin_)
-                                              : carry_chars_ + count_chars(p, at);
+                                              : carry_before_ + count_chars(p, at);
   throw InputError(what, name_, line_, {}, unsigned(std::min<std::uint64_t>(before + 1, UINT32_MAX)));
 }
 

@@ -158,7 +158,7 @@ date_run main_date_run(const std::vector<std::pair<day_number, std::uint64_t>>& 
 }
 
 std::string outlier_date_message(day_number d, const date_run& run) {
-  return fmt::format("{} is more than {} years from every other date (the data runs from {} to "
+  return fmt::format("{} is more than {} years from the rest of the data (which runs from {} to "
                      "{}): a typo? --allow-date-range accepts it",
                      format_date(d), kOutlierYears, format_date(run.first), format_date(run.last));
 }

@@ -35,6 +35,8 @@ size_t skip_trim(const char* text, size_t pos, size_t size, char delimiter) {
 
 }  // namespace
 
+const char kTooManyFields[] = "more than 65,536 fields in one row; is the delimiter right?";
+
 width_error row_width_error(size_t fields, size_t header_fields) {
   if (fields < header_fields) {
     return {fmt::format("missing field (the row has {} field{}, the header {})", fields,
@@ -93,6 +95,11 @@ csv_record_reader::split_status csv_record_reader::scan(const char* text, size_t
       }
     }
     if (s.pos == size) return split_status::ok;
+    if (spans_.size() == kMaxFields) {  // each field costs ~40 bytes: bound them
+      out.error = kTooManyFields;
+      out.error_field = names_.empty() ? 0 : names_.size() - 1;
+      return split_status::error;
+    }
     ++s.pos;  // the delimiter
   }
 }

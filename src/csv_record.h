@@ -36,6 +36,10 @@ char detect_delimiter(std::string_view header);
 // The largest record, quoted line ends included (a guard against a stray
 // quote swallowing the rest of a file into memory).
 inline constexpr size_t kMaxRecordBytes = size_t(16) << 20;
+// The most fields of a record; more is a malformed row (kTooManyFields), so
+// that a line of 16 million commas cannot take a gigabyte.
+inline constexpr size_t kMaxFields = 65536;
+extern const char kTooManyFields[];
 
 class csv_record_reader {
  public:

@@ -117,3 +117,11 @@ TEST_CASE("other delimiters; tab is not trimmed away when it is the delimiter") 
   CHECK(records("a|\"b|c\"\n", '|') == v{"1:a|b|c"});
   CHECK(records("a\t\tc\n", '\t') == v{"1:a||c"});
 }
+
+TEST_CASE("a record of more than 65,536 fields is a malformed row, not a gigabyte") {
+  const std::string commas(100000, ',');
+  const auto got = records("a\n" + commas + "\nb\n");
+  REQUIRE(got.size() == 3);
+  CHECK(got[1] == "2:more than 65,536 fields in one row; is the delimiter right?@0");
+  CHECK(got[2] == "3:b");
+}

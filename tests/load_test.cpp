@@ -439,7 +439,7 @@ TEST_CASE("a date more than 10 years from all others is an error naming its line
   const std::string text =
       "customer_id,date,mrr\na,2024-01-31,1\nb,2024-01-31,1\nb,0001-01-01,1\na,2024-02-29,1\n";
   CHECK_THROWS_WITH(load(text), "q1.csv:4: column 'date': 0001-01-01 is more than 10 years from "
-                                "every other date (the data runs from 2024-01-31 to 2024-02-29): "
+                                "the rest of the data (which runs from 2024-01-31 to 2024-02-29): "
                                 "a typo? --allow-date-range accepts it");
   load_options allow;
   allow.allow_date_range = true;
@@ -479,4 +479,14 @@ TEST_CASE("the same file twice is refused before anything is read") {
                     "rows would be counted twice)");
   CHECK_THROWS_AS(ndr::load_files({"-", "-"}, {}), ndr::UsageError);
   unlink(path);
+}
+
+TEST_CASE("errors found after a block is checked keep the column of its line") {
+  // The file ends inside a character on its first line: column 21, once.
+  CHECK_THROWS_WITH(load("customer_id,date,mrr\xC3"),
+                    "q1.csv:1:21: invalid UTF-8: the file ends inside a character");
+  load_options cp1252;
+  cp1252.encoding = "windows-1252";  // 0x81 is not a windows-1252 character
+  CHECK_THROWS_WITH(load("customer_id,date,mrr\x81x\n", cp1252),
+                    "q1.csv:1:21: byte 0x81 is not windows-1252 text");
 }

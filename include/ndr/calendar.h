@@ -27,7 +27,7 @@ std::string format_date(day_number d);
 // option that changes them.
 std::string invalid_date_message(std::string_view text, const std::string& format);
 
-// Dates more than kOutlierYears from every other date are an error unless
+// Dates more than kOutlierYears from the rest of the data are an error unless
 // --allow-date-range (docs/data-format.md): a typo such as 0001-01-01 or
 // 9999-12-31 would otherwise make thousands of empty periods.
 inline constexpr int kOutlierYears = 10;
@@ -41,7 +41,7 @@ struct date_run {
 // into runs wherever two neighbours are more than kOutlierDays apart: the run
 // of the most weight (ties: the earliest). Dates outside it are outliers.
 date_run main_date_run(const std::vector<std::pair<day_number, std::uint64_t>>& dates);
-// "D is more than 10 years from every other date (the data runs from … to …): …"
+// "D is more than 10 years from the rest of the data (which runs from … to …): …"
 std::string outlier_date_message(day_number d, const date_run& run);
 
 enum class period_kind { month, quarter, year };

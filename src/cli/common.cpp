@@ -61,7 +61,7 @@ void add_input_options(CLI::App* cmd, input_args& a, input_features features) {
                   "the files' text encoding, e.g. windows-1252 (default: UTF-8; UTF-16 with a BOM "
                   "is read as such)");
   cmd->add_flag("--allow-date-range", a.allow_date_range,
-                "accept a date more than 10 years from every other date");
+                "accept a date more than 10 years from the rest of the data");
   cmd->add_option("--date-format", a.date_format, "strftime layout of the dates, e.g. %m/%d/%Y");
   if (features.segments) {
     // One column per --segment-by, so that files after it stay files.

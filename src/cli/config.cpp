@@ -7,6 +7,7 @@
 #include <fstream>
 #include <sstream>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "ndr/error.h"
 #include "suggest.h"
@@ -210,11 +211,19 @@ void add_config_option(CLI::App* cmd) {
 std::vector<std::string> config_args(const CLI::App& cmd, std::string_view text,
                                      const std::string& path) {
   std::unordered_map<std::string, std::size_t> seen;
-  std::vector<std::string> top, own;
-  for (const config_key& key : read_keys(text, *cmd.get_parent(), path)) {
+  const std::vector<config_key> keys = read_keys(text, *cmd.get_parent(), path);
+  // A key in this subcommand's table replaces the same key at the top level
+  // (repeatable options such as files would otherwise get both values).
+  std::unordered_set<std::string> own_names;
+  for (const config_key& key : keys) {
     check_unique(key, path, seen);
+    if (key.table == cmd.get_name()) own_names.insert(key.item.fullname());
+  }
+  std::vector<std::string> top, own;
+  for (const config_key& key : keys) {
     if (!key.table.empty() && key.table != cmd.get_name())
       continue;  // another subcommand's
+    if (key.table.empty() && own_names.count(key.item.fullname())) continue;
     const auto tokens =
         tokens_for(cmd, key.item, fmt::format("{}:{}", path, key.line));
     std::vector<std::string>& to = key.table.empty() ? top : own;

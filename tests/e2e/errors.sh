@@ -135,6 +135,10 @@ same_output() {  # same_output CONFIG_ARGS -- COMMAND_LINE_ARGS: both succeed an
 same_output report --config shared.toml -- report "$root/samples/realistic.csv" --format csv --period quarter --window 4 --min-ndr 50%
 same_output cohorts --config shared.toml -- cohorts "$root/samples/realistic.csv" --format csv --period month --logos
 same_output movements --config shared.toml -- movements "$root/samples/realistic.csv" --format csv --at 2025-03
+# A repeatable option in the table replaces the top level's, it does not add to it.
+printf 'files = ["%s"]\nsegment-by = "plan"\nformat = "csv"\n[report]\nfiles = ["%s"]\nsegment-by = "region"\n' \
+  "$root/samples/tiny.csv" "$root/samples/realistic.csv" > override.toml
+same_output report --config override.toml -- report "$root/samples/realistic.csv" --segment-by region --format csv
 expect 2 "ndr: none.toml was not readable (missing?)" report ok.csv --config none.toml
 expect 0 "" report "$root/samples/tiny.csv" --period quarter -q
 # -q hides success noise only: a skipped row still gets one line.
@@ -294,7 +298,7 @@ printf 'customer_id,start_date,end_date,amount\na,2024-01-01,,100\na,2024-01-01,
 expect 1 "ndr: neg-sub.csv:2: column 'amount': customer 'a' has a negative total MRR (-50.00) on 2024-01-31" \
   report neg-sub.csv --input subscriptions --as-of 2024-02-29
 printf 'customer_id,start_date,end_date,amount\na,2024-01-01,9999-12-31,5\n' > far.csv
-expect 1 "ndr: far.csv:2: column 'end_date': 9999-12-31 is more than 10 years from every other date (the data runs from 2024-01-01 to 2024-01-01): a typo? --allow-date-range accepts it (an open subscription's end date is left empty)" \
+expect 1 "ndr: far.csv:2: column 'end_date': 9999-12-31 is more than 10 years from the rest of the data (which runs from 2024-01-01 to 2024-01-01): a typo? --allow-date-range accepts it (an open subscription's end date is left empty)" \
   report far.csv --input subscriptions
 expect 1 "ndr: far.csv:2: more than 65,535 snapshot dates from 2024-01-01 to 9999-12-31; is a date wrong? (an open subscription's end date is left empty)" \
   report far.csv --input subscriptions --allow-date-range

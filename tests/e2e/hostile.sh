@@ -79,9 +79,9 @@ expect 2 "ndr: --decimal-comma and --decimal-point contradict each other; give o
 
 # Dates far from all others: an error naming the line; validate lists it
 # with one gap line, not one per missing month; --allow-date-range accepts.
-expect 1 "ndr: outlier-0001.csv:3: column 'date': 0001-01-01 is more than 10 years from every other date (the data runs from 2024-01-31 to 2024-02-29): a typo? --allow-date-range accepts it" \
+expect 1 "ndr: outlier-0001.csv:3: column 'date': 0001-01-01 is more than 10 years from the rest of the data (which runs from 2024-01-31 to 2024-02-29): a typo? --allow-date-range accepts it" \
   report outlier-0001.csv
-expect 1 "ndr: outlier-9999.csv:4: column 'date': 9999-12-31 is more than 10 years from every other date (the data runs from 2024-01-31 to 2024-02-29): a typo? --allow-date-range accepts it" \
+expect 1 "ndr: outlier-9999.csv:4: column 'date': 9999-12-31 is more than 10 years from the rest of the data (which runs from 2024-01-31 to 2024-02-29): a typo? --allow-date-range accepts it" \
   report outlier-9999.csv
 "$ndr" validate outlier-9999.csv > v.txt
 check "validate exits 1 on an outlier date" [ $? -eq 1 ]
