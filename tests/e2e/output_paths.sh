@@ -53,33 +53,32 @@ check "the symlink's target holds the new report" cmp -s dir/target.csv report.c
 check "no temporary beside the link or the target" no_temps
 
 # An input named as the output: refused before anything is read.
+refused() {  # refused NAME KEPT MESSAGE ARGS...: exit 2, exactly MESSAGE, KEPT untouched
+  local name=$1 kept=$2 message=$3
+  shift 3
+  cp "$kept" "$kept.orig"
+  "$ndr" "$@" 2> err.txt
+  check "$name: exit 2 (usage error)" [ $? -eq 2 ]
+  check "$name: the message names both" grep -qx "$message" err.txt
+  check "$name: untouched" cmp -s "$kept" "$kept.orig"
+}
 cp "$tiny" input.csv
 cp input.csv input.orig
-"$ndr" report input.csv -o input.csv 2> err.txt
-check "-o an input: exit 2 (usage error)" [ $? -eq 2 ]
-check "-o an input: the message names both" \
-  grep -qx "ndr: -o 'input.csv' is the input file 'input.csv'; write the output to another file" err.txt
-check "-o an input: the input is untouched" cmp -s input.csv input.orig
+refused "-o an input" input.csv \
+  "ndr: -o 'input.csv' is the input file 'input.csv'; write the output to another file" \
+  report input.csv -o input.csv
 ln -s input.csv input-link.csv
-"$ndr" report "$tiny" input.csv --format csv -o input-link.csv 2> err.txt
-check "-o a link to an input: exit 2" [ $? -eq 2 ]
-check "-o a link to an input: the message" \
-  grep -qx "ndr: -o 'input-link.csv' is the input file 'input.csv'; write the output to another file" err.txt
-check "-o a link to an input: the input is untouched" cmp -s input.csv input.orig
+refused "-o a link to an input" input.csv \
+  "ndr: -o 'input-link.csv' is the input file 'input.csv'; write the output to another file" \
+  report "$tiny" input.csv --format csv -o input-link.csv
 printf 'customer_id,parent_id\n' > map.csv
-cp map.csv map.orig
-"$ndr" report "$tiny" --customer-map map.csv -o map.csv 2> err.txt
-check "-o the --customer-map file: exit 2" [ $? -eq 2 ]
-check "-o the --customer-map file: the message" \
-  grep -qx "ndr: -o 'map.csv' is the --customer-map file 'map.csv'; write the output to another file" err.txt
-check "-o the --customer-map file: untouched" cmp -s map.csv map.orig
+refused "-o the --customer-map file" map.csv \
+  "ndr: -o 'map.csv' is the --customer-map file 'map.csv'; write the output to another file" \
+  report "$tiny" --customer-map map.csv -o map.csv
 printf 'date,currency,rate\n' > rates.csv
-cp rates.csv rates.orig
-"$ndr" report "$tiny" --fx rates.csv -o rates.csv 2> err.txt
-check "-o the --fx file: exit 2" [ $? -eq 2 ]
-check "-o the --fx file: the message" \
-  grep -qx "ndr: -o 'rates.csv' is the --fx rates file 'rates.csv'; write the output to another file" err.txt
-check "-o the --fx file: untouched" cmp -s rates.csv rates.orig
+refused "-o the --fx file" rates.csv \
+  "ndr: -o 'rates.csv' is the --fx rates file 'rates.csv'; write the output to another file" \
+  report "$tiny" --fx rates.csv -o rates.csv
 "$ndr" report - -o input.csv < input.csv 2> err.txt
 check "-o the file on standard input: exit 2" [ $? -eq 2 ]
 check "-o the file on standard input: untouched" cmp -s input.csv input.orig
