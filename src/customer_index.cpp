@@ -21,24 +21,35 @@ std::uint64_t hash_id(std::string_view s) {
   return h ^ (h >> 29);
 }
 
+std::uint64_t hash_part(std::string_view id, std::uint16_t currency) {
+  const std::uint64_t h = hash_id(id);
+  if (currency == 0) return h;
+  const std::uint64_t m = (h ^ (std::uint64_t(currency) << 48)) * 0xFF51AFD7ED558CCDull;
+  return m ^ (m >> 31);
+}
+
 }  // namespace
 
 customer_index::customer_index() : slots_(1 << 16, 0), mask_((1 << 16) - 1) {}
 
-std::uint32_t customer_index::intern(std::string_view id) {
-  const std::uint64_t h = hash_id(id);
+std::uint32_t customer_index::intern(std::string_view id, std::uint16_t currency_number) {
+  const std::uint64_t h = hash_part(id, currency_number);
   const std::uint64_t tag = h >> 32 << 32;
   for (std::uint64_t i = h & mask_;; i = (i + 1) & mask_) {
     const std::uint64_t slot = slots_[i];
     if (slot == 0) break;
     if ((slot & 0xFFFFFFFF00000000ull) == tag) {
       const auto n = std::uint32_t(slot) - 1;
-      if (name(n) == id) return n;
+      if (is(n, id, currency_number)) return n;
     }
   }
   const std::uint32_t n = size();
   arena_.insert(arena_.end(), id.begin(), id.end());
   starts_.push_back(arena_.size());
+  if (currency_number != 0 || !currencies_.empty()) {
+    currencies_.resize(n, 0);  // the ids before the first part in another currency
+    currencies_.push_back(currency_number);
+  }
   if ((std::uint64_t(n) + 1) * 2 > slots_.size()) {
     grow();
   }
@@ -55,7 +66,7 @@ void customer_index::grow() {
   old.swap(slots_);
   mask_ = slots_.size() - 1;
   for (std::uint32_t n = 0; n + 1 < size(); ++n) {  // the newest id is placed by intern()
-    const std::uint64_t h = hash_id(name(n));
+    const std::uint64_t h = hash_part(name(n), currency(n));
     for (std::uint64_t i = h & mask_;; i = (i + 1) & mask_) {
       if (slots_[i] == 0) {
         slots_[i] = (h >> 32 << 32) | (std::uint64_t(n) + 1);
@@ -88,16 +99,16 @@ void customer_predictor::record(std::uint32_t c) {
   last_ = c;
 }
 
-std::uint32_t customer_predictor::lookup(std::string_view id, std::int32_t date,
-                                         customer_index& index) {
+std::uint32_t customer_predictor::lookup(std::string_view id, std::uint16_t currency,
+                                         std::int32_t date, customer_index& index) {
   if (date != date_) start_date(date);
-  if (last_ != kNone && index.name(last_) == id) return last_;  // a split row, or customer order
-  if (cursor_ < previous_.size() && index.name(previous_[cursor_]) == id) {
+  if (last_ != kNone && index.is(last_, id, currency)) return last_;  // a split row, or customer order
+  if (cursor_ < previous_.size() && index.is(previous_[cursor_], id, currency)) {
     const std::uint32_t c = previous_[cursor_++];
     record(c);
     return c;
   }
-  const std::uint32_t c = index.intern(id);
+  const std::uint32_t c = index.intern(id, currency);
   if (c >= position_.size()) position_.resize(size_t(c) + 1 + position_.size() / 2, kNone);
   if (position_[c] != kNone) cursor_ = position_[c] + 1;  // back in step with the last date
   record(c);

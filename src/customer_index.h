@@ -19,12 +19,20 @@ class customer_index {
  public:
   customer_index();
 
-  // The id's number (0, 1, … in order of first appearance), added if new.
-  std::uint32_t intern(std::string_view id);
+  // The number (0, 1, … in order of first appearance) of the id's part in
+  // `currency` (0: the reporting currency), added if new. An id and a
+  // currency are held apart, so no byte of an id can look like a currency.
+  std::uint32_t intern(std::string_view id, std::uint16_t currency = 0);
   std::string_view name(std::uint32_t n) const {
     return {arena_.data() + starts_[n], size_t(starts_[n + 1] - starts_[n])};
   }
+  std::uint16_t currency(std::uint32_t n) const { return currencies_.empty() ? 0 : currencies_[n]; }
+  bool is(std::uint32_t n, std::string_view id, std::uint16_t currency_number) const {
+    return name(n) == id && currency(n) == currency_number;
+  }
   std::uint32_t size() const { return std::uint32_t(starts_.size() - 1); }
+  // Each number's currency; empty when every one is 0.
+  const std::vector<std::uint16_t>& currencies() const { return currencies_; }
   // Every id as a string, in number order.
   std::vector<std::string> names() const;
 
@@ -33,6 +41,7 @@ class customer_index {
 
   std::vector<char> arena_;
   std::vector<std::uint64_t> starts_{0};  // id n is arena_[starts_[n], starts_[n+1])
+  std::vector<std::uint16_t> currencies_;  // filled from the first part not in currency 0
   std::vector<std::uint64_t> slots_;      // 0 empty, else (hash high bits << 32) | (id + 1)
   std::uint64_t mask_ = 0;
 };
@@ -41,7 +50,8 @@ class customer_index {
 // last row, or the customer that came next at the previous snapshot date.
 class customer_predictor {
  public:
-  std::uint32_t lookup(std::string_view id, std::int32_t date, customer_index& index);
+  std::uint32_t lookup(std::string_view id, std::uint16_t currency, std::int32_t date,
+                       customer_index& index);
 
  private:
   static constexpr std::uint32_t kNone = UINT32_MAX;

@@ -136,13 +136,13 @@ std::optional<money> convert_money(money amount, std::int64_t rate) {
 
 currency_parts split_currencies(snapshot_store store) {
   currency_parts data;
-  std::unordered_map<std::string, std::uint32_t> index;
-  for (const std::string& name : store.customers) {
-    const size_t cut = name.find(kCurrencySeparator);
-    std::string id = name.substr(0, cut);
-    data.code.push_back(cut == std::string::npos ? std::string() : name.substr(cut + 1));
-    const auto [it, added] = index.try_emplace(id, std::uint32_t(data.customers.size()));
-    if (added) data.customers.push_back(std::move(id));
+  std::unordered_map<std::string_view, std::uint32_t> index;
+  data.code.reserve(store.customers.size());
+  data.owner.reserve(store.customers.size());
+  for (std::uint32_t c = 0; c < store.customers.size(); ++c) {
+    data.code.push_back(store.currency_of(c));
+    const auto [it, added] = index.try_emplace(store.customers[c], std::uint32_t(data.customers.size()));
+    if (added) data.customers.push_back(store.customers[c]);
     data.owner.push_back(it->second);
   }
   data.parts = std::move(store);

@@ -72,9 +72,16 @@ class data_set_builder {
 
  private:
   void read_row(const csv_record& record, const column_map& columns);
-  // The row's customer key: its id rolled up (--customer-map), with its
-  // currency code appended; nullopt after reporting a bad currency cell.
-  std::optional<std::string_view> customer_key(const csv_record& record, const column_map& columns);
+  // The row's customer: its id rolled up (--customer-map) and the number of
+  // its currency (0: the reporting one); nullopt after reporting a bad
+  // currency cell.
+  struct customer_part {
+    std::string_view id;
+    std::uint16_t currency = 0;
+  };
+  std::optional<customer_part> customer_key(const csv_record& record, const column_map& columns);
+  std::uint16_t currency_number(std::string_view code, unsigned line);
+  std::string display_name(std::uint32_t customer) const;
   void note_currency(std::string_view code, unsigned line);
   void bad_row(unsigned line, const column_map& columns, size_t field, std::string what);
   void report_skipped(const InputError& error);
@@ -140,7 +147,7 @@ class data_set_builder {
   bool ask_decimal_ = false;  // amounts like 1.500 are ambiguous in this file
   bool currency_inherited_ = false;  // a part: currency_ came from the files before
   bool part_currency_error_ = false;
-  std::string key_;  // scratch: a currency part's customer key
+  std::vector<std::string> part_currencies_{""};  // customer_index's currency numbers: codes
   std::string reporting_;  // options_.reporting_currency, or the first code read
   bool saw_currency_column_ = false;  // some file has the currency column
   std::vector<snapshot_store::currency_seen> currencies_seen_;
@@ -234,6 +241,7 @@ void data_set_builder::absorb(data_set_builder& part, unsigned line_offset) {
                      segments_.empty() && line_offset == 0;
   if (fresh) {  // the first part of the first file: take its columns as they are
     std::swap(customers_, part.customers_);
+    part_currencies_.swap(part.part_currencies_);
     row_customer_.swap(part.row_customer_);
     row_date_.swap(part.row_date_);
     row_amount_.swap(part.row_amount_);
@@ -245,9 +253,14 @@ void data_set_builder::absorb(data_set_builder& part, unsigned line_offset) {
     segment_ids_.swap(part.segment_ids_);
     return;
   }
+  std::vector<std::uint16_t> currency_map(part.part_currencies_.size(), 0);
+  for (size_t k = 1; k < currency_map.size(); ++k) {
+    currency_map[k] = currency_number(part.part_currencies_[k], line_offset + 1);
+  }
   std::vector<std::uint32_t> customer_map(part.customers_.size());
   for (std::uint32_t c = 0; c < part.customers_.size(); ++c) {
-    customer_map[c] = customers_.intern(part.customers_.name(c));
+    customer_map[c] =
+        customers_.intern(part.customers_.name(c), currency_map[part.customers_.currency(c)]);
   }
   std::vector<std::uint16_t> date_map(part.dates_seen_.size());
   for (size_t d = 0; d < part.dates_seen_.size(); ++d) {
@@ -322,7 +335,7 @@ InputError data_set_builder::row_error(std::uint32_t row, std::string what) cons
 void data_set_builder::negative_total(std::uint32_t customer, std::uint32_t first_row, money total,
                                       day_number d) {
   InputError error = row_error(first_row, fmt::format("customer '{}' has a negative total MRR ({}) on {}",
-                                                      customer_display_name(customers_.name(customer)),
+                                                      display_name(customer),
                                                       format_money(total), format_date(d)));
   if (!options_.on_data_error) throw error;
   options_.on_data_error(error);
@@ -413,27 +426,27 @@ void data_set_builder::read_row(const csv_record& record, const column_map& colu
     currency_source_ = sources_.back();
     currency_line_ = record.line;
   }
-  const std::optional<std::string_view> id = customer_key(record, columns);
+  const std::optional<customer_part> id = customer_key(record, columns);
   if (!id) return;
   if (row_customer_.size() == UINT32_MAX) {
     throw InputError("more than 4,294,967,295 rows", sources_.back(), record.line);
   }
-  row_customer_.push_back(predictor_.lookup(*id, *last_date_, customers_));
+  row_customer_.push_back(predictor_.lookup(id->id, id->currency, *last_date_, customers_));
   row_date_.push_back(date_number(*last_date_, record.line));
   row_amount_.push_back(*amount);
   row_line_.push_back(record.line);
   if (!columns.segments.empty()) row_segment_.push_back(segment_number(record, columns));
 }
 
-std::optional<std::string_view> data_set_builder::customer_key(const csv_record& record,
-                                                               const column_map& columns) {
+std::optional<data_set_builder::customer_part> data_set_builder::customer_key(
+    const csv_record& record, const column_map& columns) {
   std::string_view id = record.fields[columns.customer];
   if (options_.parents) id = options_.parents->top(id);
-  if (columns.currency == kNoColumn) return id;
+  if (columns.currency == kNoColumn) return customer_part{id};
   const std::string_view code = record.fields[columns.currency];
   if (code.empty()) {
     note_currency(code, record.line);
-    return id;
+    return customer_part{id};
   }
   const auto parsed = parse_currency_code(code);
   if (!parsed) {
@@ -444,11 +457,25 @@ std::optional<std::string_view> data_set_builder::customer_key(const csv_record&
   const std::string_view canonical = *parsed;
   note_currency(canonical, record.line);
   if (reporting_.empty() && options_.reporting_currency_from_data) reporting_.assign(canonical);
-  if (canonical == reporting_) return id;  // summed with the blank cells
-  key_.assign(id);
-  key_ += kCurrencySeparator;
-  key_ += canonical;
-  return std::string_view(key_);
+  if (canonical == reporting_) return customer_part{id};  // summed with the blank cells
+  return customer_part{id, currency_number(canonical, record.line)};
+}
+
+std::uint16_t data_set_builder::currency_number(std::string_view code, unsigned line) {
+  for (size_t k = 1; k < part_currencies_.size(); ++k) {
+    if (part_currencies_[k] == code) return std::uint16_t(k);
+  }
+  if (part_currencies_.size() > UINT16_MAX) {
+    throw InputError("more than 65,535 currencies", sources_.back(), line);
+  }
+  part_currencies_.emplace_back(code);
+  return std::uint16_t(part_currencies_.size() - 1);
+}
+
+std::string data_set_builder::display_name(std::uint32_t customer) const {
+  const std::string_view id = customers_.name(customer);
+  const std::uint16_t k = customers_.currency(customer);
+  return k == 0 ? std::string(id) : fmt::format("{} ({})", id, part_currencies_[k]);
 }
 
 void data_set_builder::note_currency(std::string_view code, unsigned line) {
@@ -475,7 +502,7 @@ void data_set_builder::note_group(std::uint32_t customer, const std::uint32_t* r
     if (amount < money()) ++s.negative_rows;  // fine while the total stays >= 0
   }
   if (n > 1 && s.summed_pairs++ < load_stats::kExamples) {
-    load_stats::summed_pair pair{customer_display_name(customers_.name(customer)), date_of_rank_[date], {}};
+    load_stats::summed_pair pair{display_name(customer), date_of_rank_[date], {}};
     for (size_t k = 0; k < n && pair.rows.size() < 5; ++k) pair.rows.push_back(place(rows[k]));
     s.summed_examples.push_back(std::move(pair));
   }
@@ -656,6 +683,8 @@ snapshot_store data_set_builder::finish() {
   store.entry_date = std::move(date);
   store.entry_mrr = std::move(amount);
   store.customers = customers_.names();
+  store.customer_currency = customers_.currencies();
+  store.currency_names = std::move(part_currencies_);
   store.segments = std::move(segments_);
   store.currencies_seen = std::move(currencies_seen_);
   return store;
@@ -733,7 +762,7 @@ data_set_builder::fold_result data_set_builder::fold_range(
           if (amount[h] > amount[largest]) largest = h;
           if (!total.add(amount[h])) {
             throw row_error(row[h], fmt::format("the total MRR of customer '{}' on {} is too large",
-                                                customer_display_name(customers_.name(c)), format_date(store.dates[d])));
+                                                display_name(c), format_date(store.dates[d])));
           }
         }
         if (options_.stats) note_group(c, row.data() + g, amount.data() + g, h - g, d);
@@ -859,10 +888,9 @@ void read_text(data_set_builder& builder, const named_text& text, const load_opt
 
 }  // namespace
 
-std::string customer_display_name(std::string_view id) {
-  const size_t cut = id.find(kCurrencySeparator);
-  if (cut == std::string_view::npos) return std::string(id);
-  return fmt::format("{} ({})", id.substr(0, cut), id.substr(cut + 1));
+std::string snapshot_store::display_name(std::uint32_t c) const {
+  const std::string& code = currency_of(c);
+  return code.empty() ? customers[c] : fmt::format("{} ({})", customers[c], code);
 }
 
 std::vector<const snapshot_store::currency_seen*> currency_codes(const snapshot_store& store) {

@@ -12,12 +12,10 @@
 namespace ndr {
 namespace {
 
-// Customers, not currency parts: "acme\x1fEUR" and "acme" are one.
+// Customers, not currency parts: acme's EUR part and acme are one.
 size_t count_customers(const snapshot_store& store) {
-  std::unordered_set<std::string_view> ids;
-  for (const auto& name : store.customers) {
-    ids.insert(std::string_view(name).substr(0, name.find(kCurrencySeparator)));
-  }
+  if (store.customer_currency.empty()) return store.customers.size();
+  std::unordered_set<std::string_view> ids(store.customers.begin(), store.customers.end());
   return ids.size();
 }
 

@@ -196,3 +196,33 @@ TEST_CASE("blank cells and the reporting currency's code are one currency") {
       inferred);
   CHECK(same.mrr_at(0, 0) == whole(90));
 }
+
+TEST_CASE("no byte of an id can look like a currency: a part's currency is held apart") {
+  // acme pays 100 EUR; the other customer 50 then 60 USD. EUR is 1.10 all along,
+  // so: 2 customers, start 110 + 50 = 160, end 110 + 60 = 170.
+  const auto rows = [](const std::string& other) {
+    return "acme,2024-01-31,100,EUR\n" + other + ",2024-01-31,50,USD\nacme,2024-02-29,100,EUR\n" +
+           other + ",2024-02-29,60,USD\n";
+  };
+  const auto fx = rates("2024-01-01,EUR,1.10\n");
+  const auto plain = ndr::build_fx_report(parts(rows("other")), fx, fx_mode::constant, {});
+  // Once an id was "ID\x1fCODE" inside: this one would have been acme's EUR part.
+  const std::string tricky_id = std::string("acme\x1f") + "EUR";
+  const auto data = parts(rows(tricky_id));
+  REQUIRE(data.customers.size() == 2);
+  CHECK(data.customers[1] == tricky_id);
+  CHECK(data.parts.display_name(0) == "acme (EUR)");
+  CHECK(data.parts.display_name(1) == tricky_id + " (USD)");  // load_texts({}) sets no currency
+  const auto tricky = ndr::build_fx_report(data, fx, fx_mode::constant, {});
+  REQUIRE(plain.rows.size() == 1);
+  REQUIRE(tricky.rows.size() == 1);
+  for (const auto* r : {&plain.rows[0], &tricky.rows[0]}) {
+    CHECK(r->cohort_customers == 2);
+    CHECK(r->starting_mrr == whole(160));
+    CHECK(r->ending_mrr() == whole(170));
+    CHECK(r->expansion_mrr == whole(10));
+  }
+  ndr::format_options csv;
+  csv.format = ndr::output_format::csv;
+  CHECK(ndr::render_report(tricky, csv) == ndr::render_report(plain, csv));
+}

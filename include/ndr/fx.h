@@ -55,8 +55,7 @@ class fx_rates {
 std::optional<money> convert_money(money amount, std::int64_t rate);
 
 // A data set whose customers are split by currency: `parts` is the loaded
-// store, where an id "acme\x1fEUR" is acme's EUR part and a plain id a part
-// in the reporting currency.
+// store, whose customers are currency parts (snapshot_store::customer_currency).
 struct currency_parts {
   snapshot_store parts;
   std::vector<std::uint32_t> owner;     // per part: index into customers

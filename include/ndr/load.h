@@ -13,11 +13,6 @@
 
 namespace ndr {
 
-// Separates a customer id from a currency code in a currency part's name.
-inline constexpr char kCurrencySeparator = '\x1f';
-// "acme" for "acme", "acme (EUR)" for acme's EUR part: for messages.
-std::string customer_display_name(std::string_view id);
-
 struct load_options {
   std::string customer_col = "customer_id";  // matched case-insensitively
   std::string date_col = "date";             // matched case-insensitively
@@ -101,9 +96,13 @@ struct snapshot_store {
   std::vector<money> entry_segment_amount;
   std::vector<std::uint32_t> entry_segment_row;
   // With a currency column, a row whose currency is not the reporting one
-  // belongs to the customer "ID\x1fCODE" (CODE upper-cased), that customer's
-  // part in that currency; fx.h splits and converts the parts. Plain ids are
-  // in the reporting currency (blank cells and load_options::reporting_currency).
+  // belongs to that customer's part in its currency: an entry of `customers`
+  // of its own, with the same id and customer_currency naming the currency
+  // (an index into currency_names, whose entry 0, "", is the reporting
+  // currency: blank cells and load_options::reporting_currency). fx.h
+  // converts and adds up the parts. Empty: every customer is in currency 0.
+  std::vector<std::uint16_t> customer_currency;
+  std::vector<std::string> currency_names{""};
   struct currency_seen {
     std::string code;  // "" for amounts without a code
     std::string source;
@@ -114,6 +113,12 @@ struct snapshot_store {
   std::uint64_t rows_skipped = 0;          // bad rows skipped (skip_bad_rows only)
 
   bool segmented() const { return !segments.empty(); }
+  // Customer c's currency code, "" for the reporting currency.
+  const std::string& currency_of(std::uint32_t c) const {
+    return currency_names[customer_currency.empty() ? 0 : customer_currency[c]];
+  }
+  // "acme" for acme, "acme (EUR)" for acme's EUR part: for messages.
+  std::string display_name(std::uint32_t c) const;
   // MRR of customer c at date index d.
   money mrr_at(std::uint32_t c, std::uint32_t d) const;
 };
