@@ -68,6 +68,11 @@ class data_set_builder {
   // Room for the rows of `bytes` more input. Untouched capacity costs no
   // memory, and growing a 10M-row column by doubling costs copies and faults.
   void expect_bytes(std::uint64_t bytes);
+  void expect_rows(size_t rows);
+  // A row made in memory (snapshot_rows): the checks after parsing, then kept.
+  void add_row(std::string_view id, std::string_view code, day_number date, money amount,
+               const std::string_view* segment_values, unsigned line);
+  void set_currency_column() { saw_currency_column_ = true; }
   snapshot_store finish();
 
  private:
@@ -80,13 +85,16 @@ class data_set_builder {
     std::uint16_t currency = 0;
   };
   std::optional<customer_part> customer_key(const csv_record& record, const column_map& columns);
+  // The part of (id, code), code canonical or "" (the reporting currency).
+  customer_part part_of(std::string_view id, std::string_view code, unsigned line);
   std::uint16_t currency_number(std::string_view code, unsigned line);
   std::string display_name(std::uint32_t customer) const;
   void note_currency(std::string_view code, unsigned line);
   void bad_row(unsigned line, const column_map& columns, size_t field, std::string what);
   void report_skipped(const InputError& error);
   std::uint32_t segment_number(const csv_record& record, const column_map& columns);
-  std::uint32_t segment_id(const csv_record& record, const column_map& columns);
+  std::uint32_t segment_number(const std::string_view* values);
+  std::uint32_t segment_id(const std::string_view* values);
   std::uint16_t date_number(day_number d, unsigned line);
   std::pair<size_t, unsigned> place_of(std::uint32_t row) const;  // (source, line)
   InputError row_error(std::uint32_t row, std::string what) const;
@@ -123,6 +131,7 @@ class data_set_builder {
   std::string label_;  // scratch for building a segment label
   // segment_number's shortcut: (field values, segment) of the first 16 seen.
   std::vector<std::pair<std::vector<std::string>, std::uint32_t>> recent_segments_;
+  std::vector<std::string_view> segment_values_;  // scratch: a row's segment fields
   std::vector<std::uint32_t> first_row_;  // stats: per date, its first row in read order
   std::vector<day_number> date_of_rank_;  // finish(): the sorted snapshot dates
   // The rows read, one array per field (18 bytes a row without segments):
@@ -311,7 +320,11 @@ std::uint16_t data_set_builder::date_number(day_number d, unsigned line) {
 }
 
 void data_set_builder::expect_bytes(std::uint64_t bytes) {
-  const size_t rows = row_customer_.size() + size_t(bytes / 16) + 1024;
+  expect_rows(size_t(bytes / 16) + 1024);
+}
+
+void data_set_builder::expect_rows(size_t more) {
+  const size_t rows = row_customer_.size() + more;
   row_customer_.reserve(rows);
   row_date_.reserve(rows);
   row_amount_.reserve(rows);
@@ -344,30 +357,33 @@ void data_set_builder::negative_total(std::uint32_t customer, std::uint32_t firs
 std::uint32_t data_set_builder::segment_number(const csv_record& record,
                                                const column_map& columns) {
   if (columns.segments.empty()) return 0;
+  segment_values_.clear();
+  for (size_t k : columns.segments) segment_values_.push_back(record.fields[k]);
+  return segment_number(segment_values_.data());
+}
+
+// values: one per segment column.
+std::uint32_t data_set_builder::segment_number(const std::string_view* values) {
   // Segment columns hold few values (plans, regions): the first few
   // combinations seen are compared field by field before any label is built.
-  for (const auto& [values, id] : recent_segments_) {
+  for (const auto& [seen, id] : recent_segments_) {
     bool same = true;
-    for (size_t k = 0; same && k < values.size(); ++k) {
-      same = record.fields[columns.segments[k]] == values[k];
-    }
+    for (size_t k = 0; same && k < seen.size(); ++k) same = values[k] == seen[k];
     if (same) return id;
   }
-  const std::uint32_t id = segment_id(record, columns);
+  const std::uint32_t id = segment_id(values);
   if (recent_segments_.size() < 16) {
-    std::vector<std::string> values;
-    for (size_t k : columns.segments) values.emplace_back(record.fields[k]);
-    recent_segments_.emplace_back(std::move(values), id);
+    recent_segments_.emplace_back(
+        std::vector<std::string>(values, values + options_.segment_cols.size()), id);
   }
   return id;
 }
 
-std::uint32_t data_set_builder::segment_id(const csv_record& record, const column_map& columns) {
+std::uint32_t data_set_builder::segment_id(const std::string_view* values) {
   label_.clear();
-  for (size_t k = 0; k < columns.segments.size(); ++k) {
-    const std::string_view value = record.fields[columns.segments[k]];
+  for (size_t k = 0; k < options_.segment_cols.size(); ++k) {
     if (k) label_ += kSegmentJoin;
-    label_ += value.empty() ? std::string_view(kBlankSegment) : value;
+    label_ += values[k].empty() ? std::string_view(kBlankSegment) : values[k];
   }
   auto it = segment_ids_.find(std::string_view(label_));
   if (it != segment_ids_.end()) return it->second;
@@ -438,27 +454,46 @@ void data_set_builder::read_row(const csv_record& record, const column_map& colu
   if (!columns.segments.empty()) row_segment_.push_back(segment_number(record, columns));
 }
 
+void data_set_builder::add_row(std::string_view id, std::string_view code, day_number date,
+                               money amount, const std::string_view* segment_values,
+                               unsigned line) {
+  if (row_customer_.size() == UINT32_MAX) {
+    throw InputError("more than 4,294,967,295 rows", sources_.back(), line);
+  }
+  const customer_part part = saw_currency_column_ ? part_of(id, code, line)
+                             : customer_part{options_.parents ? options_.parents->top(id) : id};
+  row_customer_.push_back(predictor_.lookup(part.id, part.currency, date, customers_));
+  row_date_.push_back(date_number(date, line));
+  row_amount_.push_back(amount);
+  row_line_.push_back(line);
+  if (!options_.segment_cols.empty()) row_segment_.push_back(segment_number(segment_values));
+}
+
 std::optional<data_set_builder::customer_part> data_set_builder::customer_key(
     const csv_record& record, const column_map& columns) {
-  std::string_view id = record.fields[columns.customer];
-  if (options_.parents) id = options_.parents->top(id);
-  if (columns.currency == kNoColumn) return customer_part{id};
-  const std::string_view code = record.fields[columns.currency];
-  if (code.empty()) {
-    note_currency(code, record.line);
-    return customer_part{id};
+  const std::string_view id = record.fields[columns.customer];
+  if (columns.currency == kNoColumn) {
+    return customer_part{options_.parents ? options_.parents->top(id) : id};
   }
+  const std::string_view code = record.fields[columns.currency];
+  if (code.empty()) return part_of(id, code, record.line);
   const auto parsed = parse_currency_code(code);
   if (!parsed) {
     bad_row(record.line, columns, columns.currency,
             fmt::format("invalid currency '{}': not a three-letter code like USD", code));
     return std::nullopt;
   }
-  const std::string_view canonical = *parsed;
-  note_currency(canonical, record.line);
-  if (reporting_.empty() && options_.reporting_currency_from_data) reporting_.assign(canonical);
-  if (canonical == reporting_) return customer_part{id};  // summed with the blank cells
-  return customer_part{id, currency_number(canonical, record.line)};
+  return part_of(id, *parsed, record.line);
+}
+
+data_set_builder::customer_part data_set_builder::part_of(std::string_view id,
+                                                          std::string_view code, unsigned line) {
+  if (options_.parents) id = options_.parents->top(id);
+  note_currency(code, line);
+  if (code.empty()) return customer_part{id};
+  if (reporting_.empty() && options_.reporting_currency_from_data) reporting_.assign(code);
+  if (code == reporting_) return customer_part{id};  // summed with the blank cells
+  return customer_part{id, currency_number(code, line)};
 }
 
 std::uint16_t data_set_builder::currency_number(std::string_view code, unsigned line) {
@@ -887,6 +922,30 @@ void read_text(data_set_builder& builder, const named_text& text, const load_opt
 }
 
 }  // namespace
+
+struct snapshot_rows::impl {
+  explicit impl(const load_options& o) : options(o), builder(options) {}
+  load_options options;
+  data_set_builder builder;
+};
+
+snapshot_rows::snapshot_rows(const load_options& options, const std::string& source,
+                             bool currency_column)
+    : impl_(std::make_unique<impl>(options)) {
+  impl_->builder.begin_source(source, "mrr");
+  if (currency_column) impl_->builder.set_currency_column();
+}
+
+snapshot_rows::~snapshot_rows() = default;
+
+void snapshot_rows::reserve(size_t rows) { impl_->builder.expect_rows(rows); }
+
+void snapshot_rows::add(std::string_view customer, std::string_view currency, day_number date,
+                        money amount, const std::string_view* segments, unsigned line) {
+  impl_->builder.add_row(customer, currency, date, amount, segments, line);
+}
+
+snapshot_store snapshot_rows::finish() { return impl_->builder.finish(); }
 
 std::string snapshot_store::display_name(std::uint32_t c) const {
   const std::string& code = currency_of(c);

@@ -403,79 +403,49 @@ derived_snapshots subscription_reader::finish() {
   derived_snapshots out;
   out.dates = snapshot_dates();
   out.has_currency = has_currency_;
-  std::string& csv = out.csv;
-  csv = "customer_id,date,mrr";
-  if (has_currency_) csv += ",currency";
-  for (const auto& name : segment_names_) csv += "," + csv_field(name);
-  csv += ",source\n";
-  // Each subscription's row is the same but for the date: its text around
-  // the date is built once (measured: formatting per row was a third of the
-  // time on 200k subscriptions).
-  std::vector<std::pair<std::string, std::string>> text(subs_.size());
-  for (size_t i = 0; i < subs_.size(); ++i) {
-    const subscription& s = subs_[i];
-    text[i].first = csv_field(s.customer) + ',';
-    std::string& after = text[i].second;
-    after = ',' + format_money(s.mrr, money::kScaleDigits);
-    if (has_currency_) after += "," + s.currency;
-    for (const auto& v : s.segments) after += "," + csv_field(v);
-    after += ',' + csv_field(fmt::format("{}:{}", sources_[s.source], s.line)) + '\n';
+  out.segment_names = segment_names_;
+  for (const auto& col : o_.segment_cols) {
+    out.segment_is_currency.push_back(has_currency_ && lower(col) == "currency");
   }
   // The subscriptions counting on each date, in input order: a subscription
   // counts on the dates in [start, end), a range of date indexes.
   const std::vector<day_number>& dates = out.dates;
   std::vector<std::uint32_t> first(subs_.size()), past(subs_.size());
-  std::vector<std::uint64_t> at(dates.size() + 1, 0);
+  std::vector<std::uint64_t>& at = out.date_rows;
+  at.assign(dates.size() + 1, 0);
   for (size_t i = 0; i < subs_.size(); ++i) {
     const subscription& s = subs_[i];
     first[i] = std::uint32_t(std::lower_bound(dates.begin(), dates.end(), s.start) - dates.begin());
     past[i] = std::uint32_t(s.end ? std::lower_bound(dates.begin(), dates.end(), *s.end) - dates.begin()
                                   : std::ptrdiff_t(dates.size()));
+    // A date on which nothing counts keeps one zero row.
     for (std::uint32_t d = first[i]; d < past[i]; ++d) ++at[d + 1];
   }
+  for (size_t d = 0; d < dates.size(); ++d) at[d + 1] = std::max<std::uint64_t>(at[d + 1], 1);
   for (size_t d = 0; d < dates.size(); ++d) at[d + 1] += at[d];
   if (at.back() > o_.max_rows) {
     throw InputError(fmt::format("more than {} derived snapshot rows", o_.max_rows));
   }
-  std::vector<std::uint32_t> counting(at.back());
+  out.rows.assign(at.back(), derived_snapshots::kZeroRow);
   {
     std::vector<std::uint64_t> next(at.begin(), at.end() - 1);
     for (size_t i = 0; i < subs_.size(); ++i) {
-      for (std::uint32_t d = first[i]; d < past[i]; ++d) counting[next[d]++] = std::uint32_t(i);
+      for (std::uint32_t d = first[i]; d < past[i]; ++d) out.rows[next[d]++] = std::uint32_t(i);
     }
   }
-  // Room for every row up front: a doubling string would peak at twice the
-  // text (docs/performance.md, 200k subscriptions).
-  size_t bytes = csv.size();
-  for (const std::uint32_t i : counting) bytes += text[i].first.size() + 10 + text[i].second.size();
-  bytes += dates.size() * (64 + subs_.front().customer.size() + segment_names_.size());
-  csv.reserve(bytes);
-  out.row_source.reserve(counting.size() + dates.size());
-  for (size_t d = 0; d < dates.size(); ++d) {
-    const std::string date = format_date(dates[d]);
-    for (std::uint64_t k = at[d]; k < at[d + 1]; ++k) {
-      const std::uint32_t i = counting[k];
-      note_currency(subs_[i]);
-      out.row_source.push_back(i);
-      csv += text[i].first;
-      csv += date;
-      csv += text[i].second;
-    }
-    if (at[d] == at[d + 1]) {
-      // Nothing counts: one zero row (the first subscription's customer, no
-      // currency, blank segments) keeps the date a snapshot date.
-      out.row_source.push_back(UINT32_MAX);
-      csv += text[0].first + date + ",0.000000";
-      if (has_currency_) csv += ',';
-      csv += std::string(segment_names_.size(), ',');
-      csv += ",\n";
-    }
+  for (const std::uint32_t i : out.rows) {
+    if (i != derived_snapshots::kZeroRow) note_currency(subs_[i]);
   }
   out.currencies_seen = currencies_seen_;
   out.places.reserve(subs_.size());
-  for (const auto& sub : subs_) {
+  out.subscriptions.reserve(subs_.size());
+  for (size_t i = 0; i < subs_.size(); ++i) {
+    subscription& sub = subs_[i];
     out.places.push_back({sources_[sub.source], sub.line, amount_names_[sub.source]});
+    out.subscriptions.push_back({std::move(sub.customer), sub.mrr, std::move(sub.currency),
+                                 std::move(sub.segments), std::uint32_t(i)});
   }
+  subs_.clear();
   return out;
 }
 
@@ -527,30 +497,98 @@ derived_snapshots derive_snapshots(const std::vector<std::string>& paths,
 
 constexpr const char* kDerivedName = "<derived snapshots>";
 
-snapshot_store load_derived(derived_snapshots derived, load_options options) {
-  options.customer_col = "customer_id";
-  options.date_col = "date";
-  options.mrr_col = "mrr";
-  options.delimiter = ',';
-  options.decimal_comma = false;
-  options.encoding.clear();  // the derived text is UTF-8
-  options.date_format.clear();
-  options.currency_col = derived.has_currency ? "currency" : "";
-  options.currency_col_required = false;
+std::string derived_csv(const derived_snapshots& derived) {
+  std::string csv = "customer_id,date,mrr";
+  if (derived.has_currency) csv += ",currency";
+  for (const auto& name : derived.segment_names) csv += "," + csv_field(name);
+  csv += ",source\n";
+  // Each subscription's row is the same but for the date: its text around
+  // the date is built once (measured: formatting per row was a third of the
+  // time on 200k subscriptions).
+  const auto& subs = derived.subscriptions;
+  std::vector<std::pair<std::string, std::string>> text(subs.size());
+  for (size_t i = 0; i < subs.size(); ++i) {
+    const auto& s = subs[i];
+    const auto& at = derived.places[s.place];
+    text[i].first = csv_field(s.customer) + ',';
+    std::string& after = text[i].second;
+    after = ',' + format_money(s.mrr, money::kScaleDigits);
+    if (derived.has_currency) after += "," + s.currency;
+    for (const auto& v : s.segments) after += "," + csv_field(v);
+    after += ',' + csv_field(fmt::format("{}:{}", at.source, at.line)) + '\n';
+  }
+  // Nothing counts: one zero row (the first subscription's customer, no
+  // currency, blank segments) keeps the date a snapshot date.
+  std::string zero_after = ",0.000000";
+  if (derived.has_currency) zero_after += ',';
+  zero_after += std::string(derived.segment_names.size(), ',') + ",\n";
+  // Room for every row up front: a doubling string would peak at twice the
+  // text (docs/performance.md, 200k subscriptions).
+  size_t bytes = csv.size();
+  for (const std::uint32_t i : derived.rows) {
+    bytes += 11 + (i == derived_snapshots::kZeroRow ? text[0].first.size() + zero_after.size()
+                                                     : text[i].first.size() + text[i].second.size());
+  }
+  csv.reserve(bytes);
+  for (size_t d = 0; d < derived.dates.size(); ++d) {
+    const std::string date = format_date(derived.dates[d]);
+    for (std::uint64_t k = derived.date_rows[d]; k < derived.date_rows[d + 1]; ++k) {
+      const std::uint32_t i = derived.rows[k];
+      const bool zero = i == derived_snapshots::kZeroRow;
+      csv += text[zero ? 0 : i].first;
+      csv += date;
+      csv += zero ? zero_after : text[i].second;
+    }
+  }
+  return csv;
+}
+
+namespace {
+
+// Adds the derived rows to `rows`, row k as line k + 2 (derived_csv's).
+void add_derived_rows(const derived_snapshots& derived, const load_options& options,
+                      snapshot_rows& rows) {
+  const auto& subs = derived.subscriptions;
+  const size_t n = options.segment_cols.size();
+  std::vector<std::string_view> values(n), zero_values(n);
+  for (size_t d = 0; d < derived.dates.size(); ++d) {
+    for (std::uint64_t k = derived.date_rows[d]; k < derived.date_rows[d + 1]; ++k) {
+      const std::uint32_t i = derived.rows[k];
+      const unsigned line = unsigned(k + 2);
+      if (i == derived_snapshots::kZeroRow) {
+        rows.add(subs[0].customer, "", derived.dates[d], money(), zero_values.data(), line);
+        continue;
+      }
+      const auto& s = subs[i];
+      for (size_t c = 0, read = 0; c < n; ++c) {
+        values[c] = derived.segment_is_currency[c] ? std::string_view(s.currency)
+                                                   : std::string_view(s.segments[read++]);
+      }
+      rows.add(s.customer, s.currency, derived.dates[d], s.mrr, values.data(), line);
+    }
+  }
+}
+
+}  // namespace
+
+snapshot_store load_derived(const derived_snapshots& derived, load_options options) {
   options.skip_bad_rows = false;  // the derived rows are all good
   try {
-    snapshot_store store = load_text({kDerivedName, std::move(derived.csv)}, options);
-    store.currencies_seen = std::move(derived.currencies_seen);
+    snapshot_rows rows(options, kDerivedName, derived.has_currency);
+    rows.reserve(derived.rows.size());
+    add_derived_rows(derived, options, rows);
+    snapshot_store store = rows.finish();
+    store.currencies_seen = derived.currencies_seen;
     return store;
   } catch (const InputError& e) {
     // A derived row's error (a negative or too large total) is the
     // subscription's it came from.
     const size_t row = e.line() >= 2 ? e.line() - 2 : SIZE_MAX;
-    if (e.source() != kDerivedName || row >= derived.row_source.size() ||
-        derived.row_source[row] == UINT32_MAX) {
+    if (e.source() != kDerivedName || row >= derived.rows.size() ||
+        derived.rows[row] == derived_snapshots::kZeroRow) {
       throw;
     }
-    const auto& at = derived.places[derived.row_source[row]];
+    const auto& at = derived.places[derived.subscriptions[derived.rows[row]].place];
     throw InputError(e.detail(), at.source, at.line, at.amount_column);
   }
 }

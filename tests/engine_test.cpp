@@ -204,7 +204,7 @@ TEST_CASE("classifying on several threads gives what one thread gives") {
   many.parallel_work = 0;
   one.window = many.window = 3;
   const auto a = run(rows, one), b = run(rows, many);
-  const auto csv = [](const report& r) { return ndr::render_report(r, {ndr::output_format::csv}); };
+  const auto csv = [](const report& r) { return ndr::render_report(r, ndr::format_options::of(ndr::output_format::csv)); };
   CHECK(csv(a) == csv(b));
   CHECK(a.rows.size() == 6);
 }

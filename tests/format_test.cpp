@@ -8,6 +8,13 @@ using ndr::output_format;
 
 namespace {
 
+ndr::format_options options(output_format f, bool wide, bool arr) {
+  auto o = ndr::format_options::of(f);
+  o.wide = wide;
+  o.arr = arr;
+  return o;
+}
+
 ndr::report sample(const std::string& rows = "A,2024-01-31,1000.005\nB,2024-01-31,2000\n"
                                              "A,2024-02-29,1500\nC,2024-02-29,12.5\n") {
   const auto store = ndr::load_texts({{"t.csv", "customer_id,date,mrr\n" + rows}}, {});
@@ -24,14 +31,14 @@ const std::string kHeader =
 
 TEST_CASE("csv is SPEC §5's schema with 2-decimal money and 4-decimal ratios") {
   // starting 3000.005 → "3000.01"; ending 1500; ndr 1500/3000.005 = 0.49999916… → 0.5000
-  CHECK(ndr::render_report(sample(), {output_format::csv}) ==
+  CHECK(ndr::render_report(sample(), ndr::format_options::of(output_format::csv)) ==
         kHeader +
             "2024-02,2024-01-31,2024-02-29,2,1,1,0,1,3000.01,500.00,0.00,2000.00,1500.00,0.5000,"
             "0.3333,0.5000,0.00,0,12.50,1\n");
 }
 
 TEST_CASE("option --arr multiplies money by 12 and leaves ratios alone") {
-  CHECK(ndr::render_report(sample(), {output_format::csv, false, true}) ==
+  CHECK(ndr::render_report(sample(), options(output_format::csv, false, true)) ==
         kHeader +
             "2024-02,2024-01-31,2024-02-29,2,1,1,0,1,36000.06,5999.94,0.00,24000.00,18000.00,"
             "0.5000,0.3333,0.5000,0.00,0,150.00,1\n");
@@ -39,14 +46,14 @@ TEST_CASE("option --arr multiplies money by 12 and leaves ratios alone") {
 
 TEST_CASE("an empty cohort leaves csv ratios empty and json ratios null") {
   const auto r = sample("A,2024-01-31,0\nA,2024-02-29,5\n");
-  CHECK(ndr::render_report(r, {output_format::csv}) ==
+  CHECK(ndr::render_report(r, ndr::format_options::of(output_format::csv)) ==
         kHeader + "2024-02,2024-01-31,2024-02-29,0,0,0,0,0,0.00,0.00,0.00,0.00,0.00,,,,0.00,0,5.00,1\n");
-  const std::string json = ndr::render_report(r, {output_format::json});
+  const std::string json = ndr::render_report(r, ndr::format_options::of(output_format::json));
   CHECK(json.find("\"ndr\": null, \"grr\": null, \"logo_retention\": null") != std::string::npos);
 }
 
 TEST_CASE("json holds the same fields as numbers, and metadata") {
-  CHECK(ndr::render_report(sample(), {output_format::json}) ==
+  CHECK(ndr::render_report(sample(), ndr::format_options::of(output_format::json)) ==
         "{\n  \"rows\": [\n    {\"period\": \"2024-02\", \"start_date\": \"2024-01-31\", "
         "\"end_date\": \"2024-02-29\", \"cohort_customers\": 2, \"retained_customers\": 1, "
         "\"expanded_customers\": 1, \"contracted_customers\": 0, \"churned_customers\": 1, "
@@ -56,20 +63,20 @@ TEST_CASE("json holds the same fields as numbers, and metadata") {
         "\"new_mrr\": 12.50, \"new_customers\": 1}\n  ],\n  \"period\": \"month\",\n"
         "  \"fiscal_year_start\": 1,\n  \"window\": 1,\n  \"reactivation\": \"separate\",\n"
         "  \"money\": \"mrr\"\n}\n");
-  CHECK(ndr::render_report(sample("A,2024-01-31,1\n"), {output_format::json}) ==
+  CHECK(ndr::render_report(sample("A,2024-01-31,1\n"), ndr::format_options::of(output_format::json)) ==
         "{\n  \"rows\": [],\n  \"period\": \"month\",\n  \"fiscal_year_start\": 1,\n"
         "  \"window\": 1,\n  \"reactivation\": \"separate\",\n  \"money\": \"mrr\"\n}\n");
 }
 
 TEST_CASE("the table is aligned, with thousands separators and one-decimal percentages") {
-  CHECK(ndr::render_report(sample(), {output_format::table}) ==
+  CHECK(ndr::render_report(sample(), ndr::format_options::of(output_format::table)) ==
         "Period   Customers  Starting MRR  Expansion  Contraction  Churned MRR  Ending MRR    NDR    GRR  Logo ret.\n"
         "-------  ---------  ------------  ---------  -----------  -----------  ----------  -----  -----  ---------\n"
         "2024-02          2      3,000.01     500.00         0.00     2,000.00    1,500.00  50.0%  33.3%      50.0%\n");
 }
 
 TEST_CASE("option --wide shows every field; --arr renames the money headings") {
-  const std::string wide = ndr::render_report(sample(), {output_format::table, true, true});
+  const std::string wide = ndr::render_report(sample(), options(output_format::table, true, true));
   const std::string first_line = wide.substr(0, wide.find('\n'));
   CHECK(first_line ==
         "Period   Start       End         Customers  Retained  Expanded  Contracted  Churned  "
@@ -78,7 +85,7 @@ TEST_CASE("option --wide shows every field; --arr renames the money headings") {
 }
 
 TEST_CASE("markdown is a GitHub table with right-aligned numbers") {
-  const std::string md = ndr::render_report(sample(), {output_format::markdown});
+  const std::string md = ndr::render_report(sample(), ndr::format_options::of(output_format::markdown));
   CHECK(md.substr(0, md.find('\n')) ==
         "| Period  | Customers | Starting MRR | Expansion | Contraction | Churned MRR | Ending MRR |   NDR |   GRR | Logo ret. |");
   CHECK(md.find("| ------- | --------: |") != std::string::npos);
@@ -104,15 +111,15 @@ TEST_CASE("text that a spreadsheet would run as a formula is defused in csv") {
   o.segment_cols = {"plan"};
   const auto store = ndr::load_texts(
       {{"f.csv", "customer_id,date,mrr,plan\n=cmd(),2024-01-31,1,@x\n=cmd(),2024-02-29,1,@x\n"}}, o);
-  const std::string report = ndr::render_report(ndr::build_report(store, {}), {output_format::csv});
+  const std::string report = ndr::render_report(ndr::build_report(store, {}), ndr::format_options::of(output_format::csv));
   CHECK(report.find("\n2024-02,2024-01-31,2024-02-29,'@x,1,") != std::string::npos);
   const auto lines = *ndr::build_ledger(store, {}, *ndr::period_scheme{}.parse_label("2024-02"));
-  CHECK(ndr::render_ledger(lines, store, {}, 0, {output_format::csv}) ==
+  CHECK(ndr::render_ledger(lines, store, {}, 0, ndr::format_options::of(output_format::csv)) ==
         "customer_id,segment,start_mrr,end_mrr,movement,delta\n'=cmd(),'@x,1.00,1.00,flat,0.00\n");
   // Numbers are never touched: a negative delta stays a number.
   CHECK(ndr::render_ledger({{0, "", money::from_whole(2), money::from_whole(1), ndr::movement::contraction,
                              money::from_whole(-1)}},
-                           store, {}, 0, {output_format::csv})
+                           store, {}, 0, ndr::format_options::of(output_format::csv))
             .find(",-1.00\n") != std::string::npos);
 }
 
@@ -150,7 +157,7 @@ std::string crafted_ledger(const std::string& id, output_format format) {
       {{"f.csv", "customer_id,date,mrr\n\"" + id + "\",2024-01-31,1\n\"" + id + "\",2024-02-29,1\n"}},
       {});
   const auto lines = *ndr::build_ledger(store, {}, *ndr::period_scheme{}.parse_label("2024-02"));
-  return ndr::render_ledger(lines, store, {}, 0, {format});
+  return ndr::render_ledger(lines, store, {}, 0, ndr::format_options::of(format));
 }
 
 }  // namespace

@@ -12,6 +12,12 @@ size_t count(const std::string& text, const std::string& what) {
   return n;
 }
 
+ndr::html_options titled(const char* title) {
+  ndr::html_options o;
+  o.title = title;
+  return o;
+}
+
 std::string page(const std::string& rows, std::vector<std::string> segments = {},
                  ndr::html_options options = {}) {
   ndr::load_options o;
@@ -30,7 +36,7 @@ const char* kTiny =
 }  // namespace
 
 TEST_CASE("the html page holds every chart with its table, and nothing from outside") {
-  const std::string html = page(kTiny, {"plan"}, {"Board pack", "", false});
+  const std::string html = page(kTiny, {"plan"}, titled("Board pack"));
   CHECK(html.rfind("<!DOCTYPE html>", 0) == 0);
   CHECK(html.find("<title>Board pack</title>") != std::string::npos);
   CHECK(count(html, "<polyline class=\"series\"") == 3);

@@ -17,10 +17,8 @@ ndr::snapshot_store load(const std::string& text, std::vector<std::string> segme
   return ndr::load_texts({{"s.csv", text}}, o);
 }
 
-money m(std::int64_t whole) { return money::from_whole(whole); }
-
 std::string csv(const ndr::report& r) {
-  return ndr::render_report(r, {ndr::output_format::csv});
+  return ndr::render_report(r, ndr::format_options::of(ndr::output_format::csv));
 }
 
 // The report's rows as "period segment starting→ending" strings.
@@ -209,7 +207,7 @@ TEST_CASE("a cohort triangle worked out by hand") {
         "a,2024-05-31,130\n"}},
       {});
   const auto cells = ndr::build_cohorts(store, {});
-  CHECK(ndr::render_cohorts(cells, {}, {ndr::output_format::csv}) ==
+  CHECK(ndr::render_cohorts(cells, {}, ndr::format_options::of(ndr::output_format::csv)) ==
         "cohort,age,customers,starting_mrr,mrr,revenue_retention,logo_retention\n"
         "2024-01,0,2,150.00,150.00,1.0000,1.0000\n"
         "2024-01,1,2,150.00,120.00,0.8000,0.5000\n"
@@ -218,7 +216,7 @@ TEST_CASE("a cohort triangle worked out by hand") {
         "2024-02,0,1,40.00,40.00,1.0000,1.0000\n"
         "2024-02,1,1,40.00,0.00,0.0000,0.0000\n"
         "2024-02,3,1,40.00,0.00,0.0000,0.0000\n");
-  CHECK(ndr::render_cohorts(cells, {}, {ndr::output_format::table}) ==
+  CHECK(ndr::render_cohorts(cells, {}, ndr::format_options::of(ndr::output_format::table)) ==
         "Cohort   Customers  Starting MRR      +0     +1      +2    +3     +4\n"
         "-------  ---------  ------------  ------  -----  ------  ----  -----\n"
         "2024-01          2        150.00  100.0%  80.0%  120.0%        86.7%\n"

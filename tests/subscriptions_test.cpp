@@ -27,7 +27,7 @@ std::string mrr(money amount, billing_interval i, std::int64_t count = 1, money 
 }
 
 std::string derive(const std::string& text, ndr::subscription_options o = {}) {
-  return ndr::derive_snapshot_texts({{"t.csv", text}}, o).csv;
+  return ndr::derived_csv(ndr::derive_snapshot_texts({{"t.csv", text}}, o));
 }
 
 const char kSubs[] =
@@ -286,4 +286,51 @@ TEST_CASE("blank currency cells in minor units take the reporting currency's uni
         "customer_id,date,mrr,currency,source\n"
         "a,2024-01-31,5000.000000,JPY,t.csv:2\n"
         "b,2024-01-31,50.000000,,t.csv:3\n");
+}
+
+namespace {
+
+// Every field of two stores, for the test below.
+void check_same_store(const ndr::snapshot_store& a, const ndr::snapshot_store& b) {
+  CHECK(a.customers == b.customers);
+  CHECK(a.customer_currency == b.customer_currency);
+  CHECK(a.currency_names == b.currency_names);
+  CHECK(a.dates == b.dates);
+  CHECK(a.offsets == b.offsets);
+  CHECK(a.entry_date == b.entry_date);
+  CHECK(a.entry_mrr == b.entry_mrr);
+  CHECK(a.entry_segment == b.entry_segment);
+  CHECK(a.segments == b.segments);
+  CHECK(a.entry_segment_amount == b.entry_segment_amount);
+  CHECK(a.rows_read == b.rows_read);
+}
+
+}  // namespace
+
+TEST_CASE("derived rows go straight into the store, as their printed CSV would load") {
+  // samples/subscriptions.csv has four currencies, parents, a gap and every
+  // movement; segmenting by plan and by the currency column itself.
+  std::string text;
+  {
+    std::FILE* f = std::fopen(NDR_SOURCE_DIR "/samples/subscriptions.csv", "rb");
+    REQUIRE(f);
+    char buf[4096];
+    for (size_t n; (n = std::fread(buf, 1, sizeof buf, f)) > 0;) text.append(buf, n);
+    std::fclose(f);
+  }
+  for (const std::vector<std::string>& segments :
+       {std::vector<std::string>{}, {"plan"}, {"currency", "plan"}}) {
+    ndr::subscription_options o;
+    o.segment_cols = segments;
+    o.reporting_currency = "USD";
+    const auto derived = ndr::derive_snapshot_texts({{"s.csv", text}}, o);
+    ndr::load_options l;
+    l.segment_cols = segments;
+    l.reporting_currency = "USD";
+    l.currency_col = "currency";
+    const auto direct = ndr::load_derived(derived, l);
+    const auto printed = ndr::load_text({"d.csv", ndr::derived_csv(derived)}, l);
+    CHECK(direct.customer_currency.size() > 0);  // EUR, GBP and JPY parts
+    check_same_store(direct, printed);
+  }
 }

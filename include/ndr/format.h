@@ -23,6 +23,12 @@ struct format_options {
   // FILE:LINE of the first few (keys skipped_rows and skipped_first).
   std::uint64_t skipped_rows = 0;
   std::vector<std::string> skipped_first;
+
+  static format_options of(output_format f) {
+    format_options o;
+    o.format = f;
+    return o;
+  }
 };
 
 // The whole report as text. csv and json follow SPEC §5 exactly; table and

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -147,6 +148,26 @@ struct named_text {
   std::string text;
 };
 snapshot_store load_texts(const std::vector<named_text>& texts, const load_options& options);
+// Rows made in memory rather than read from a file (subscriptions derive
+// theirs): summed and checked exactly as a file's rows are, with
+// options' segments, --customer-map and currency rule. Errors name `source`
+// and the line given with each row.
+class snapshot_rows {
+ public:
+  snapshot_rows(const load_options& options, const std::string& source, bool currency_column);
+  ~snapshot_rows();
+  void reserve(size_t rows);
+  // currency: an upper-case code, or "" for the reporting currency;
+  // segments: one value per options.segment_cols (unread without them).
+  void add(std::string_view customer, std::string_view currency, day_number date, money amount,
+           const std::string_view* segments, unsigned line);
+  snapshot_store finish();
+
+ private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
+
 // One text, freed as soon as it is read, before the rows are summed (a large
 // derived text need not outlive its parse).
 snapshot_store load_text(named_text&& text, const load_options& options);

@@ -1,7 +1,7 @@
 // Subscription exports (docs/inputs.md): rows of who pays what, on which
 // interval, from when to when, turned into the snapshot rows SPEC §1 defines.
-// The snapshot model stays the single source of truth: the derived rows are
-// plain snapshot CSV, loaded like any other file.
+// The snapshot model stays the single source of truth: the derived rows go
+// through the loader's row checks and sums like any file's rows.
 #pragma once
 
 #include <cstdint>
@@ -59,24 +59,44 @@ struct subscription_options {
   std::uint64_t max_rows = UINT64_MAX;      // more derived rows is an error (the fuzzer's bound)
 };
 
-// Snapshot rows derived from subscriptions: a CSV text with the header
-// customer_id,date,mrr[,currency][,SEGMENT COLUMNS…],source.
+// Snapshot rows derived from subscriptions: at each snapshot date, one row
+// per subscription counting then (start <= date < end), in input order, or
+// one zero row when none counts (so the date stays a snapshot date). Kept as
+// the subscriptions and, per date, which of them count: derived_csv() prints
+// the rows, load_derived() puts them straight into a store.
 struct derived_snapshots {
-  std::string csv;
-  bool has_currency = false;     // the csv has a currency column
+  struct subscription {
+    std::string customer;
+    money mrr;
+    std::string currency;               // upper case; "" = the reporting currency
+    std::vector<std::string> segments;  // the values of segment_names
+    std::uint32_t place = 0;            // index into places
+  };
+  static constexpr std::uint32_t kZeroRow = UINT32_MAX;  // in rows: a zero row
+  std::vector<subscription> subscriptions;
+  std::vector<std::string> segment_names;  // the segment columns read, as the first file spells them
+  // Per subscription_options::segment_cols: true when it is the currency
+  // column itself (its value is the subscription's currency).
+  std::vector<bool> segment_is_currency;
+  bool has_currency = false;     // some file has a currency column
   std::vector<snapshot_store::currency_seen> currencies_seen;  // first row of each code
   std::vector<day_number> dates;  // the snapshot dates
-  // Where each derived row comes from, for error messages: csv line L
-  // (header = 1) is row L - 2, from subscription row_source[L - 2] (UINT32_MAX
-  // for a zero row), at places[...] in its file, whose amount column is named.
+  // The rows of date d are rows[date_rows[d], date_rows[d+1]): subscription
+  // indexes, or kZeroRow. Row k is line k + 2 of derived_csv().
+  std::vector<std::uint64_t> date_rows;
+  std::vector<std::uint32_t> rows;
   struct place {
     std::string source;
     unsigned line = 0;
     std::string amount_column;
   };
-  std::vector<std::uint32_t> row_source;
-  std::vector<place> places;
+  std::vector<place> places;  // where each subscription is (file, line, amount column)
 };
+
+// The derived rows as snapshot CSV (ndr snapshots): the header
+// customer_id,date,mrr[,currency][,SEGMENT COLUMNS…],source, where source
+// is FILE:LINE of the subscription. Loading it gives load_derived's store.
+std::string derived_csv(const derived_snapshots& derived);
 
 // The MRR of one subscription: amount × quantity × F ÷ interval_count (F =
 // 365/12, 52/12, 1, 1/3, 1/12), with amount ÷ 10^minor_digits first, all
@@ -96,9 +116,9 @@ derived_snapshots derive_snapshots(const std::vector<std::string>& paths,
 derived_snapshots derive_snapshot_texts(const std::vector<named_text>& texts,
                                         const subscription_options& options);
 
-// Loads derived snapshot rows as the snapshot store they describe, with the
-// caller's options for segments and --customer-map (columns, delimiter and
-// layouts are ndr's own); currencies_seen names the subscription rows.
-snapshot_store load_derived(derived_snapshots derived, load_options options);
+// The snapshot store the derived rows describe, built straight from them
+// (no text), with the caller's options for segments, currencies and
+// --customer-map; currencies_seen and errors name the subscription rows.
+snapshot_store load_derived(const derived_snapshots& derived, load_options options);
 
 }  // namespace ndr

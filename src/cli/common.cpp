@@ -382,9 +382,9 @@ std::string derived_snapshot_csv(const input_args& a, bool quiet) {
   skipped_rows skipped(quiet);
   subscription_options o = to_subscription_options(a);
   o.on_skipped_row = skipped.callback();
-  derived_snapshots derived = derive_snapshots(a.files, o);
+  const derived_snapshots derived = derive_snapshots(a.files, o);
   skipped.summary();
-  return std::move(derived.csv);
+  return derived_csv(derived);
 }
 
 report_options to_report_options(const period_args& a) {
