@@ -1,7 +1,6 @@
 #include "ndr/engine.h"
 
 #include <algorithm>
-#include <cassert>
 #include <cstdlib>
 #include <iterator>
 #include <numeric>
@@ -219,8 +218,10 @@ report_row finish_row(const snapshot_store& store, const row_plan& plan, const r
   r.new_mrr = to_money(b.sums[kNewMrr], "new MRR");
   r.end_total_mrr = to_money(b.sums[kEndTotal], "ending MRR");
   to_money(b.sums[kStarting] + b.sums[kExpansion], "ending MRR");  // ending_mrr() fits
-  assert(b.sums[kEndTotal] == b.sums[kStarting] + b.sums[kExpansion] - b.sums[kContraction] -
-                                  b.sums[kChurnedMrr] + b.sums[kReactivation] + b.sums[kNewMrr]);
+  check_invariant(b.sums[kEndTotal] == b.sums[kStarting] + b.sums[kExpansion] -
+                                          b.sums[kContraction] - b.sums[kChurnedMrr] +
+                                          b.sums[kReactivation] + b.sums[kNewMrr],
+                  "a report row's movements do not add up to its ending MRR (SPEC §3)");
   return r;
 }
 
@@ -270,16 +271,14 @@ void classify_slice(const snapshot_store& store, const report_options& options, 
 money report_row::ending_mrr() const {
   money m = starting_mrr;
   const bool ok = m.add(expansion_mrr) && m.sub(contraction_mrr) && m.sub(churned_mrr);
-  assert(ok);  // checked when the row was built
-  (void)ok;
+  check_invariant(ok, "ending MRR does not fit (it is checked when the row is built)");
   return m;
 }
 
 ratio report_row::grr() const {
   money m = starting_mrr;
   const bool ok = m.sub(contraction_mrr) && m.sub(churned_mrr);
-  assert(ok);
-  (void)ok;
+  check_invariant(ok, "retained MRR does not fit (it is checked when the row is built)");
   return {m.units(), starting_mrr.units()};
 }
 
@@ -362,7 +361,7 @@ void classify_rows(const snapshot_store& store, const report_options& options,
 }  // namespace
 
 report build_report(const snapshot_store& store, const report_options& options) {
-  assert(options.window >= 1);
+  check_invariant(options.window >= 1, "a report window below 1 period");
   std::vector<row_plan> rows = plan_rows(store, options);
   const size_t per_row = store.segments.size() * sizeof(row_sums) *
                          std::clamp(std::thread::hardware_concurrency(), 1u, 4u);

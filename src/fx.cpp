@@ -4,7 +4,6 @@
 #include <libfccp/csv.h>
 
 #include <algorithm>
-#include <cassert>
 #include <map>
 #include <stdexcept>
 
@@ -481,7 +480,7 @@ class constant_patch {
       const auto* at = std::lower_bound(first, last, d);
       if (at == last || *at != d) continue;
       const auto rate = rates_.at(data_.code[p], rate_day);
-      if (!rate) throw std::logic_error("constant currency: a rate check_rates requires is missing");
+      check_invariant(rate.has_value(), "constant currency: a rate check_rates requires is missing");
       parts.push_back(convert_entry(data_, p, std::uint32_t(at - in.entry_date.data()), *rate));
     }
     const auto [total, largest] =
@@ -492,7 +491,7 @@ class constant_patch {
     if (at == last || *at != d || total <= money()) {
       // Parts hold amounts > 0 and a conversion to 0 is refused, so a
       // customer pays at any rate or at none.
-      throw std::logic_error("constant currency: a paying customer's entry is missing");
+      throw InternalError("constant currency: a paying customer's entry is missing");
     }
     const size_t entry = size_t(at - store_.entry_date.data());
     saved_.push_back({entry, store_.entry_mrr[entry],

@@ -7,6 +7,7 @@
 #include <unordered_set>
 
 #include "ndr/error.h"
+#include "ndr/fx.h"
 #include "ndr/format.h"
 
 namespace ndr {
@@ -160,11 +161,15 @@ std::vector<size_t> partial_dates(const std::vector<std::uint32_t>& counts) {
   return out;
 }
 
-validation validate_files(const std::vector<std::string>& paths, load_options options,
-                          const period_scheme& scheme) {
+validation validate_data_set(input_spec spec, const period_scheme& scheme) {
   validation v;
   load_stats stats;
-  options.stats = &stats;
+  const bool subscriptions = spec.subscriptions.has_value();
+  v.input = subscriptions ? "subscriptions" : "snapshots";
+  load_options& options = spec.snapshots;
+  // Derived snapshot rows are not the file's rows: their zero rows and sums
+  // say nothing about the export.
+  if (!subscriptions) options.stats = &stats;
   const bool report_skips = options.skip_bad_rows;  // then bad rows do not stop a report
   options.skip_bad_rows = true;
   const auto add_error = [&v](const InputError& e) {
@@ -181,25 +186,24 @@ validation validate_files(const std::vector<std::string>& paths, load_options op
     }
   };
   options.on_data_error = add_error;
-  snapshot_store store;
+  data_set data;
   try {
-    store = load_files(paths, options);
+    data = load_data_set(spec);
     v.loaded = true;
+    // What stops the engine (a missing exchange rate, a total too large)
+    // stops a report: run it, with these periods and a window of 1.
+    report_options report;
+    report.scheme = scheme;
+    if (data.rates || data.store.customer_currency.empty()) build_report(data, report);
   } catch (const InputError& e) {
-    add_error(e);  // unreadable, a missing column, or nothing to report
-    v.files = paths;
-    return v;
+    add_error(e);  // unreadable, a missing column, nothing to report, a missing rate
+    if (!v.loaded) {
+      v.files = spec.files;
+      return v;
+    }
   }
-  // Two currency codes: `ndr report` stops unless it is given --fx.
-  const auto codes = currency_codes(store);
-  if (codes.size() > 1) {
-    add_error(InputError(fmt::format("amounts in {} ({}:{}) and {} ({}:{}); ndr report needs --fx "
-                                     "RATES.csv (date,currency,rate) to convert them",
-                                     codes[0]->code, codes[0]->source, codes[0]->line,
-                                     codes[1]->code, codes[1]->source, codes[1]->line),
-                         codes[1]->source, codes[1]->line));
-  }
-  v.files = stats.files;
+  const snapshot_store& store = data.loaded();
+  v.files = subscriptions ? spec.files : stats.files;
   v.rows_read = store.rows_read;
   v.rows_skipped = store.rows_skipped;
   v.customers = count_customers(store);
@@ -216,7 +220,7 @@ validation validate_files(const std::vector<std::string>& paths, load_options op
                                           format_date(store.dates.front()))});
   }
   add_gap_warnings(v, store.dates, scheme);
-  add_stat_warnings(v, stats, store);
+  if (!subscriptions) add_stat_warnings(v, stats, store);
   return v;
 }
 
@@ -227,18 +231,25 @@ std::string render_validation_text(const validation& v) {
   out += fmt::format("files           {}\n", files);
   if (v.loaded) {
     const auto n = [](std::uint64_t x) { return format_money(money::from_whole(std::int64_t(x)), 0, true); };
-    out += fmt::format("rows            {} read, {} skipped as bad\n", n(v.rows_read), n(v.rows_skipped));
+    if (v.input == "subscriptions") {
+      out += fmt::format("rows            {} snapshot rows derived, {} subscription rows skipped as bad\n",
+                         n(v.rows_read), n(v.rows_skipped));
+    } else {
+      out += fmt::format("rows            {} read, {} skipped as bad\n", n(v.rows_read), n(v.rows_skipped));
+    }
     out += fmt::format("customers       {}\n", n(v.customers));
     out += fmt::format("snapshot dates  {}, {} to {}, {}\n", n(v.snapshot_dates),
                        format_date(v.first_date), format_date(v.last_date), v.cadence);
     std::string gaps;
     for (const auto& g : v.gaps) gaps += (gaps.empty() ? "" : ", ") + g;
     out += fmt::format("gaps            {}\n", gaps.empty() ? "none" : gaps);
-    out += fmt::format("summed pairs    {} (customer, date) pair{} summed from several rows\n",
-                       n(v.summed_pairs), v.summed_pairs == 1 ? "" : "s");
-    out += fmt::format("zero rows       {}\n", n(v.zero_rows));
-    out += fmt::format("negative rows   {} (fine while a customer's total stays >= 0)\n",
-                       n(v.negative_rows));
+    if (v.input == "snapshots") {  // derived rows are not the file's: no row statistics
+      out += fmt::format("summed pairs    {} (customer, date) pair{} summed from several rows\n",
+                         n(v.summed_pairs), v.summed_pairs == 1 ? "" : "s");
+      out += fmt::format("zero rows       {}\n", n(v.zero_rows));
+      out += fmt::format("negative rows   {} (fine while a customer's total stays >= 0)\n",
+                         n(v.negative_rows));
+    }
   }
   const auto list = [&out](const char* title, const std::vector<finding>& items, std::uint64_t more) {
     const std::uint64_t total = items.size() + more;
@@ -277,15 +288,19 @@ std::string render_validation_json(const validation& v) {
   };
   std::string out = "{\n";
   out += fmt::format("  \"files\": {},\n  \"loaded\": {},\n", strings(v.files), v.loaded ? "true" : "false");
+  // Snapshot files, the common case, keep the key out (older readers).
+  if (v.input != "snapshots") out += fmt::format("  \"input\": {},\n", json_string(v.input));
   if (v.loaded) {
     out += fmt::format(
         "  \"rows_read\": {},\n  \"rows_skipped\": {},\n  \"customers\": {},\n"
         "  \"snapshot_dates\": {},\n  \"first_date\": \"{}\",\n  \"last_date\": \"{}\",\n"
-        "  \"cadence\": {},\n  \"gaps\": {},\n  \"summed_pairs\": {},\n  \"zero_rows\": {},\n"
-        "  \"negative_rows\": {},\n",
+        "  \"cadence\": {},\n  \"gaps\": {},\n",
         v.rows_read, v.rows_skipped, v.customers, v.snapshot_dates, format_date(v.first_date),
-        format_date(v.last_date), json_string(v.cadence), strings(v.gaps), v.summed_pairs,
-        v.zero_rows, v.negative_rows);
+        format_date(v.last_date), json_string(v.cadence), strings(v.gaps));
+    if (v.input == "snapshots") {  // derived rows are not the file's: no row statistics
+      out += fmt::format("  \"summed_pairs\": {},\n  \"zero_rows\": {},\n  \"negative_rows\": {},\n",
+                         v.summed_pairs, v.zero_rows, v.negative_rows);
+    }
   }
   out += fmt::format("  \"error_count\": {},\n  \"errors\": {},\n  \"warning_count\": {},\n  \"warnings\": {}\n}}\n",
                      v.errors.size() + v.more_errors, findings(v.errors), v.warnings.size(),

@@ -6,20 +6,18 @@
 #include <catch2/catch.hpp>
 
 #include "ndr/error.h"
-#include "report_command.h"
+#include "command.h"
 #include "suggest.h"
 
 using strings = std::vector<std::string>;
 
 namespace {
 
-// ndr's report and cohorts subcommands, as main declares them.
+// ndr's subcommands, as main declares them.
 struct cli {
-  CLI::App app{"ndr", "ndr"};
-  ndr::cli::report_args report_args;
-  ndr::cli::cohorts_args cohorts_args;
-  CLI::App* report = ndr::cli::add_report_command(app, report_args);
-  CLI::App* cohorts = ndr::cli::add_cohorts_command(app, cohorts_args);
+  ndr::cli::command_line line;
+  CLI::App* report = line.app().get_subcommand("report");
+  CLI::App* cohorts = line.app().get_subcommand("cohorts");
 };
 
 strings report_tokens(const std::string& text) {
@@ -56,7 +54,7 @@ TEST_CASE("config: tables are named after subcommands") {
   CHECK_THROWS_WITH(report_tokens("[reprot]\n"), "c.toml:1: unknown table [reprot]; did you mean [report]?");
   CHECK_THROWS_WITH(report_tokens("\n[a.b.c]\n"),
                     "c.toml:2: unknown table [a.b.c]; a table is named after a subcommand: "
-                    "report, cohorts");
+                    "report, movements, cohorts, validate, snapshots");
   CHECK(report_tokens("[[report]]\nwide = true\n") == strings{"--wide"});
 }
 

@@ -208,3 +208,14 @@ TEST_CASE("classifying on several threads gives what one thread gives") {
   CHECK(csv(a) == csv(b));
   CHECK(a.rows.size() == 6);
 }
+
+TEST_CASE("a broken invariant is an internal error naming where, not bad input") {
+  CHECK_THROWS_AS(ndr::check_invariant(false, "two and two"), ndr::InternalError);
+  CHECK_THROWS_WITH(ndr::check_invariant(false, "two and two"),
+                    Catch::Contains("engine_test.cpp:") && Catch::EndsWith(": two and two"));
+  CHECK_NOTHROW(ndr::check_invariant(true, "two and two"));
+  // A window below 1 is refused by the CLI; reaching the engine is a bug.
+  report_options o;
+  o.window = 0;
+  CHECK_THROWS_AS(run("a,2024-01-31,1\na,2024-02-29,1\n", o), ndr::InternalError);
+}

@@ -1,6 +1,7 @@
 // The one error type of the library: an input or data problem that knows where it is.
 #pragma once
 
+#include <source_location>
 #include <stdexcept>
 #include <string>
 
@@ -40,5 +41,21 @@ class UsageError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
 };
+
+// Thrown when one of ndr's own invariants is broken: a bug, never the fault
+// of the data. The CLI says "internal error" and exits 70 (EX_SOFTWARE).
+class InternalError : public std::logic_error {
+ public:
+  using std::logic_error::logic_error;
+};
+
+// Throws InternalError "FILE:LINE: what" when `holds` is false. On in
+// release builds: each check runs per report row or per store, not per input row.
+inline void check_invariant(bool holds, const char* what,
+                            std::source_location at = std::source_location::current()) {
+  if (!holds) {
+    throw InternalError(std::string(at.file_name()) + ":" + std::to_string(at.line()) + ": " + what);
+  }
+}
 
 }  // namespace ndr

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "ndr/calendar.h"
+#include "ndr/data_set.h"
 #include "ndr/load.h"
 
 namespace ndr {
@@ -19,6 +20,7 @@ struct finding {
 };
 
 struct validation {
+  std::string input = "snapshots";    // or "subscriptions"
   std::vector<std::string> files;
   std::uint64_t rows_read = 0;
   std::uint64_t rows_skipped = 0;     // bad rows (each is also an error)
@@ -34,10 +36,12 @@ struct validation {
   bool loaded = false;                // the data set could be read at all
 };
 
-// Validates the files. Never throws for a data problem: it becomes an error
-// finding. `scheme` decides which periods count as gaps.
-validation validate_files(const std::vector<std::string>& paths, load_options options,
-                          const period_scheme& scheme);
+// Reads the input as `ndr report` would, through the same data-set stage
+// (load_data_set), and validates it. Never throws for a data problem: it
+// becomes an error finding. `scheme` decides which periods count as gaps.
+// Subscription input: the rows counted are the derived snapshot rows, and
+// the row statistics (zero rows, summed pairs, partial dates) are left out.
+validation validate_data_set(input_spec spec, const period_scheme& scheme);
 
 // The cadence of ascending snapshot dates: "monthly (month ends)", "monthly",
 // "quarterly (quarter ends)", "weekly", "daily", "irregular", "a single date";

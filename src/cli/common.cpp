@@ -275,42 +275,6 @@ void reject_subscription_options(const input_args& a) {
   }
 }
 
-// Settles the reporting currency and, without --fx, checks that every amount
-// is in it (docs/inputs.md#currencies).
-std::string reporting_currency(const input_args& a, const snapshot_store& store) {
-  const auto codes = currency_codes(store);
-  const std::string reporting = !a.currency.empty() ? upper_code(a.currency, "--currency")
-                                : a.fx.empty() && codes.size() == 1 ? codes[0]->code
-                                                                    : std::string("USD");
-  if (!a.fx.empty()) return reporting;
-  for (const auto* seen : codes) {
-    if (seen->code == reporting) continue;
-    if (a.currency.empty()) {  // two codes, neither chosen
-      const auto* first = codes[0];
-      const auto* second = codes[1];
-      throw InputError(fmt::format("amounts in {} ({}:{}) and {} ({}:{}); convert them with --fx "
-                                   "RATES.csv (date,currency,rate)",
-                                   first->code, first->source, first->line, second->code,
-                                   second->source, second->line));
-    }
-    throw InputError(fmt::format("amounts in {} ({}:{}), but the reporting currency is {}; convert "
-                                 "them with --fx RATES.csv (date,currency,rate)",
-                                 seen->code, seen->source, seen->line, reporting));
-  }
-  return reporting;
-}
-
-snapshot_store load_snapshots(const input_args& a, const customer_map& parents,
-                              skipped_rows& skipped) {
-  load_options o = to_load_options(a);
-  o.on_skipped_row = skipped.callback();
-  o.parents = &parents;
-  if (!subscription_input(a)) return load_files(a.files, o);
-  subscription_options so = to_subscription_options(a);
-  so.on_skipped_row = o.on_skipped_row;
-  return load_derived(derive_snapshots(a.files, so), o);
-}
-
 }  // namespace
 
 load_options to_load_options(const input_args& a) {
@@ -335,13 +299,6 @@ load_options to_load_options(const input_args& a) {
     o.currency_col = a.currency_col;
     o.currency_col_required = true;
   }
-  if (!a.currency.empty()) {
-    o.reporting_currency = upper_code(a.currency, "--currency");
-  } else if (!a.fx.empty()) {
-    o.reporting_currency = "USD";
-  } else {
-    o.reporting_currency_from_data = true;
-  }
   // For tests: the file size from which files are read in two parts; when
   // set, every other step that can use threads does so on any input too.
   if (const char* split = std::getenv("NDR_SPLIT_BYTES"); split && std::atoll(split) > 0) {
@@ -351,26 +308,30 @@ load_options to_load_options(const input_args& a) {
   return o;
 }
 
-data_set load_data(const input_args& a, bool quiet) {
-  if (!subscription_input(a)) reject_subscription_options(a);
-  const customer_map parents =
-      a.customer_map.empty() ? customer_map() : customer_map::load(a.customer_map);
+input_spec to_input_spec(const input_args& a) {
+  input_spec spec;
+  spec.files = a.files;
+  spec.snapshots = to_load_options(a);
+  if (subscription_input(a)) {
+    spec.subscriptions = to_subscription_options(a);
+  } else {
+    reject_subscription_options(a);
+  }
+  spec.customer_map = a.customer_map;
+  if (!a.currency.empty()) spec.currency = upper_code(a.currency, "--currency");
+  spec.rates = a.fx;
+  spec.mode = a.fx_mode == "spot" ? fx_mode::spot : fx_mode::constant;
+  return spec;
+}
+
+loaded_data load_data(const input_args& a, bool quiet) {
+  input_spec spec = to_input_spec(a);
   skipped_rows skipped(quiet);
-  data_set data;
-  data.store = load_snapshots(a, parents, skipped);
+  spec.snapshots.on_skipped_row = skipped.callback();
+  loaded_data data{load_data_set(spec), 0, {}};
   skipped.summary();
   data.skipped_rows = skipped.count();
   data.skipped_first = skipped.first();
-  const std::string reporting = reporting_currency(a, data.store);
-  const bool has_codes = !currency_codes(data.store).empty();
-  if (!a.fx.empty()) {
-    data.rates = fx_rates::load(a.fx, reporting);
-    data.mode = a.fx_mode == "spot" ? fx_mode::spot : fx_mode::constant;
-    data.parts = split_currencies(std::move(data.store));
-    data.store = snapshot_store();
-  } else if (has_codes) {  // every code is the reporting currency: merge the parts
-    data.store = spot_store(split_currencies(std::move(data.store)), fx_rates(reporting));
-  }
   return data;
 }
 
@@ -483,7 +444,7 @@ void write_output(const output_args& a, output_file& out, const std::string& tex
   out.write(!is_stdout(a.output) && ends_with(a.output, ".gz") ? gzip(text) : text);
 }
 
-format_options with_skipped(format_options f, const data_set& data) {
+format_options with_skipped(format_options f, const loaded_data& data) {
   f.skipped_rows = data.skipped_rows;
   f.skipped_first = data.skipped_first;
   return f;

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "ndr/data_set.h"
 #include "ndr/engine.h"
 #include "ndr/format.h"
 #include "ndr/fx.h"
@@ -58,13 +59,9 @@ struct input_features {
   bool customer_map = true;   // --customer-map
 };
 
-// A data set ready for the engine: one store in the reporting currency, or
-// with --fx the amounts by currency and the rates to convert them.
-struct data_set {
-  snapshot_store store;                 // without --fx
-  std::optional<currency_parts> parts;  // with --fx
-  std::optional<fx_rates> rates;        // with --fx
-  fx_mode mode = fx_mode::constant;
+// The data set, and what the command line says of its skipped rows.
+struct loaded_data {
+  data_set data;
   std::uint64_t skipped_rows = 0;          // bad rows skipped (--skip-bad-rows)
   std::vector<std::string> skipped_first;  // FILE:LINE of the first few
 };
@@ -93,16 +90,19 @@ void add_period_options(CLI::App* cmd, period_args& a, period_flags flags = peri
 // Also adds --config FILE (TOML; keys are the long option names) and -q.
 void add_output_options(CLI::App* cmd, output_args& a, bool with_wide = true);
 
-// Reads the data set, printing skipped rows (the first 20, then a count;
-// with quiet, one line naming the first few: a skipped row is never silent).
-data_set load_data(const input_args& a, bool quiet);
+// The data-set stage's input, from the options (throws UsageError).
+input_spec to_input_spec(const input_args& a);
+// Reads the data set (load_data_set), printing skipped rows (the first 20,
+// then a count; with quiet, one line naming the first few: a skipped row is
+// never silent).
+loaded_data load_data(const input_args& a, bool quiet);
 // The snapshot rows derived from subscription input (ndr snapshots).
 std::string derived_snapshot_csv(const input_args& a, bool quiet);
 load_options to_load_options(const input_args& a);
 report_options to_report_options(const period_args& a);
 format_options to_format_options(const output_args& a);
 // `f` with the data set's skipped rows, for the json metadata.
-format_options with_skipped(format_options f, const data_set& data);
+format_options with_skipped(format_options f, const loaded_data& data);
 // A period label given to `option`, parsed in `scheme`.
 std::int64_t parse_period(const std::string& text, const char* option, const period_scheme& scheme);
 // The format -o's name says: "csv", "json", "markdown", "html", or "" for a

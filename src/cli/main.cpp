@@ -1,4 +1,7 @@
-// ndr: parse options, run one subcommand, turn errors into a message and an exit status.
+// ndr: parse the command line, run the chosen subcommand (src/cli/<name>.cpp),
+// and turn what it throws into one line on standard error and an exit status:
+// 1 bad input, 2 bad usage, 3 a --min-* floor failed (the command's own),
+// 70 a bug (a broken invariant).
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
@@ -6,40 +9,25 @@
 #include <cstdio>
 #include <exception>
 #include <new>
+#include <stdexcept>
 
-#include "ndr/error.h"
+#include "command.h"
 #include "config.h"
-#include "report_command.h"
+#include "ndr/error.h"
 #include "suggest.h"
 
 namespace {
 
 constexpr int kExitInput = 1;
 constexpr int kExitUsage = 2;
+constexpr int kExitInternal = 70;  // EX_SOFTWARE
 
 void print_error(const char* what) { fmt::print(stderr, "ndr: {}\n", what); }
 
-}  // namespace
-
-int main(int argc, char** argv) {
-  CLI::App app{"ndr: net dollar retention, gross revenue retention and logo retention "
-               "from billing exports",
-               "ndr"};
-  app.set_version_flag("--version", std::string("ndr ") + NDR_VERSION);
-  app.require_subcommand(1);
-  // An option given twice takes its last value, so the command line overrides --config.
-  app.option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
-  ndr::cli::report_args report;
-  ndr::cli::movements_args movements;
-  ndr::cli::cohorts_args cohorts;
-  ndr::cli::validate_args validate;
-  ndr::cli::snapshots_args snapshots;
-  CLI::App* report_cmd = ndr::cli::add_report_command(app, report);
-  CLI::App* movements_cmd = ndr::cli::add_movements_command(app, movements);
-  CLI::App* cohorts_cmd = ndr::cli::add_cohorts_command(app, cohorts);
-  CLI::App* validate_cmd = ndr::cli::add_validate_command(app, validate);
-  CLI::App* snapshots_cmd = ndr::cli::add_snapshots_command(app, snapshots);
-  CLI::App* presets_cmd = ndr::cli::add_presets_command(app);
+// Parses argv (with --config files expanded); an exit status when parsing
+// ends the run (--help, --version, a usage error), else -1.
+int parse(ndr::cli::command_line& line, int argc, char** argv) {
+  CLI::App& app = line.app();
   try {
     std::vector<std::string> args =
         ndr::cli::expand_config(app, std::vector<std::string>(argv + 1, argv + argc));
@@ -56,13 +44,12 @@ int main(int argc, char** argv) {
     print_error(ndr::cli::parse_error_message(app, e).c_str());
     return kExitUsage;
   }
+  return -1;
+}
+
+int run(ndr::cli::command& command) {
   try {
-    if (report_cmd->parsed()) return ndr::cli::run_report(report);
-    if (movements_cmd->parsed()) return ndr::cli::run_movements(movements);
-    if (cohorts_cmd->parsed()) return ndr::cli::run_cohorts(cohorts);
-    if (validate_cmd->parsed()) return ndr::cli::run_validate(validate);
-    if (snapshots_cmd->parsed()) return ndr::cli::run_snapshots(snapshots);
-    if (presets_cmd->parsed()) return ndr::cli::run_presets();
+    return command.run();
   } catch (const ndr::UsageError& e) {
     print_error(e.what());
     return kExitUsage;
@@ -72,9 +59,21 @@ int main(int argc, char** argv) {
     print_error("out of memory (the data set needs more than this machine has: fewer segments, "
                 "or a smaller input); nothing was written");
     return kExitInput;
+  } catch (const std::logic_error& e) {  // ndr::InternalError and the library's own
+    fmt::print(stderr, "ndr: internal error: {} (a bug in ndr; please report it with the command "
+                       "line); nothing was written\n", e.what());
+    return kExitInternal;
   } catch (const std::exception& e) {
     print_error(e.what());
     return kExitInput;
   }
-  return kExitUsage;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  ndr::cli::command_line line;
+  if (const int status = parse(line, argc, argv); status >= 0) return status;
+  ndr::cli::command* chosen = line.chosen();
+  return chosen ? run(*chosen) : kExitUsage;
 }

@@ -12,29 +12,14 @@
 
 #include "config.h"
 #include "ndr/error.h"
-#include "report_command.h"
+#include "command.h"
 
 namespace {
 
-// ndr's own subcommands, as main declares them, in a fresh app per input.
+// ndr's own subcommands, as main declares them, in a fresh command line per input.
 struct cli {
-  CLI::App app{"ndr", "ndr"};
-  ndr::cli::report_args report;
-  ndr::cli::movements_args movements;
-  ndr::cli::cohorts_args cohorts;
-  ndr::cli::validate_args validate;
-  ndr::cli::snapshots_args snapshots;
-  std::vector<CLI::App*> commands;
-
-  cli() {
-    app.require_subcommand(1);
-    app.option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
-    commands = {ndr::cli::add_report_command(app, report),
-                ndr::cli::add_movements_command(app, movements),
-                ndr::cli::add_cohorts_command(app, cohorts),
-                ndr::cli::add_validate_command(app, validate),
-                ndr::cli::add_snapshots_command(app, snapshots)};
-  }
+  ndr::cli::command_line line;
+  std::vector<CLI::App*> commands = line.subcommands();
 };
 
 // The tokens as `ndr COMMAND TOKENS…` would parse them, then checked as the
@@ -42,12 +27,8 @@ struct cli {
 void parse(cli& c, CLI::App& cmd, std::vector<std::string> tokens) {
   tokens.insert(tokens.begin(), cmd.get_name());
   std::reverse(tokens.begin(), tokens.end());
-  c.app.parse(tokens);
-  if (cmd.get_name() == "report") {
-    ndr::cli::to_load_options(c.report.input);
-    ndr::cli::to_report_options(c.report.periods);
-    ndr::cli::to_format_options(c.report.output);
-  }
+  c.line.app().parse(tokens);
+  if (ndr::cli::command* chosen = c.line.chosen()) chosen->check();
 }
 
 }  // namespace

@@ -1,0 +1,58 @@
+#include "command.h"
+
+#include <CLI/CLI.hpp>
+
+#include <algorithm>
+#include <string>
+
+namespace ndr::cli {
+namespace {
+
+struct entry {
+  int order;
+  command_factory make;
+};
+
+// A function-local static: registrations run during static initialisation,
+// in whatever order the files are linked.
+std::vector<entry>& registry() {
+  static std::vector<entry> commands;
+  return commands;
+}
+
+}  // namespace
+
+void register_command(int order, command_factory make) { registry().push_back({order, make}); }
+
+command_line::command_line()
+    : app_("ndr: net dollar retention, gross revenue retention and logo retention from billing "
+           "exports",
+           "ndr") {
+  app_.set_version_flag("--version", std::string("ndr ") + NDR_VERSION);
+  app_.require_subcommand(1);
+  // An option given twice takes its last value, so the command line overrides --config.
+  app_.option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+  std::vector<entry> entries = registry();
+  std::stable_sort(entries.begin(), entries.end(),
+                   [](const entry& a, const entry& b) { return a.order < b.order; });
+  for (const entry& e : entries) {
+    std::unique_ptr<command> c = e.make();
+    CLI::App* sub = c->declare(app_);
+    commands_.emplace_back(sub, std::move(c));
+  }
+}
+
+std::vector<CLI::App*> command_line::subcommands() const {
+  std::vector<CLI::App*> out;
+  for (const auto& [sub, c] : commands_) out.push_back(sub);
+  return out;
+}
+
+command* command_line::chosen() const {
+  for (const auto& [sub, c] : commands_) {
+    if (sub->parsed()) return c.get();
+  }
+  return nullptr;
+}
+
+}  // namespace ndr::cli

@@ -1,0 +1,59 @@
+// `ndr movements`: the per-customer ledger behind one report row.
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "command.h"
+#include "common.h"
+#include "ndr/error.h"
+
+namespace ndr::cli {
+namespace {
+
+class movements_command : public command {
+ public:
+  CLI::App* declare(CLI::App& app) override {
+    CLI::App* cmd = app.add_subcommand("movements", "the per-customer ledger behind one report row");
+    add_input_options(cmd, input_);
+    add_period_options(cmd, periods_);
+    cmd->add_option("--at", at_, "the report row's period (a label: 2024-03, 2024-Q1, FY2025)")
+        ->required();
+    add_output_options(cmd, output_, false);
+    return cmd;
+  }
+
+  void check() override {
+    options_ = to_report_options(periods_);
+    period_ = parse_period(at_, "--at", options_.scheme);
+    format_ = to_format_options(output_);
+    to_input_spec(input_);
+  }
+
+  int run() override {
+    check();
+    output_file out = open_output(output_, input_);
+    const loaded_data data = load_data(input_, output_.quiet);
+    const std::optional<ledger> lines = build_ledger(data.data, options_, period_);
+    if (!lines) {
+      throw InputError(fmt::format("no report row for {}: it needs a snapshot date in {} and in {}",
+                                   at_, at_, options_.scheme.label(period_ - options_.window)));
+    }
+    write_output(output_, out,
+                 render_ledger(lines->lines, lines->store(), options_, period_,
+                               with_skipped(format_, data)));
+    return 0;
+  }
+
+ private:
+  input_args input_;
+  period_args periods_;
+  output_args output_;
+  std::string at_;  // the report row's period label
+  report_options options_;
+  std::int64_t period_ = 0;
+  format_options format_;
+};
+
+const registered<movements_command> registration(20);
+
+}  // namespace
+}  // namespace ndr::cli
