@@ -8,10 +8,10 @@
 // back; about 5% of customer-months are split over two rows (a base
 // subscription and an add-on) that ndr must sum. Columns:
 // customer_id,date,mrr,plan,region.
-#include <CLI/CLI.hpp>
 #include <date/date.h>
 #include <fmt/format.h>
 
+#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
@@ -71,11 +71,13 @@ void step(customer& c, rng& r, int month) {
   } else if (x < 80) {
     c.cents = c.cents * std::int64_t(105 + r.below(60)) / 100;  // expansion
   } else if (x < 110) {
-    c.cents = std::max<std::int64_t>(500, c.cents * std::int64_t(60 + r.below(35)) / 100);
+    c.cents = std::max<std::int64_t>(
+        500, c.cents * std::int64_t(60 + r.below(35)) / 100);
   }
 }
 
-std::vector<row> generate(std::uint32_t customers, int months, std::uint64_t seed) {
+std::vector<row> generate(std::uint32_t customers, int months,
+                          std::uint64_t seed) {
   rng r{seed};
   std::vector<customer> cs(customers);
   for (auto& c : cs) {
@@ -91,8 +93,10 @@ std::vector<row> generate(std::uint32_t customers, int months, std::uint64_t see
       step(c, r, m);
       if (c.cents == 0) continue;
       if (r.chance(50) && c.cents > 1000) {  // base plus add-on
-        const std::int64_t addon = c.cents * std::int64_t(10 + r.below(30)) / 100;
-        rows.push_back({i, std::uint16_t(m), c.cents - addon, c.plan, c.region});
+        const std::int64_t addon =
+            c.cents * std::int64_t(10 + r.below(30)) / 100;
+        rows.push_back(
+            {i, std::uint16_t(m), c.cents - addon, c.plan, c.region});
         rows.push_back({i, std::uint16_t(m), addon, c.plan, c.region});
       } else {
         rows.push_back({i, std::uint16_t(m), c.cents, c.plan, c.region});
@@ -105,18 +109,23 @@ std::vector<row> generate(std::uint32_t customers, int months, std::uint64_t see
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"ndr-gen: deterministic MRR snapshot CSV for benchmarks and tests", "ndr-gen"};
+  CLI::App app{
+      "ndr-gen: deterministic MRR snapshot CSV for benchmarks and tests",
+      "ndr-gen"};
   std::uint32_t customers = 1000;
   int months = 24;
   std::uint64_t seed = 1;
   std::string start = "2022-01", order = "date", output;
-  app.add_option("--customers", customers, "number of customers")->check(CLI::Range(1u, 50'000'000u));
-  app.add_option("--months", months, "number of month-end snapshots")->check(CLI::Range(1, 600));
+  app.add_option("--customers", customers, "number of customers")
+      ->check(CLI::Range(1u, 50'000'000u));
+  app.add_option("--months", months, "number of month-end snapshots")
+      ->check(CLI::Range(1, 600));
   app.add_option("--seed", seed, "random seed");
   app.add_option("--start", start, "first month, YYYY-MM");
   app.add_option("--order", order, "row order: date, customer or shuffled")
       ->check(CLI::IsMember({"date", "customer", "shuffled"}));
-  app.add_option("-o,--output", output, "write to FILE instead of standard output");
+  app.add_option("-o,--output", output,
+                 "write to FILE instead of standard output");
   CLI11_PARSE(app, argc, argv);
 
   int y = 0;
@@ -127,19 +136,22 @@ int main(int argc, char** argv) {
   }
   std::vector<std::string> dates;
   for (int m = 0; m < months; ++m) {
-    const auto ym = date::year_month{date::year{y}, date::month{mo}} + date::months{m};
+    const auto ym =
+        date::year_month{date::year{y}, date::month{mo}} + date::months{m};
     const date::year_month_day last{ym / date::last};
-    dates.push_back(fmt::format("{:04}-{:02}-{:02}", int(last.year()), unsigned(last.month()),
-                                unsigned(last.day())));
+    dates.push_back(fmt::format("{:04}-{:02}-{:02}", int(last.year()),
+                                unsigned(last.month()), unsigned(last.day())));
   }
 
   std::vector<row> rows = generate(customers, months, seed);
   if (order == "customer") {
-    std::stable_sort(rows.begin(), rows.end(),
-                     [](const row& a, const row& b) { return a.customer < b.customer; });
+    std::stable_sort(rows.begin(), rows.end(), [](const row& a, const row& b) {
+      return a.customer < b.customer;
+    });
   } else if (order == "shuffled") {
     rng r{seed ^ 0x5DEECE66Dull};
-    for (size_t i = rows.size(); i > 1; --i) std::swap(rows[i - 1], rows[r.below(i)]);
+    for (size_t i = rows.size(); i > 1; --i)
+      std::swap(rows[i - 1], rows[r.below(i)]);
   }
 
   std::FILE* out = output.empty() ? stdout : std::fopen(output.c_str(), "wb");
@@ -150,14 +162,16 @@ int main(int argc, char** argv) {
   fmt::memory_buffer buf;
   fmt::format_to(std::back_inserter(buf), "customer_id,date,mrr,plan,region\n");
   for (const row& r : rows) {
-    fmt::format_to(std::back_inserter(buf), "C{:07},{},{}.{:02},{},{}\n", r.customer,
-                   dates[r.month], r.cents / 100, r.cents % 100, kPlans[r.plan], kRegions[r.region]);
+    fmt::format_to(std::back_inserter(buf), "C{:07},{},{}.{:02},{},{}\n",
+                   r.customer, dates[r.month], r.cents / 100, r.cents % 100,
+                   kPlans[r.plan], kRegions[r.region]);
     if (buf.size() > (1 << 20)) {
       std::fwrite(buf.data(), 1, buf.size(), out);
       buf.clear();
     }
   }
   std::fwrite(buf.data(), 1, buf.size(), out);
-  const bool ok = std::fflush(out) == 0 && (out == stdout || std::fclose(out) == 0);
+  const bool ok =
+      std::fflush(out) == 0 && (out == stdout || std::fclose(out) == 0);
   return ok ? 0 : 1;
 }

@@ -13,7 +13,9 @@ int main(int argc, char** argv) {
     return 2;
   }
   try {
-    io::CSVReader<3, io::trim_chars<' ', '\t'>, io::double_quote_escape<',', '"'>> in(argv[1]);
+    io::CSVReader<3, io::trim_chars<' ', '\t'>,
+                  io::double_quote_escape<',', '"'>>
+        in(argv[1]);
     in.read_header(io::ignore_extra_column, "customer_id", "date", "mrr");
     char *customer = nullptr, *date = nullptr, *mrr = nullptr;
     unsigned long long rows = 0, bytes = 0;

@@ -25,7 +25,8 @@ TEST_CASE("parse_date takes the layouts of SPEC §1") {
   CHECK(date("2023-02") == "2023-02-28");
   CHECK(date("2024-12") == "2024-12-31");
   CHECK(date("2024-01-31T00:00:00Z") == "2024-01-31");
-  CHECK(date("2024-01-31T23:59:59+05:00") == "2024-01-31");  // as written, no conversion
+  CHECK(date("2024-01-31T23:59:59+05:00") ==
+        "2024-01-31");  // as written, no conversion
   CHECK(date("2024-01-31 12:00:00") == "2024-01-31");
   CHECK(date("1999-12-31") == "1999-12-31");
 }
@@ -109,12 +110,14 @@ TEST_CASE("period labels parse back") {
 TEST_CASE("main_date_run: the run of most weight, cut at gaps over 10 years") {
   using ndr::parse_date;
   const auto d = [](const char* s) { return *parse_date(s); };
-  const auto run = ndr::main_date_run({{d("0001-01-01"), 1}, {d("2024-01-31"), 5}, {d("2024-02-29"), 5}});
+  const auto run = ndr::main_date_run(
+      {{d("0001-01-01"), 1}, {d("2024-01-31"), 5}, {d("2024-02-29"), 5}});
   CHECK(run.first == d("2024-01-31"));
   CHECK(run.last == d("2024-02-29"));
   CHECK_FALSE(run.contains(d("0001-01-01")));
   // Ties: the earliest run.
-  const auto tie = ndr::main_date_run({{d("2000-01-31"), 2}, {d("2020-01-31"), 2}});
+  const auto tie =
+      ndr::main_date_run({{d("2000-01-31"), 2}, {d("2020-01-31"), 2}});
   CHECK(tie.first == d("2000-01-31"));
   CHECK(tie.last == d("2000-01-31"));
   // 3,653 days apart is one run; 3,654 two.

@@ -8,7 +8,8 @@ namespace {
 
 // Reads every record of `text`; a record is its fields joined by '|',
 // prefixed with its line, or "L:error" for a malformed one.
-std::vector<std::string> records(const std::string& text, char delimiter = ',') {
+std::vector<std::string> records(const std::string& text,
+                                 char delimiter = ',') {
   io::LineReader lines("t.csv", text.data(), text.data() + text.size());
   ndr::csv_record_reader reader(lines, delimiter, "t.csv");
   ndr::csv_record r;
@@ -20,7 +21,8 @@ std::vector<std::string> records(const std::string& text, char delimiter = ',') 
     } else if (r.blank) {
       s += "<blank>";
     } else {
-      for (size_t i = 0; i < r.fields.size(); ++i) s += (i ? "|" : "") + std::string(r.fields[i]);
+      for (size_t i = 0; i < r.fields.size(); ++i)
+        s += (i ? "|" : "") + std::string(r.fields[i]);
     }
     out.push_back(s);
   }
@@ -38,12 +40,14 @@ TEST_CASE("plain fields are split and trimmed") {
 }
 
 TEST_CASE("CRLF line ends and a UTF-8 BOM are accepted") {
-  CHECK(records("\xEF\xBB\xBF" "id,mrr\r\nx,1\r\n") == v{"1:id|mrr", "2:x|1"});
+  CHECK(records("\xEF\xBB\xBF"
+                "id,mrr\r\nx,1\r\n") == v{"1:id|mrr", "2:x|1"});
 }
 
 TEST_CASE("RFC 4180 quoting") {
   CHECK(records("\"a,b\",\"say \"\"hi\"\"\",c\n") == v{"1:a,b|say \"hi\"|c"});
-  CHECK(records("\" padded \" , x\n") == v{"1:padded|x"});  // trimmed after unquoting
+  CHECK(records("\" padded \" , x\n") ==
+        v{"1:padded|x"});  // trimmed after unquoting
   CHECK(records("\"\",x\n") == v{"1:|x"});
 }
 
@@ -53,16 +57,20 @@ TEST_CASE("a quoted field may span lines; the record keeps its first line") {
 }
 
 TEST_CASE("malformed quoting is an error on the record's line and field") {
-  CHECK(records("x,\"a\"b,c\n") == v{"1:unexpected text after a closing quote@1"});
+  CHECK(records("x,\"a\"b,c\n") ==
+        v{"1:unexpected text after a closing quote@1"});
 }
 
-TEST_CASE("an unterminated quote stops the reading at the line where it opens") {
+TEST_CASE(
+    "an unterminated quote stops the reading at the line where it opens") {
   // No later row can be trusted: it is never a skippable bad row.
   CHECK_THROWS_WITH(records("ok\nx,\"never closed\ny\nz\n"),
-                    "t.csv:2: unterminated quoted field: the quote that opens here is never closed");
+                    "t.csv:2: unterminated quoted field: the quote that opens "
+                    "here is never closed");
   // The quote of a later field, on a later line of the same record.
   CHECK_THROWS_WITH(records("a,\"b\nc\",\"d\ne\n"),
-                    "t.csv:2: unterminated quoted field: the quote that opens here is never closed");
+                    "t.csv:2: unterminated quoted field: the quote that opens "
+                    "here is never closed");
   // With the header's names, the column too.
   std::string text = "id,mrr\nx,\"1\n";
   io::LineReader lines("t.csv", text.data(), text.data() + text.size());
@@ -70,8 +78,10 @@ TEST_CASE("an unterminated quote stops the reading at the line where it opens") 
   ndr::csv_record r;
   REQUIRE(reader.next(r));
   reader.name_columns({"id", "mrr"});
-  CHECK_THROWS_WITH(reader.next(r), "t.csv:2: column 'mrr': unterminated quoted field: the quote "
-                                    "that opens here is never closed");
+  CHECK_THROWS_WITH(
+      reader.next(r),
+      "t.csv:2: column 'mrr': unterminated quoted field: the quote "
+      "that opens here is never closed");
 }
 
 TEST_CASE("the first part of a cut file ends quietly inside a quoted field") {
@@ -96,12 +106,15 @@ TEST_CASE("a quoted field over many lines is read in linear time") {
   CHECK(got[2] == "200003:c|3");
 }
 
-TEST_CASE("a record over 16 MiB is an error naming the line of its open quote") {
+TEST_CASE(
+    "a record over 16 MiB is an error naming the line of its open quote") {
   std::string text = "a,b\nx,\"";
   const std::string line(1 << 20, 'y');
   for (int i = 0; i < 17; ++i) text += line + "\n";
-  CHECK_THROWS_WITH(records(text), "t.csv:2: a quoted field runs on for over 16 MiB: is this quote "
-                                   "never closed?");
+  CHECK_THROWS_WITH(
+      records(text),
+      "t.csv:2: a quoted field runs on for over 16 MiB: is this quote "
+      "never closed?");
 }
 
 TEST_CASE("fields spanning lines keep their escapes and following fields") {
@@ -112,16 +125,19 @@ TEST_CASE("blank lines are reported as blank") {
   CHECK(records("a\n\nb\n") == v{"1:a", "2:<blank>", "3:b"});
 }
 
-TEST_CASE("other delimiters; tab is not trimmed away when it is the delimiter") {
+TEST_CASE(
+    "other delimiters; tab is not trimmed away when it is the delimiter") {
   CHECK(records("a;b; c\n", ';') == v{"1:a|b|c"});
   CHECK(records("a|\"b|c\"\n", '|') == v{"1:a|b|c"});
   CHECK(records("a\t\tc\n", '\t') == v{"1:a||c"});
 }
 
-TEST_CASE("a record of more than 65,536 fields is a malformed row, not a gigabyte") {
+TEST_CASE(
+    "a record of more than 65,536 fields is a malformed row, not a gigabyte") {
   const std::string commas(100000, ',');
   const auto got = records("a\n" + commas + "\nb\n");
   REQUIRE(got.size() == 3);
-  CHECK(got[1] == "2:more than 65,536 fields in one row; is the delimiter right?@0");
+  CHECK(got[1] ==
+        "2:more than 65,536 fields in one row; is the delimiter right?@0");
   CHECK(got[2] == "3:b");
 }

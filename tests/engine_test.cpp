@@ -1,7 +1,8 @@
 #include "ndr/engine.h"
-#include "ndr/format.h"
 
 #include <catch2/catch.hpp>
+
+#include "ndr/format.h"
 
 using ndr::money;
 using ndr::reactivation_policy;
@@ -12,7 +13,8 @@ using ndr::report_row;
 namespace {
 
 report run(const std::string& rows, report_options o = {}) {
-  const auto store = ndr::load_texts({{"t.csv", "customer_id,date,mrr\n" + rows}}, {});
+  const auto store =
+      ndr::load_texts({{"t.csv", "customer_id,date,mrr\n" + rows}}, {});
   return ndr::build_report(store, o);
 }
 
@@ -28,13 +30,14 @@ void check_invariant(const report& r) {
   }
 }
 
-
 }  // namespace
 
 TEST_CASE("SPEC worked check 1 at customer level: NDR 105.00 %, GRR 85.00 %") {
-  const auto r = run(
-      "A,2024-01-31,40000\nB,2024-01-31,30000\nC,2024-01-31,20000\nD,2024-01-31,10000\n"
-      "A,2024-02-29,55000\nB,2024-02-29,35000\nC,2024-02-29,15000\nE,2024-02-29,8000\n");
+  const auto r =
+      run("A,2024-01-31,40000\nB,2024-01-31,30000\nC,2024-01-31,20000\nD,2024-"
+          "01-31,10000\n"
+          "A,2024-02-29,55000\nB,2024-02-29,35000\nC,2024-02-29,15000\nE,2024-"
+          "02-29,8000\n");
   REQUIRE(r.rows.size() == 1);
   const report_row& row = r.rows[0];
   CHECK(row.starting_mrr == m(100000));
@@ -56,9 +59,9 @@ TEST_CASE("SPEC worked check 1 at customer level: NDR 105.00 %, GRR 85.00 %") {
 }
 
 TEST_CASE("SPEC worked check 2: NDR 107.67 %") {
-  const auto r = run(
-      "F,2024-01-31,100000\nG,2024-01-31,46500\nH,2024-01-31,3500\n"
-      "F,2024-02-29,125000\nG,2024-02-29,36500\n");
+  const auto r =
+      run("F,2024-01-31,100000\nG,2024-01-31,46500\nH,2024-01-31,3500\n"
+          "F,2024-02-29,125000\nG,2024-02-29,36500\n");
   REQUIRE(r.rows.size() == 1);
   CHECK(r.rows[0].starting_mrr == m(150000));
   CHECK(ndr::format_ratio(r.rows[0].ndr()) == "1.0767");
@@ -72,11 +75,13 @@ TEST_CASE("every movement class under both reactivation policies") {
       "up,2024-01-31,10\nup,2024-02-29,10\nup,2024-03-31,15\n"
       "down,2024-01-31,10\ndown,2024-02-29,10\ndown,2024-03-31,4\n"
       "gone,2024-01-31,10\ngone,2024-02-29,10\n"
-      "dip_up,2024-01-31,10\ndip_up,2024-03-31,30\n"         // dipped, returns higher
-      "dip_gone,2024-01-31,10\n"                             // dipped, stays gone
-      "back,2023-12-31,9\nback,2024-03-31,7\n"               // outside the cohort, paid before
-      "zero_back,2023-12-31,0\nzero_back,2024-03-31,2\n"     // only a zero before: new
-      "fresh,2024-02-29,5\nfresh,2024-03-31,6\n";            // first seen after the start
+      "dip_up,2024-01-31,10\ndip_up,2024-03-31,30\n"  // dipped, returns higher
+      "dip_gone,2024-01-31,10\n"                      // dipped, stays gone
+      "back,2023-12-31,9\nback,2024-03-31,7\n"  // outside the cohort, paid
+                                                // before
+      "zero_back,2023-12-31,0\nzero_back,2024-03-31,2\n"  // only a zero before:
+                                                          // new
+      "fresh,2024-02-29,5\nfresh,2024-03-31,6\n";  // first seen after the start
   report_options o;
   o.window = 2;
   o.from = o.to = ndr::period_scheme{}.parse_label("2024-03");
@@ -122,11 +127,13 @@ TEST_CASE("every movement class under both reactivation policies") {
 
 TEST_CASE("a snapshot date with a partial picture makes absent customers dip") {
   // b has no row on 2024-02-15: its MRR is 0 there (SPEC §1).
-  const auto r = run("a,2024-01-31,10\nb,2024-01-31,10\na,2024-02-15,10\n"
-                     "a,2024-02-29,10\nb,2024-02-29,10\n");
+  const auto r =
+      run("a,2024-01-31,10\nb,2024-01-31,10\na,2024-02-15,10\n"
+          "a,2024-02-29,10\nb,2024-02-29,10\n");
   REQUIRE(r.rows.size() == 1);
   CHECK(r.rows[0].start_date == *ndr::parse_date("2024-01-31"));
-  CHECK(r.rows[0].end_date == *ndr::parse_date("2024-02-29"));  // the latest date in Feb
+  CHECK(r.rows[0].end_date ==
+        *ndr::parse_date("2024-02-29"));  // the latest date in Feb
   CHECK(r.rows[0].churned_customers == 1);
   CHECK(r.rows[0].reactivated_customers == 1);
   CHECK(r.rows[0].reactivation_mrr == m(10));
@@ -135,7 +142,8 @@ TEST_CASE("a snapshot date with a partial picture makes absent customers dip") {
 
 TEST_CASE("rows exist only where both ends have a period-end snapshot") {
   // No snapshot in March: no row for 2024-03 (no end) or 2024-04 (no start).
-  const std::string data = "a,2024-01-31,1\na,2024-02-29,1\na,2024-04-30,1\na,2024-05-31,1\n";
+  const std::string data =
+      "a,2024-01-31,1\na,2024-02-29,1\na,2024-04-30,1\na,2024-05-31,1\n";
   const auto r = run(data);
   REQUIRE(r.rows.size() == 2);
   CHECK(ndr::period_scheme{}.label(r.rows[0].period) == "2024-02");
@@ -151,7 +159,8 @@ TEST_CASE("rows exist only where both ends have a period-end snapshot") {
 TEST_CASE("the period-end snapshot is the latest date inside the period") {
   report_options q;
   q.scheme.kind = ndr::period_kind::quarter;
-  const auto r = run("a,2024-03-15,1\na,2024-02-29,5\na,2024-05-31,2\na,2024-06-30,3\n", q);
+  const auto r = run(
+      "a,2024-03-15,1\na,2024-02-29,5\na,2024-05-31,2\na,2024-06-30,3\n", q);
   REQUIRE(r.rows.size() == 1);
   CHECK(r.rows[0].start_date == *ndr::parse_date("2024-03-15"));
   CHECK(r.rows[0].end_date == *ndr::parse_date("2024-06-30"));
@@ -159,7 +168,8 @@ TEST_CASE("the period-end snapshot is the latest date inside the period") {
   CHECK(r.rows[0].expansion_mrr == m(2));
 }
 
-TEST_CASE("an empty cohort gives undefined ratios; no rows when no period pairs") {
+TEST_CASE(
+    "an empty cohort gives undefined ratios; no rows when no period pairs") {
   const auto r = run("a,2024-01-31,0\na,2024-02-29,5\n");
   REQUIRE(r.rows.size() == 1);
   CHECK(r.rows[0].cohort_customers == 0);
@@ -184,7 +194,8 @@ TEST_CASE("fiscal quarters with a trailing window") {
   report_options o;
   o.scheme = {ndr::period_kind::quarter, 4};
   o.window = 4;  // year over year
-  const auto r = run("a,2023-06-30,100\na,2024-06-30,150\nb,2023-06-30,50\n", o);
+  const auto r =
+      run("a,2023-06-30,100\na,2024-06-30,150\nb,2023-06-30,50\n", o);
   REQUIRE(r.rows.size() == 1);
   CHECK(o.scheme.label(r.rows[0].period) == "FY2025-Q1");
   CHECK(ndr::format_ratio(r.rows[0].ndr()) == "1.0000");  // 150 / 150
@@ -196,7 +207,8 @@ TEST_CASE("classifying on several threads gives what one thread gives") {
   for (int c = 0; c < 500; ++c) {
     for (int m = 1; m <= 9; ++m) {
       if ((c * 7 + m) % 5 == 0) continue;  // dips and churn
-      rows += "c" + std::to_string(c) + ",2024-0" + std::to_string(m) + "," + std::to_string((c * m) % 97) + "\n";
+      rows += "c" + std::to_string(c) + ",2024-0" + std::to_string(m) + "," +
+              std::to_string((c * m) % 97) + "\n";
     }
   }
   report_options one, many;
@@ -204,18 +216,25 @@ TEST_CASE("classifying on several threads gives what one thread gives") {
   many.parallel_work = 0;
   one.window = many.window = 3;
   const auto a = run(rows, one), b = run(rows, many);
-  const auto csv = [](const report& r) { return ndr::render_report(r, ndr::format_options::of(ndr::output_format::csv)); };
+  const auto csv = [](const report& r) {
+    return ndr::render_report(r,
+                              ndr::format_options::of(ndr::output_format::csv));
+  };
   CHECK(csv(a) == csv(b));
   CHECK(a.rows.size() == 6);
 }
 
-TEST_CASE("a broken invariant is an internal error naming where, not bad input") {
-  CHECK_THROWS_AS(ndr::check_invariant(false, "two and two"), ndr::InternalError);
-  CHECK_THROWS_WITH(ndr::check_invariant(false, "two and two"),
-                    Catch::Contains("engine_test.cpp:") && Catch::EndsWith(": two and two"));
+TEST_CASE(
+    "a broken invariant is an internal error naming where, not bad input") {
+  CHECK_THROWS_AS(ndr::check_invariant(false, "two and two"),
+                  ndr::InternalError);
+  CHECK_THROWS_WITH(
+      ndr::check_invariant(false, "two and two"),
+      Catch::Contains("engine_test.cpp:") && Catch::EndsWith(": two and two"));
   CHECK_NOTHROW(ndr::check_invariant(true, "two and two"));
   // A window below 1 is refused by the CLI; reaching the engine is a bug.
   report_options o;
   o.window = 0;
-  CHECK_THROWS_AS(run("a,2024-01-31,1\na,2024-02-29,1\n", o), ndr::InternalError);
+  CHECK_THROWS_AS(run("a,2024-01-31,1\na,2024-02-29,1\n", o),
+                  ndr::InternalError);
 }

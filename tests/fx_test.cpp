@@ -15,26 +15,32 @@ namespace {
 money whole(std::int64_t w) { return money::from_whole(w); }
 
 ndr::currency_parts parts(const std::string& rows) {
-  return ndr::split_currencies(
-      ndr::load_texts({{"s.csv", "customer_id,date,mrr,currency\n" + rows}}, {}));
+  return ndr::split_currencies(ndr::load_texts(
+      {{"s.csv", "customer_id,date,mrr,currency\n" + rows}}, {}));
 }
 
-ndr::fx_rates rates(const std::string& rows, const std::string& reporting = "USD") {
-  return ndr::fx_rates::parse({"r.csv", "date,currency,rate\n" + rows}, reporting);
+ndr::fx_rates rates(const std::string& rows,
+                    const std::string& reporting = "USD") {
+  return ndr::fx_rates::parse({"r.csv", "date,currency,rate\n" + rows},
+                              reporting);
 }
 
 std::int64_t rate(const char* text) {
-  return rates(std::string("2024-01-01,EUR,") + text + "\n").at("EUR", 20000).value();
+  return rates(std::string("2024-01-01,EUR,") + text + "\n")
+      .at("EUR", 20000)
+      .value();
 }
 
 std::string convert(std::int64_t units, const char* rate_text) {
-  return ndr::format_money(*ndr::convert_money(money::from_units(units), rate(rate_text)), 6);
+  return ndr::format_money(
+      *ndr::convert_money(money::from_units(units), rate(rate_text)), 6);
 }
 
 // e pays 100 EUR at both ends; u 50 USD (once with an empty currency cell).
 // EUR is 1.10 until 2024-02-15, then 1.20.
 const char kTwoCurrencies[] =
-    "e,2024-01-31,100,EUR\nu,2024-01-31,50,USD\ne,2024-02-29,100,eur\nu,2024-02-29,50,\n";
+    "e,2024-01-31,100,EUR\nu,2024-01-31,50,USD\ne,2024-02-29,100,eur\nu,2024-"
+    "02-29,50,\n";
 const char kRates[] = "2024-01-01,EUR,1.10\n2024-02-15,EUR,1.20\n";
 
 }  // namespace
@@ -52,30 +58,39 @@ TEST_CASE("rates: latest on or before the date; the reporting currency is 1") {
 }
 
 TEST_CASE("conversion is exact and rounds once, half to even") {
-  CHECK(convert(12'000'000'000, "0.0067") == "80.400000");             // ¥12,000 → $80.40
-  CHECK(convert(12'345'000'000, "0.006712345678") == "82.863907");     // 82.86390739491
-  CHECK(convert(1, "0.5") == "0.000000");                              // 0.0000005 → even
-  CHECK(convert(3, "0.5") == "0.000002");                              // 0.0000015 → even
+  CHECK(convert(12'000'000'000, "0.0067") == "80.400000");  // ¥12,000 → $80.40
+  CHECK(convert(12'345'000'000, "0.006712345678") ==
+        "82.863907");                      // 82.86390739491
+  CHECK(convert(1, "0.5") == "0.000000");  // 0.0000005 → even
+  CHECK(convert(3, "0.5") == "0.000002");  // 0.0000015 → even
   CHECK(convert(-3, "0.5") == "-0.000002");
   CHECK(convert(100'000'000, "1") == "100.000000");
 }
 
 TEST_CASE("bad rates are errors naming file, line and column") {
   CHECK_THROWS_WITH(rates("2024-01-01,EUR,-1\n"),
-                    "r.csv:2: column 'rate': invalid rate '-1': not a plain positive decimal like 1.0834");
-  CHECK_THROWS_WITH(rates("2024-01-01,EUR,0\n"),
-                    "r.csv:2: column 'rate': invalid rate '0': a rate must be above 0");
+                    "r.csv:2: column 'rate': invalid rate '-1': not a plain "
+                    "positive decimal like 1.0834");
+  CHECK_THROWS_WITH(
+      rates("2024-01-01,EUR,0\n"),
+      "r.csv:2: column 'rate': invalid rate '0': a rate must be above 0");
   CHECK_THROWS_WITH(rates("2024-01-01,EUR,1.0000000000001\n"),
-                    "r.csv:2: column 'rate': invalid rate '1.0000000000001': more than 12 decimals");
+                    "r.csv:2: column 'rate': invalid rate '1.0000000000001': "
+                    "more than 12 decimals");
   CHECK_THROWS_WITH(rates("2024-01-01,EURO,1\n"),
-                    "r.csv:2: column 'currency': invalid currency 'EURO': not a three-letter code like EUR");
+                    "r.csv:2: column 'currency': invalid currency 'EURO': not "
+                    "a three-letter code like EUR");
   CHECK_THROWS_WITH(rates("2024-01-01,EUR,1.1\n2024-01-01,eur,1.2\n"),
-                    "r.csv:3: column 'date': a second EUR rate for 2024-01-01 (the first is on line 2)");
-  CHECK_THROWS_WITH(rates("2024-01-01,USD,1.1\n"),
-                    "r.csv:2: column 'rate': the reporting currency USD has rate 1, not 1.1");
+                    "r.csv:3: column 'date': a second EUR rate for 2024-01-01 "
+                    "(the first is on line 2)");
+  CHECK_THROWS_WITH(
+      rates("2024-01-01,USD,1.1\n"),
+      "r.csv:2: column 'rate': the reporting currency USD has rate 1, not 1.1");
 }
 
-TEST_CASE("constant currency: a rate move is not expansion; spot shows it; fx_impact reconciles") {
+TEST_CASE(
+    "constant currency: a rate move is not expansion; spot shows it; fx_impact "
+    "reconciles") {
   const auto data = parts(kTwoCurrencies);
   const auto r = rates(kRates);
   const auto constant = ndr::build_fx_report(data, r, fx_mode::constant, {});
@@ -101,42 +116,55 @@ TEST_CASE("constant currency: a rate move is not expansion; spot shows it; fx_im
 }
 
 TEST_CASE("fx_impact_mrr is the last csv field, only with --fx") {
-  const auto r = ndr::build_fx_report(parts(kTwoCurrencies), rates(kRates), fx_mode::constant, {});
+  const auto r = ndr::build_fx_report(parts(kTwoCurrencies), rates(kRates),
+                                      fx_mode::constant, {});
   ndr::format_options csv;
   csv.format = ndr::output_format::csv;
   const std::string text = ndr::render_report(r, csv);
   CHECK(text.substr(0, text.find('\n')).size() > 14);
   CHECK(text.find(",new_customers,fx_impact_mrr\n") != std::string::npos);
-  CHECK(text.find(",1.0000,1.0000,1.0000,0.00,0,0.00,0,10.00\n") != std::string::npos);
+  CHECK(text.find(",1.0000,1.0000,1.0000,0.00,0,0.00,0,10.00\n") !=
+        std::string::npos);
 }
 
 TEST_CASE("JPY amounts convert exactly") {
   const auto data = parts("j,2024-01-31,12000,JPY\nj,2024-02-29,15000,JPY\n");
-  const auto r = ndr::build_fx_report(data, rates("2024-01-01,JPY,0.0067\n"), fx_mode::constant, {});
+  const auto r = ndr::build_fx_report(data, rates("2024-01-01,JPY,0.0067\n"),
+                                      fx_mode::constant, {});
   REQUIRE(r.rows.size() == 1);
-  CHECK(r.rows[0].starting_mrr == money::from_units(80'400'000));   // 12000 × 0.0067
-  CHECK(r.rows[0].expansion_mrr == money::from_units(20'100'000));  // 3000 × 0.0067
+  CHECK(r.rows[0].starting_mrr ==
+        money::from_units(80'400'000));  // 12000 × 0.0067
+  CHECK(r.rows[0].expansion_mrr ==
+        money::from_units(20'100'000));  // 3000 × 0.0067
 }
 
-TEST_CASE("a missing rate names the currency and the first date that needs it") {
+TEST_CASE(
+    "a missing rate names the currency and the first date that needs it") {
   const auto r = rates(kRates);
-  CHECK_THROWS_WITH(ndr::build_fx_report(parts("g,2024-01-31,5,GBP\ng,2024-02-29,5,GBP\n"), r,
-                                         fx_mode::constant, {}),
-                    "r.csv: no GBP rate on or before 2024-01-31, the first date that needs one");
+  CHECK_THROWS_WITH(
+      ndr::build_fx_report(parts("g,2024-01-31,5,GBP\ng,2024-02-29,5,GBP\n"), r,
+                           fx_mode::constant, {}),
+      "r.csv: no GBP rate on or before 2024-01-31, the first date that needs "
+      "one");
   // EUR rates start 02-15: the EUR customer new at 02-29 converts at the row's
   // start, 01-31, in constant currency; spot would need 02-29 only.
   const auto late = rates("2024-02-15,EUR,1.2\n");
-  const auto data = parts("u,2024-01-31,5,USD\nu,2024-02-29,5,USD\ne,2024-02-29,7,EUR\n");
+  const auto data =
+      parts("u,2024-01-31,5,USD\nu,2024-02-29,5,USD\ne,2024-02-29,7,EUR\n");
   CHECK_THROWS_WITH(ndr::build_fx_report(data, late, fx_mode::constant, {}),
-                    "r.csv: no EUR rate on or before 2024-01-31, the first date that needs one");
+                    "r.csv: no EUR rate on or before 2024-01-31, the first "
+                    "date that needs one");
   CHECK_THROWS_WITH(ndr::build_fx_report(data, late, fx_mode::spot, {}),
-                    "r.csv: no EUR rate on or before 2024-01-31, the first date that needs one");
+                    "r.csv: no EUR rate on or before 2024-01-31, the first "
+                    "date that needs one");
 }
 
 TEST_CASE("a customer paying in two currencies is one customer") {
-  const auto data = parts("m,2024-01-31,100,EUR\nm,2024-01-31,10,USD\nm,2024-02-29,100,EUR\n");
+  const auto data = parts(
+      "m,2024-01-31,100,EUR\nm,2024-01-31,10,USD\nm,2024-02-29,100,EUR\n");
   CHECK(data.customers == std::vector<std::string>{"m"});
-  const auto r = ndr::build_fx_report(data, rates(kRates), fx_mode::constant, {});
+  const auto r =
+      ndr::build_fx_report(data, rates(kRates), fx_mode::constant, {});
   REQUIRE(r.rows.size() == 1);
   // 01-31: 110 + 10 = 120; 02-29 at 01-31's rate: 110: contraction 10.
   CHECK(r.rows[0].cohort_customers == 1);
@@ -147,10 +175,11 @@ TEST_CASE("a customer paying in two currencies is one customer") {
 }
 
 TEST_CASE("the html bridge shows the FX impact only with --fx") {
-  const auto r = ndr::build_fx_report(parts(kTwoCurrencies), rates(kRates), fx_mode::constant, {});
+  const auto r = ndr::build_fx_report(parts(kTwoCurrencies), rates(kRates),
+                                      fx_mode::constant, {});
   const std::string page = ndr::render_html(r, {}, {});
-  CHECK(page.find("FX impact (ending at spot rates − in constant currency)</th><td class=\"n\">10.00") !=
-        std::string::npos);
+  CHECK(page.find("FX impact (ending at spot rates − in constant "
+                  "currency)</th><td class=\"n\">10.00") != std::string::npos);
   ndr::report plain = r;
   plain.fx = false;
   CHECK(ndr::render_html(plain, {}, {}).find("FX impact") == std::string::npos);
@@ -161,58 +190,76 @@ TEST_CASE("a customer's segment across currencies is its largest row's") {
   // 100 (C); SPEC §4 picks the row with the largest amount: C.
   ndr::load_options o;
   o.segment_cols = {"seg"};
-  const auto data = ndr::split_currencies(ndr::load_texts(
-      {{"s.csv",
-        "customer_id,date,mrr,currency,seg\nacme,2024-01-31,60,EUR,A\nacme,2024-01-31,50,EUR,B\n"
-        "acme,2024-01-31,100,USD,C\nacme,2024-02-29,60,EUR,A\nacme,2024-02-29,50,EUR,B\n"
-        "acme,2024-02-29,100,USD,C\n"}},
-      o));
-  const auto r = ndr::build_fx_report(data, rates("2024-01-01,EUR,1\n"), fx_mode::constant, {});
+  const auto data = ndr::split_currencies(
+      ndr::load_texts({{"s.csv",
+                        "customer_id,date,mrr,currency,seg\nacme,2024-01-31,60,"
+                        "EUR,A\nacme,2024-01-31,50,EUR,B\n"
+                        "acme,2024-01-31,100,USD,C\nacme,2024-02-29,60,EUR,"
+                        "A\nacme,2024-02-29,50,EUR,B\n"
+                        "acme,2024-02-29,100,USD,C\n"}},
+                      o));
+  const auto r = ndr::build_fx_report(data, rates("2024-01-01,EUR,1\n"),
+                                      fx_mode::constant, {});
   REQUIRE(r.rows.size() == 2);
   CHECK(r.rows[0].segment == "C");
   CHECK(r.rows[0].starting_mrr == whole(210));
 }
 
-TEST_CASE("an amount that converts to zero is an error, not a customer who stops paying") {
-  const auto data = parts("z,2024-01-31,0.000001,EUR\na,2024-01-31,100,USD\n"
-                          "z,2024-02-29,0.000001,EUR\na,2024-02-29,100,USD\n");
-  CHECK_THROWS_WITH(ndr::build_fx_report(data, rates("2024-01-01,EUR,0.4\n"), fx_mode::constant, {}),
-                    "customer 'z' on 2024-01-31: 0.000001 EUR is 0.000000 at the rate 0.4; an "
+TEST_CASE(
+    "an amount that converts to zero is an error, not a customer who stops "
+    "paying") {
+  const auto data = parts(
+      "z,2024-01-31,0.000001,EUR\na,2024-01-31,100,USD\n"
+      "z,2024-02-29,0.000001,EUR\na,2024-02-29,100,USD\n");
+  CHECK_THROWS_WITH(ndr::build_fx_report(data, rates("2024-01-01,EUR,0.4\n"),
+                                         fx_mode::constant, {}),
+                    "customer 'z' on 2024-01-31: 0.000001 EUR is 0.000000 at "
+                    "the rate 0.4; an "
                     "amount this small cannot be converted");
 }
 
 TEST_CASE("blank cells and the reporting currency's code are one currency") {
-  // 100 blank and −10 USD are 90 USD; checked apart, −10 would be a negative total.
+  // 100 blank and −10 USD are 90 USD; checked apart, −10 would be a negative
+  // total.
   ndr::load_options o;
   o.reporting_currency = "USD";
-  const auto store = ndr::load_texts(
-      {{"s.csv", "customer_id,date,mrr,currency\na,2024-01-31,100,\na,2024-01-31,-10,USD\n"}}, o);
+  const auto store = ndr::load_texts({{"s.csv",
+                                       "customer_id,date,mrr,currency\na,2024-"
+                                       "01-31,100,\na,2024-01-31,-10,USD\n"}},
+                                     o);
   REQUIRE(store.customers == std::vector<std::string>{"a"});
   CHECK(store.mrr_at(0, 0) == whole(90));
   ndr::load_options inferred;
   inferred.reporting_currency_from_data = true;  // no --fx, no --currency
-  const auto same = ndr::load_texts(
-      {{"s.csv", "customer_id,date,mrr,currency\na,2024-01-31,-10,usd\na,2024-01-31,100,\n"}},
-      inferred);
+  const auto same = ndr::load_texts({{"s.csv",
+                                      "customer_id,date,mrr,currency\na,2024-"
+                                      "01-31,-10,usd\na,2024-01-31,100,\n"}},
+                                    inferred);
   CHECK(same.mrr_at(0, 0) == whole(90));
 }
 
-TEST_CASE("no byte of an id can look like a currency: a part's currency is held apart") {
-  // acme pays 100 EUR; the other customer 50 then 60 USD. EUR is 1.10 all along,
-  // so: 2 customers, start 110 + 50 = 160, end 110 + 60 = 170.
+TEST_CASE(
+    "no byte of an id can look like a currency: a part's currency is held "
+    "apart") {
+  // acme pays 100 EUR; the other customer 50 then 60 USD. EUR is 1.10 all
+  // along, so: 2 customers, start 110 + 50 = 160, end 110 + 60 = 170.
   const auto rows = [](const std::string& other) {
-    return "acme,2024-01-31,100,EUR\n" + other + ",2024-01-31,50,USD\nacme,2024-02-29,100,EUR\n" +
-           other + ",2024-02-29,60,USD\n";
+    return "acme,2024-01-31,100,EUR\n" + other +
+           ",2024-01-31,50,USD\nacme,2024-02-29,100,EUR\n" + other +
+           ",2024-02-29,60,USD\n";
   };
   const auto fx = rates("2024-01-01,EUR,1.10\n");
-  const auto plain = ndr::build_fx_report(parts(rows("other")), fx, fx_mode::constant, {});
-  // Once an id was "ID\x1fCODE" inside: this one would have been acme's EUR part.
+  const auto plain =
+      ndr::build_fx_report(parts(rows("other")), fx, fx_mode::constant, {});
+  // Once an id was "ID\x1fCODE" inside: this one would have been acme's EUR
+  // part.
   const std::string tricky_id = std::string("acme\x1f") + "EUR";
   const auto data = parts(rows(tricky_id));
   REQUIRE(data.customers.size() == 2);
   CHECK(data.customers[1] == tricky_id);
   CHECK(data.parts.display_name(0) == "acme (EUR)");
-  CHECK(data.parts.display_name(1) == tricky_id + " (USD)");  // load_texts({}) sets no currency
+  CHECK(data.parts.display_name(1) ==
+        tricky_id + " (USD)");  // load_texts({}) sets no currency
   const auto tricky = ndr::build_fx_report(data, fx, fx_mode::constant, {});
   REQUIRE(plain.rows.size() == 1);
   REQUIRE(tricky.rows.size() == 1);

@@ -32,8 +32,10 @@ TEST_CASE("parse_money reads the amounts SPEC §1 allows, exactly") {
   CHECK(units("1,200.50") == 1'200'500'000);
   CHECK(units("1,234,567") == 1'234'567'000'000);
   CHECK(units("$1,200.50") == 1'200'500'000);
-  CHECK(units("\xE2\x82\xAC" "99") == 99'000'000);  // €
-  CHECK(units("\xC2\xA3" "0.01") == 10'000);        // £
+  CHECK(units("\xE2\x82\xAC"
+              "99") == 99'000'000);  // €
+  CHECK(units("\xC2\xA3"
+              "0.01") == 10'000);  // £
   CHECK(units("-$5") == -5'000'000);
   CHECK(units("(12.50)") == -12'500'000);
   CHECK(units("($12.50)") == -12'500'000);
@@ -57,15 +59,19 @@ TEST_CASE("parse_money rejects what it cannot read exactly") {
   CHECK(reason("5.") == std::string("no digits after the decimal point"));
   CHECK(reason("-") == std::string("not a number"));
   CHECK(reason("$") == std::string("not a number"));
-  const std::string foreign = "unknown currency symbol or text (ndr reads $, € and £ before the number)";
-  CHECK(reason("\xC2\xA5" "100") == foreign);  // ¥
+  const std::string foreign =
+      "unknown currency symbol or text (ndr reads $, € and £ before the "
+      "number)";
+  CHECK(reason("\xC2\xA5"
+               "100") == foreign);              // ¥
   CHECK(reason("100\xE2\x82\xAC") == foreign);  // 100€
   CHECK(reason("USD 100") == foreign);
   CHECK(reason("100 EUR") == foreign);
   CHECK(reason("12$") == foreign);
   CHECK(reason("$$12") == foreign);
   CHECK(reason("n/a") == std::string("not a number"));
-  CHECK(reason("TBD") == std::string("not a number"));  // a code needs a number beside it
+  CHECK(reason("TBD") ==
+        std::string("not a number"));  // a code needs a number beside it
   CHECK(reason("USD") == std::string("not a number"));
   CHECK(reason("1.2.3") == std::string("not a number"));
   CHECK(reason("--5") == std::string("not a number"));
@@ -81,11 +87,14 @@ TEST_CASE("format_money prints fixed decimals, rounding half away from zero") {
   CHECK(ndr::format_money(money::from_units(-1'005'000), 2) == "-1.01");
   CHECK(ndr::format_money(money::from_units(-4'999), 2) == "0.00");
   CHECK(ndr::format_money(money::from_units(0), 2) == "0.00");
-  CHECK(ndr::format_money(money::from_whole(1234567), 2, true) == "1,234,567.00");
+  CHECK(ndr::format_money(money::from_whole(1234567), 2, true) ==
+        "1,234,567.00");
   CHECK(ndr::format_money(money::from_whole(123), 0, true) == "123");
   CHECK(ndr::format_money(money::from_whole(1000), 0, true) == "1,000");
-  CHECK(ndr::format_money(money::from_units(INT64_MAX), 6) == "9223372036854.775807");
-  CHECK(ndr::format_money(money::from_units(INT64_MAX), 2) == "9223372036854.78");
+  CHECK(ndr::format_money(money::from_units(INT64_MAX), 6) ==
+        "9223372036854.775807");
+  CHECK(ndr::format_money(money::from_units(INT64_MAX), 2) ==
+        "9223372036854.78");
 }
 
 TEST_CASE("money arithmetic reports overflow instead of wrapping") {
@@ -104,7 +113,7 @@ TEST_CASE("ratios are the exact quotient rounded half away from zero") {
   CHECK(ndr::format_ratio({105'000, 100'000}) == "1.0500");
   CHECK(ndr::format_ratio({85'000, 100'000}) == "0.8500");
   CHECK(ndr::format_ratio({161'500, 150'000}) == "1.0767");
-  CHECK(ndr::format_ratio({1, 8}, 2) == "0.13");      // .125 rounds up
+  CHECK(ndr::format_ratio({1, 8}, 2) == "0.13");  // .125 rounds up
   CHECK(ndr::format_ratio({2, 3}) == "0.6667");
   CHECK(ndr::format_ratio({1, 3}) == "0.3333");
   CHECK(ndr::format_ratio({100'005, 2'000'000}) == "0.0500");  // 0.05000250
@@ -130,7 +139,9 @@ TEST_CASE("ratio::compare is exact") {
 
 TEST_CASE("decimal comma amounts swap the roles of . and ,") {
   const char* why = nullptr;
-  const auto parse = [&](const char* t) { return ndr::parse_money(t, &why, true); };
+  const auto parse = [&](const char* t) {
+    return ndr::parse_money(t, &why, true);
+  };
   CHECK(parse("1.234,56")->units() == 1'234'560'000);
   CHECK(parse("1234,5")->units() == 1'234'500'000);
   CHECK(parse("-0,01")->units() == -10'000);
@@ -143,9 +154,15 @@ TEST_CASE("decimal comma amounts swap the roles of . and ,") {
 TEST_CASE("parse_money reports the currency symbol it saw") {
   const char* why = nullptr;
   ndr::currency_symbol s{};
-  CHECK(ndr::parse_money("-\xE2\x82\xAC" "5", &why, false, &s));
+  CHECK(
+      ndr::parse_money("-\xE2\x82\xAC"
+                       "5",
+                       &why, false, &s));
   CHECK(s == ndr::currency_symbol::euro);
-  CHECK(ndr::parse_money("(\xC2\xA3" "5)", &why, false, &s));
+  CHECK(
+      ndr::parse_money("(\xC2\xA3"
+                       "5)",
+                       &why, false, &s));
   CHECK(s == ndr::currency_symbol::pound);
   CHECK(ndr::parse_money("5", &why, false, &s));
   CHECK(s == ndr::currency_symbol::none);
@@ -155,7 +172,9 @@ TEST_CASE("parse_money reports the currency symbol it saw") {
 TEST_CASE("looks_like_thousands: one point and exactly three digits after it") {
   CHECK(ndr::looks_like_thousands("1.500"));
   CHECK(ndr::looks_like_thousands("-12.250"));
-  CHECK(ndr::looks_like_thousands("\xE2\x82\xAC" "100.000"));
+  CHECK(
+      ndr::looks_like_thousands("\xE2\x82\xAC"
+                                "100.000"));
   CHECK(ndr::looks_like_thousands("(1.000)"));
   CHECK_FALSE(ndr::looks_like_thousands("1.50"));
   CHECK_FALSE(ndr::looks_like_thousands("1.5000"));

@@ -39,7 +39,7 @@ struct bar {
 // y scale spans [0, the highest running total or beside value] over
 // `height` from `top`. Values are integer units (non-negative totals).
 std::vector<bar> waterfall(const std::vector<std::int64_t>& steps,
-                           const std::vector<std::int64_t>& beside, double left, double top,
-                           double width, double height, double gap);
+                           const std::vector<std::int64_t>& beside, double left,
+                           double top, double width, double height, double gap);
 
 }  // namespace ndr::chart

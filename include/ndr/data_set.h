@@ -6,7 +6,8 @@
 // a file means or on what stops it.
 //
 //   files ──► load.h (snapshot CSV) ─────────────┐
-//   files ──► subscriptions.h (derive rows) ─────┼─► snapshot_store ─► currency rule ─► data_set
+//   files ──► subscriptions.h (derive rows) ─────┼─► snapshot_store ─► currency
+//   rule ─► data_set
 //   --customer-map (hierarchy.h), --fx (fx.h) ───┘
 #pragma once
 
@@ -47,7 +48,8 @@ struct data_set {
   std::optional<fx_rates> rates;
   fx_mode mode = fx_mode::constant;
   std::string reporting_currency;
-  std::uint64_t rows_skipped = 0;  // bad rows skipped (load_options::skip_bad_rows)
+  std::uint64_t rows_skipped =
+      0;  // bad rows skipped (load_options::skip_bad_rows)
 
   // The store whatever the currencies: `store`, or the parts' store.
   const snapshot_store& loaded() const { return parts ? parts->parts : store; }
@@ -63,7 +65,8 @@ data_set load_data_set(const input_spec& spec);
 // The engine (engine.h) over a data set, converting currency parts as its
 // rates and mode say (fx.h).
 report build_report(const data_set& data, const report_options& options);
-std::vector<cohort_cell> build_cohorts(const data_set& data, const period_scheme& scheme);
+std::vector<cohort_cell> build_cohorts(const data_set& data,
+                                       const period_scheme& scheme);
 
 // The ledger behind one report row, with the store its customer numbers
 // index (with rates: the row's own converted store).
@@ -71,10 +74,13 @@ struct ledger {
   std::vector<ledger_line> lines;
   std::optional<snapshot_store> converted;  // with rates
   const snapshot_store* loaded = nullptr;   // without
-  const snapshot_store& store() const { return converted ? *converted : *loaded; }
+  const snapshot_store& store() const {
+    return converted ? *converted : *loaded;
+  }
 };
 // nullopt when the data has no report row for `period`.
-std::optional<ledger> build_ledger(const data_set& data, const report_options& options,
+std::optional<ledger> build_ledger(const data_set& data,
+                                   const report_options& options,
                                    std::int64_t period);
 
 }  // namespace ndr

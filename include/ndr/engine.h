@@ -15,17 +15,19 @@
 namespace ndr {
 
 enum class reactivation_policy {
-  separate,  // a cohort customer who dipped to 0 is churned; a return is reactivation
+  separate,  // a cohort customer who dipped to 0 is churned; a return is
+             // reactivation
   include,   // dips between start and end are ignored
 };
 
 struct report_options {
-  period_scheme scheme;                                        // month by default
-  int window = 1;                                              // W >= 1 periods per row
+  period_scheme scheme;  // month by default
+  int window = 1;        // W >= 1 periods per row
   reactivation_policy reactivation = reactivation_policy::separate;
-  std::optional<std::int64_t> from;                            // first period shown
-  std::optional<std::int64_t> to;                              // last period shown
-  std::uint64_t parallel_work = std::uint64_t(1) << 22;        // entries × rows for threads
+  std::optional<std::int64_t> from;  // first period shown
+  std::optional<std::int64_t> to;    // last period shown
+  std::uint64_t parallel_work = std::uint64_t(1)
+                                << 22;  // entries × rows for threads
   // Bytes of per-segment sums held at once: rows are classified in batches
   // that fit, so memory grows with the rows reported, not segments × periods.
   std::size_t segment_sums_budget = std::size_t(64) << 20;
@@ -39,7 +41,7 @@ struct report_row {
   std::int64_t period = 0;  // index in the report's period_scheme
   day_number start_date = 0;
   day_number end_date = 0;
-  std::string segment;      // empty in an unsegmented report; "(all)" on total rows
+  std::string segment;  // empty in an unsegmented report; "(all)" on total rows
   std::int64_t cohort_customers = 0;
   std::int64_t expanded_customers = 0;
   std::int64_t contracted_customers = 0;
@@ -48,21 +50,29 @@ struct report_row {
   std::int64_t new_customers = 0;
   money starting_mrr, expansion_mrr, contraction_mrr, churned_mrr;
   money reactivation_mrr, new_mrr;
-  money end_total_mrr;  // every customer's MRR at the end snapshot (the invariant's left side)
-  money fx_impact_mrr;  // with --fx: ending_mrr at spot rates − in constant currency
+  money end_total_mrr;  // every customer's MRR at the end snapshot (the
+                        // invariant's left side)
+  money fx_impact_mrr;  // with --fx: ending_mrr at spot rates − in constant
+                        // currency
 
-  std::int64_t retained_customers() const { return cohort_customers - churned_customers; }
+  std::int64_t retained_customers() const {
+    return cohort_customers - churned_customers;
+  }
   money ending_mrr() const;
   ratio ndr() const { return {ending_mrr().units(), starting_mrr.units()}; }
   ratio grr() const;
-  ratio logo_retention() const { return {retained_customers(), cohort_customers}; }
+  ratio logo_retention() const {
+    return {retained_customers(), cohort_customers};
+  }
 };
 
 struct report {
-  report_options options;        // what the rows were built with
-  bool segmented = false;        // rows carry segments, each period ending with "(all)"
-  std::vector<report_row> rows;  // oldest first; per period segments in byte order, then "(all)"
-  bool fx = false;               // rows carry fx_impact_mrr (--fx)
+  report_options options;  // what the rows were built with
+  bool segmented =
+      false;  // rows carry segments, each period ending with "(all)"
+  std::vector<report_row>
+      rows;  // oldest first; per period segments in byte order, then "(all)"
+  bool fx = false;  // rows carry fx_impact_mrr (--fx)
 };
 
 // Builds every report row the data allows, limited to options.from..to; with
@@ -71,7 +81,14 @@ struct report {
 report build_report(const snapshot_store& store, const report_options& options);
 
 // What happened to one customer in one report row.
-enum class movement { expansion, contraction, churn, flat, reactivation, new_customer };
+enum class movement {
+  expansion,
+  contraction,
+  churn,
+  flat,
+  reactivation,
+  new_customer
+};
 const char* movement_name(movement m);  // "expansion", …, "new"
 
 struct ledger_line {
@@ -86,24 +103,28 @@ struct ledger_line {
 // one line per customer and movement for everyone in the cohort or paying at
 // the end, ordered by movement, then |delta| descending, then customer id
 // bytes. nullopt when the data has no row for that period.
-std::optional<std::vector<ledger_line>> build_ledger(const snapshot_store& store,
-                                                     const report_options& options,
-                                                     std::int64_t period);
+std::optional<std::vector<ledger_line>> build_ledger(
+    const snapshot_store& store, const report_options& options,
+    std::int64_t period);
 
 // One cell of the acquisition-cohort triangle.
 struct cohort_cell {
   std::int64_t cohort = 0;  // the acquisition period
   std::int64_t age = 0;     // periods since acquisition
   std::int64_t customers = 0;
-  money starting_mrr;       // the cohort's MRR at its own period-end snapshot
-  money mrr;                // the cohort's MRR at period cohort+age's period-end snapshot
+  money starting_mrr;  // the cohort's MRR at its own period-end snapshot
+  money mrr;  // the cohort's MRR at period cohort+age's period-end snapshot
   std::int64_t paying = 0;  // cohort customers with MRR > 0 then
 
-  ratio revenue_retention() const { return {mrr.units(), starting_mrr.units()}; }
+  ratio revenue_retention() const {
+    return {mrr.units(), starting_mrr.units()};
+  }
   ratio logo_retention() const { return {paying, customers}; }
 };
 
-// The triangle, by cohort then age; ages whose period has no snapshot are left out.
-std::vector<cohort_cell> build_cohorts(const snapshot_store& store, const period_scheme& scheme);
+// The triangle, by cohort then age; ages whose period has no snapshot are left
+// out.
+std::vector<cohort_cell> build_cohorts(const snapshot_store& store,
+                                       const period_scheme& scheme);
 
 }  // namespace ndr

@@ -1,4 +1,6 @@
-// The one error type of the library: an input or data problem that knows where it is.
+// The library's errors. InputError: an input or data problem that knows
+// where it is (exit 1). UsageError: options that cannot work (exit 2).
+// InternalError: a broken invariant of ndr's own, a bug (exit 70).
 #pragma once
 
 #include <source_location>
@@ -15,12 +17,15 @@ namespace ndr {
 class InputError : public std::runtime_error {
  public:
   explicit InputError(const std::string& message, std::string source = {},
-                      unsigned line = 0, std::string column = {}, unsigned position = 0);
+                      unsigned line = 0, std::string column = {},
+                      unsigned position = 0);
 
   const std::string& source() const { return source_; }
   unsigned line() const { return line_; }
   const std::string& column() const { return column_; }
-  unsigned position() const { return position_; }  // 1-based character on the line; 0: none
+  unsigned position() const {
+    return position_;
+  }  // 1-based character on the line; 0: none
   // The same error `lines` lines further down (an error found in the second
   // part of a file read in two parts, whose lines count from the part's start).
   InputError moved_down(unsigned lines) const;
@@ -50,11 +55,14 @@ class InternalError : public std::logic_error {
 };
 
 // Throws InternalError "FILE:LINE: what" when `holds` is false. On in
-// release builds: each check runs per report row or per store, not per input row.
-inline void check_invariant(bool holds, const char* what,
-                            std::source_location at = std::source_location::current()) {
+// release builds: each check runs per report row or per store, not per input
+// row.
+inline void check_invariant(
+    bool holds, const char* what,
+    std::source_location at = std::source_location::current()) {
   if (!holds) {
-    throw InternalError(std::string(at.file_name()) + ":" + std::to_string(at.line()) + ": " + what);
+    throw InternalError(std::string(at.file_name()) + ":" +
+                        std::to_string(at.line()) + ": " + what);
   }
 }
 

@@ -16,9 +16,10 @@ enum class output_format { table, csv, json, markdown, html };
 
 struct format_options {
   output_format format = output_format::table;
-  bool wide = false;   // table/markdown: every field instead of the short set
-  bool arr = false;    // money ×12 (annual run rate); ratios unchanged
-  bool logos = false;  // cohort triangle table: logo retention instead of revenue
+  bool wide = false;  // table/markdown: every field instead of the short set
+  bool arr = false;   // money ×12 (annual run rate); ratios unchanged
+  bool logos =
+      false;  // cohort triangle table: logo retention instead of revenue
   // json metadata, when --skip-bad-rows skipped rows: how many, and the
   // FILE:LINE of the first few (keys skipped_rows and skipped_first).
   std::uint64_t skipped_rows = 0;
@@ -37,13 +38,15 @@ std::string render_report(const report& r, const format_options& options);
 
 // A movements ledger for the row of `period` (csv: customer_id,[segment,]
 // start_mrr,end_mrr,movement,delta).
-std::string render_ledger(const std::vector<ledger_line>& lines, const snapshot_store& store,
+std::string render_ledger(const std::vector<ledger_line>& lines,
+                          const snapshot_store& store,
                           const report_options& report, std::int64_t period,
                           const format_options& options);
 
 // A cohort triangle (csv: cohort,age,customers,starting_mrr,mrr,
 // revenue_retention,logo_retention; the table is the triangle itself).
-std::string render_cohorts(const std::vector<cohort_cell>& cells, const period_scheme& scheme,
+std::string render_cohorts(const std::vector<cohort_cell>& cells,
+                           const period_scheme& scheme,
                            const format_options& options);
 
 // "table" → output_format::table, …; nullopt for an unknown name.

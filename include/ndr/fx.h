@@ -19,10 +19,12 @@ namespace ndr {
 // Rates: units of the reporting currency per one unit of a currency, by date.
 class fx_rates {
  public:
-  static constexpr int kDigits = 12;                         // decimals a rate may have
-  static constexpr std::int64_t kScale = 1'000'000'000'000;  // a rate is held × 10^12
+  static constexpr int kDigits = 12;  // decimals a rate may have
+  static constexpr std::int64_t kScale =
+      1'000'000'000'000;  // a rate is held × 10^12
 
-  explicit fx_rates(std::string reporting = "USD") : reporting_(std::move(reporting)) {}
+  explicit fx_rates(std::string reporting = "USD")
+      : reporting_(std::move(reporting)) {}
 
   // Reads `date,currency,rate` (any case, any order; other columns ignored).
   // Throws InputError for a bad row (naming file, line and column), a
@@ -55,12 +57,13 @@ class fx_rates {
 std::optional<money> convert_money(money amount, std::int64_t rate);
 
 // A data set whose customers are split by currency: `parts` is the loaded
-// store, whose customers are currency parts (snapshot_store::customer_currency).
+// store, whose customers are currency parts
+// (snapshot_store::customer_currency).
 struct currency_parts {
   snapshot_store parts;
-  std::vector<std::uint32_t> owner;     // per part: index into customers
-  std::vector<std::string> code;        // per part: its currency ("" = reporting)
-  std::vector<std::string> customers;   // plain ids in order of first appearance
+  std::vector<std::uint32_t> owner;  // per part: index into customers
+  std::vector<std::string> code;     // per part: its currency ("" = reporting)
+  std::vector<std::string> customers;  // plain ids in order of first appearance
 };
 currency_parts split_currencies(snapshot_store store);
 
@@ -91,18 +94,21 @@ snapshot_store spot_store(const currency_parts& data, const fx_rates& rates);
 // fx_impact_mrr = ending_mrr at spot rates − ending_mrr in constant currency.
 // Throws InputError naming the currency and the earliest date that needs a
 // rate it has none for.
-report build_fx_report(const currency_parts& data, const fx_rates& rates, fx_mode mode,
-                       const report_options& options);
+report build_fx_report(const currency_parts& data, const fx_rates& rates,
+                       fx_mode mode, const report_options& options);
 
 // The store behind report row `period` in `mode` (the ledger's), or nullopt
 // when there is no such row.
-std::optional<snapshot_store> fx_store_for_row(const currency_parts& data, const fx_rates& rates,
-                                               fx_mode mode, const report_options& options,
+std::optional<snapshot_store> fx_store_for_row(const currency_parts& data,
+                                               const fx_rates& rates,
+                                               fx_mode mode,
+                                               const report_options& options,
                                                std::int64_t period);
 
 // The cohort triangle in `mode`: in constant currency each cohort's cells are
 // converted at the rates of its own period-end snapshot.
-std::vector<cohort_cell> build_fx_cohorts(const currency_parts& data, const fx_rates& rates,
-                                          fx_mode mode, const period_scheme& scheme);
+std::vector<cohort_cell> build_fx_cohorts(const currency_parts& data,
+                                          const fx_rates& rates, fx_mode mode,
+                                          const period_scheme& scheme);
 
 }  // namespace ndr

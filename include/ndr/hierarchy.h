@@ -13,7 +13,9 @@ namespace ndr {
 
 struct customer_map_hash {
   using is_transparent = void;
-  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  size_t operator()(std::string_view s) const {
+    return std::hash<std::string_view>{}(s);
+  }
 };
 
 class customer_map {
@@ -26,7 +28,8 @@ class customer_map {
   // missing column, an empty child id, a child given two different parents
   // (naming both lines) and a cycle (naming it: "a → b → a").
   static customer_map load(const std::string& path);
-  static customer_map parse(const named_text& text);  // the same from memory (tests)
+  static customer_map parse(
+      const named_text& text);  // the same from memory (tests)
 
   // The topmost parent of `id`, or `id` itself when it is nobody's child.
   // The view stays valid as long as this map and `id` do.
@@ -37,7 +40,8 @@ class customer_map {
   }
   size_t size() const { return top_.size(); }  // ids that roll up into another
 
-  using table = std::unordered_map<std::string, std::string, customer_map_hash, std::equal_to<>>;
+  using table = std::unordered_map<std::string, std::string, customer_map_hash,
+                                   std::equal_to<>>;
   table& tops() { return top_; }  // child → topmost parent (for the reader)
 
  private:

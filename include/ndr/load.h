@@ -18,16 +18,18 @@ struct load_options {
   std::string customer_col = "customer_id";  // matched case-insensitively
   std::string date_col = "date";             // matched case-insensitively
   std::string mrr_col = "mrr";               // matched case-insensitively
-  char delimiter = ',';                      // one of , ; | and tab; 0: detect per file
-  bool decimal_comma = false;                // amounts like 1.234,56
-  bool decimal_point = false;                // 1.500 is 1.5 even in a ;-separated file
-  std::string encoding;                      // iconv name; empty: UTF-8 (UTF-16 by its BOM)
+  char delimiter = ',';        // one of , ; | and tab; 0: detect per file
+  bool decimal_comma = false;  // amounts like 1.234,56
+  bool decimal_point = false;  // 1.500 is 1.5 even in a ;-separated file
+  std::string encoding;        // iconv name; empty: UTF-8 (UTF-16 by its BOM)
   // A snapshot date more than kOutlierYears from every other date is an
   // error (a typo such as 0001-01-01 would make thousands of empty periods).
   bool allow_date_range = false;
-  std::uint32_t max_segments = UINT32_MAX;   // more distinct segment labels is an error
-  std::string date_format;                   // strftime layout; empty = built-in layouts
-  std::vector<std::string> segment_cols;     // --segment-by columns, in order (SPEC §4)
+  std::uint32_t max_segments =
+      UINT32_MAX;           // more distinct segment labels is an error
+  std::string date_format;  // strftime layout; empty = built-in layouts
+  std::vector<std::string>
+      segment_cols;  // --segment-by columns, in order (SPEC §4)
   // The currency column (docs/inputs.md): used when a file has it, required
   // when currency_col_required. Empty: no currency column at all.
   std::string currency_col = "currency";
@@ -40,7 +42,7 @@ struct load_options {
   bool reporting_currency_from_data = false;
   // --customer-map: every row's customer id is replaced by its topmost parent.
   const class customer_map* parents = nullptr;
-  bool skip_bad_rows = false;                // report and skip bad rows instead of failing
+  bool skip_bad_rows = false;  // report and skip bad rows instead of failing
   // A plain file at least this large is read as two parts on two threads.
   std::uint64_t split_bytes = std::uint64_t(32) << 20;
   // From this many rows, grouping and summing them uses two threads.
@@ -51,7 +53,7 @@ struct load_options {
   // customer total, a date far from all others) are reported here instead of
   // thrown and the load goes on (validate lists them all).
   std::function<void(const InputError&)> on_data_error;
-  struct load_stats* stats = nullptr;        // when set, filled for validate
+  struct load_stats* stats = nullptr;  // when set, filled for validate
 };
 
 // Data-quality facts gathered while loading (ndr validate).
@@ -73,7 +75,7 @@ struct load_stats {
   std::uint64_t summed_pairs = 0;
   std::vector<summed_pair> summed_examples;
   std::vector<std::uint32_t> customers_with_rows;  // per snapshot date
-  std::vector<place> first_row_of_date;            // per snapshot date, in read order
+  std::vector<place> first_row_of_date;  // per snapshot date, in read order
 };
 
 // Every customer's MRR at every snapshot date, after summing rows.
@@ -82,10 +84,11 @@ struct load_stats {
 // sorted by date. A (customer, date) absent there has MRR 0.
 struct snapshot_store {
   std::vector<std::string> customers;
-  std::vector<day_number> dates;           // the distinct snapshot dates, ascending
-  std::vector<std::uint32_t> offsets;      // customers.size() + 1 entries
-  std::vector<std::uint16_t> entry_date;   // index into dates (at most 65,535 dates)
-  std::vector<money> entry_mrr;            // > 0
+  std::vector<day_number> dates;       // the distinct snapshot dates, ascending
+  std::vector<std::uint32_t> offsets;  // customers.size() + 1 entries
+  std::vector<std::uint16_t>
+      entry_date;                // index into dates (at most 65,535 dates)
+  std::vector<money> entry_mrr;  // > 0
   // With segment columns: each entry's segment (index into segments), the
   // value of the row with the largest amount (first read on ties); labels
   // join several columns with " / ", a blank value being "(blank)".
@@ -109,9 +112,10 @@ struct snapshot_store {
     std::string source;
     unsigned line = 0;
   };
-  std::vector<currency_seen> currencies_seen;  // each code's first row, in read order
-  std::uint64_t rows_read = 0;             // data rows accepted
-  std::uint64_t rows_skipped = 0;          // bad rows skipped (skip_bad_rows only)
+  std::vector<currency_seen>
+      currencies_seen;             // each code's first row, in read order
+  std::uint64_t rows_read = 0;     // data rows accepted
+  std::uint64_t rows_skipped = 0;  // bad rows skipped (skip_bad_rows only)
 
   bool segmented() const { return !segments.empty(); }
   // Customer c's currency code, "" for the reporting currency.
@@ -126,41 +130,47 @@ struct snapshot_store {
 
 // The currency codes a store's amounts carry (currencies_seen without blank
 // cells), in read order.
-std::vector<const snapshot_store::currency_seen*> currency_codes(const snapshot_store& store);
+std::vector<const snapshot_store::currency_seen*> currency_codes(
+    const snapshot_store& store);
 
 // Throws UsageError when two of `paths` are one file (the same device and
 // inode, or "-" twice): its rows would be summed twice. Paths that cannot
 // be opened are left for the reader to report.
 void require_distinct_files(const std::vector<std::string>& paths);
 
-// Throws UsageError when iconv does not know `encoding` (load_options::encoding).
+// Throws UsageError when iconv does not know `encoding`
+// (load_options::encoding).
 void check_encoding(const std::string& encoding);
 
 // Reads a data set from files ("-" is standard input) as one.
 // Throws InputError for an unreadable file, a missing column, a bad row
 // (unless skip_bad_rows), a negative customer total, or a data set without
 // a single data row.
-snapshot_store load_files(const std::vector<std::string>& paths, const load_options& options);
+snapshot_store load_files(const std::vector<std::string>& paths,
+                          const load_options& options);
 
 // The same for in-memory CSV texts, each named for error messages (tests).
 struct named_text {
   std::string name;
   std::string text;
 };
-snapshot_store load_texts(const std::vector<named_text>& texts, const load_options& options);
+snapshot_store load_texts(const std::vector<named_text>& texts,
+                          const load_options& options);
 // Rows made in memory rather than read from a file (subscriptions derive
 // theirs): summed and checked exactly as a file's rows are, with
 // options' segments, --customer-map and currency rule. Errors name `source`
 // and the line given with each row.
 class snapshot_rows {
  public:
-  snapshot_rows(const load_options& options, const std::string& source, bool currency_column);
+  snapshot_rows(const load_options& options, const std::string& source,
+                bool currency_column);
   ~snapshot_rows();
   void reserve(size_t rows);
   // currency: an upper-case code, or "" for the reporting currency;
   // segments: one value per options.segment_cols (unread without them).
-  void add(std::string_view customer, std::string_view currency, day_number date, money amount,
-           const std::string_view* segments, unsigned line);
+  void add(std::string_view customer, std::string_view currency,
+           day_number date, money amount, const std::string_view* segments,
+           unsigned line);
   snapshot_store finish();
 
  private:

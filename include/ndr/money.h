@@ -27,17 +27,30 @@ class money {
   constexpr std::int64_t units() const { return units_; }
   constexpr bool is_zero() const { return units_ == 0; }
 
-  // Checked arithmetic: false (and *this unchanged) when the result does not fit.
+  // Checked arithmetic: false (and *this unchanged) when the result does not
+  // fit.
   [[nodiscard]] bool add(money other);
   [[nodiscard]] bool sub(money other);
   [[nodiscard]] bool mul(std::int64_t factor);
 
-  friend constexpr bool operator==(money a, money b) { return a.units_ == b.units_; }
-  friend constexpr bool operator!=(money a, money b) { return a.units_ != b.units_; }
-  friend constexpr bool operator<(money a, money b) { return a.units_ < b.units_; }
-  friend constexpr bool operator>(money a, money b) { return a.units_ > b.units_; }
-  friend constexpr bool operator<=(money a, money b) { return a.units_ <= b.units_; }
-  friend constexpr bool operator>=(money a, money b) { return a.units_ >= b.units_; }
+  friend constexpr bool operator==(money a, money b) {
+    return a.units_ == b.units_;
+  }
+  friend constexpr bool operator!=(money a, money b) {
+    return a.units_ != b.units_;
+  }
+  friend constexpr bool operator<(money a, money b) {
+    return a.units_ < b.units_;
+  }
+  friend constexpr bool operator>(money a, money b) {
+    return a.units_ > b.units_;
+  }
+  friend constexpr bool operator<=(money a, money b) {
+    return a.units_ <= b.units_;
+  }
+  friend constexpr bool operator>=(money a, money b) {
+    return a.units_ >= b.units_;
+  }
 
  private:
   std::int64_t units_ = 0;
@@ -70,7 +83,8 @@ std::string ambiguous_decimal_message(std::string_view amount);
 
 // "invalid amount 'TEXT': WHY (expected …)": the layout expected and the
 // option that changes it.
-std::string invalid_amount_message(std::string_view text, const char* why, bool decimal_comma);
+std::string invalid_amount_message(std::string_view text, const char* why,
+                                   bool decimal_comma);
 
 // Formats with exactly `decimals` fractional digits (0..6), rounding half away
 // from zero; with `thousands`, groups the integer part with commas.

@@ -39,10 +39,11 @@ class output_file {
  private:
   void commit();
 
-  std::string path_;    // as given, for messages
-  std::string target_;  // the file replaced (symlinks followed); empty: in place
-  std::string temp_;    // the temporary beside target_; empty when none
-  int fd_ = -1;         // -1: standard output
+  std::string path_;  // as given, for messages
+  std::string
+      target_;        // the file replaced (symlinks followed); empty: in place
+  std::string temp_;  // the temporary beside target_; empty when none
+  int fd_ = -1;       // -1: standard output
 };
 
 // Writes `data` to standard output; throws std::runtime_error on failure.

@@ -32,7 +32,7 @@ struct subscription_options {
   subscription_column start{{"start_date"}, true};
   subscription_column end{{"end_date"}, true};
   subscription_column amount{{"amount"}, true};
-  subscription_column interval{{"interval"}};              // day|week|month|quarter|year
+  subscription_column interval{{"interval"}};  // day|week|month|quarter|year
   subscription_column interval_count{{"interval_count"}};  // whole number >= 1
   subscription_column quantity{{"quantity"}};              // number >= 0
   subscription_column currency{{"currency"}};              // three-letter code
@@ -40,23 +40,25 @@ struct subscription_options {
   // A preset's interval words, lower case (e.g. {"monthly", "month"}),
   // looked up before the five names.
   std::vector<std::pair<std::string, std::string>> interval_words;
-  bool minor_units = false;                 // amounts in cents (yen for JPY, …)
+  bool minor_units = false;  // amounts in cents (yen for JPY, …)
   // The currency of an empty currency cell (for minor units); empty: the
   // data's single currency code, else USD (as ndr settles it without --fx).
   std::string reporting_currency;
   std::vector<std::string> exclude_status;  // statuses to drop (any case)
-  std::optional<day_number> as_of;          // last snapshot date bound; default: latest date
-  int snapshot_day = 0;                     // 1..31: day of the month; 0: month end
-  char delimiter = ',';                     // one of , ; | and tab; 0: detect per file
-  bool decimal_comma = false;               // amounts like 1.234,56
-  std::string encoding;                     // iconv name; empty: UTF-8 (UTF-16 by its BOM)
-  bool decimal_point = false;               // 1.500 is 1.5 even in a ;-separated file
-  bool allow_date_range = false;            // dates far from all others are fine
-  std::string date_format;                  // strftime layout; empty = built-in layouts
-  std::vector<std::string> segment_cols;    // copied into the derived rows
-  bool skip_bad_rows = false;               // report and skip bad rows instead of failing
+  std::optional<day_number>
+      as_of;                   // last snapshot date bound; default: latest date
+  int snapshot_day = 0;        // 1..31: day of the month; 0: month end
+  char delimiter = ',';        // one of , ; | and tab; 0: detect per file
+  bool decimal_comma = false;  // amounts like 1.234,56
+  std::string encoding;        // iconv name; empty: UTF-8 (UTF-16 by its BOM)
+  bool decimal_point = false;  // 1.500 is 1.5 even in a ;-separated file
+  bool allow_date_range = false;  // dates far from all others are fine
+  std::string date_format;        // strftime layout; empty = built-in layouts
+  std::vector<std::string> segment_cols;  // copied into the derived rows
+  bool skip_bad_rows = false;  // report and skip bad rows instead of failing
   std::function<void(const InputError&)> on_skipped_row;
-  std::uint64_t max_rows = UINT64_MAX;      // more derived rows is an error (the fuzzer's bound)
+  std::uint64_t max_rows =
+      UINT64_MAX;  // more derived rows is an error (the fuzzer's bound)
 };
 
 // Snapshot rows derived from subscriptions: at each snapshot date, one row
@@ -68,18 +70,20 @@ struct derived_snapshots {
   struct subscription {
     std::string customer;
     money mrr;
-    std::string currency;               // upper case; "" = the reporting currency
+    std::string currency;  // upper case; "" = the reporting currency
     std::vector<std::string> segments;  // the values of segment_names
     std::uint32_t place = 0;            // index into places
   };
   static constexpr std::uint32_t kZeroRow = UINT32_MAX;  // in rows: a zero row
   std::vector<subscription> subscriptions;
-  std::vector<std::string> segment_names;  // the segment columns read, as the first file spells them
+  std::vector<std::string>
+      segment_names;  // the segment columns read, as the first file spells them
   // Per subscription_options::segment_cols: true when it is the currency
   // column itself (its value is the subscription's currency).
   std::vector<bool> segment_is_currency;
-  bool has_currency = false;     // some file has a currency column
-  std::vector<snapshot_store::currency_seen> currencies_seen;  // first row of each code
+  bool has_currency = false;  // some file has a currency column
+  std::vector<snapshot_store::currency_seen>
+      currencies_seen;            // first row of each code
   std::vector<day_number> dates;  // the snapshot dates
   // The rows of date d are rows[date_rows[d], date_rows[d+1]): subscription
   // indexes, or kZeroRow. Row k is line k + 2 of derived_csv().
@@ -90,7 +94,8 @@ struct derived_snapshots {
     unsigned line = 0;
     std::string amount_column;
   };
-  std::vector<place> places;  // where each subscription is (file, line, amount column)
+  std::vector<place>
+      places;  // where each subscription is (file, line, amount column)
 };
 
 // The derived rows as snapshot CSV (ndr snapshots): the header
@@ -101,8 +106,10 @@ std::string derived_csv(const derived_snapshots& derived);
 // The MRR of one subscription: amount × quantity × F ÷ interval_count (F =
 // 365/12, 52/12, 1, 1/3, 1/12), with amount ÷ 10^minor_digits first, all
 // exact and rounded once, half to even, to 6 decimals. nullopt on overflow.
-std::optional<money> subscription_mrr(money amount, money quantity, billing_interval interval,
-                                      std::int64_t interval_count, int minor_digits = 0);
+std::optional<money> subscription_mrr(money amount, money quantity,
+                                      billing_interval interval,
+                                      std::int64_t interval_count,
+                                      int minor_digits = 0);
 
 // The number of decimals of a currency's minor unit (ISO 4217, and Stripe's
 // zero-decimal list): 0 for JPY, 3 for KWD, 2 for most.
@@ -119,6 +126,7 @@ derived_snapshots derive_snapshot_texts(const std::vector<named_text>& texts,
 // The snapshot store the derived rows describe, built straight from them
 // (no text), with the caller's options for segments, currencies and
 // --customer-map; currencies_seen and errors name the subscription rows.
-snapshot_store load_derived(const derived_snapshots& derived, load_options options);
+snapshot_store load_derived(const derived_snapshots& derived,
+                            load_options options);
 
 }  // namespace ndr

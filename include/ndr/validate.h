@@ -20,20 +20,20 @@ struct finding {
 };
 
 struct validation {
-  std::string input = "snapshots";    // or "subscriptions"
+  std::string input = "snapshots";  // or "subscriptions"
   std::vector<std::string> files;
   std::uint64_t rows_read = 0;
-  std::uint64_t rows_skipped = 0;     // bad rows (each is also an error)
+  std::uint64_t rows_skipped = 0;  // bad rows (each is also an error)
   std::uint64_t customers = 0;
   std::uint64_t snapshot_dates = 0;
   day_number first_date = 0, last_date = 0;
-  std::string cadence;                // "monthly (month ends)", "weekly", "irregular", …
-  std::vector<std::string> gaps;      // labels of periods without a snapshot date
+  std::string cadence;  // "monthly (month ends)", "weekly", "irregular", …
+  std::vector<std::string> gaps;  // labels of periods without a snapshot date
   std::uint64_t summed_pairs = 0, zero_rows = 0, negative_rows = 0;
-  std::vector<finding> errors;        // would stop `ndr report`
-  std::vector<finding> warnings;      // would change a report without stopping it
-  std::uint64_t more_errors = 0;      // errors beyond those listed
-  bool loaded = false;                // the data set could be read at all
+  std::vector<finding> errors;    // would stop `ndr report`
+  std::vector<finding> warnings;  // would change a report without stopping it
+  std::uint64_t more_errors = 0;  // errors beyond those listed
+  bool loaded = false;            // the data set could be read at all
 };
 
 // Reads the input as `ndr report` would, through the same data-set stage
@@ -50,7 +50,8 @@ std::string describe_cadence(const std::vector<day_number>& dates);
 
 // Dates whose customers-with-rows count is under half of each neighbouring
 // date's: indexes into the counts.
-std::vector<size_t> partial_dates(const std::vector<std::uint32_t>& customers_with_rows);
+std::vector<size_t> partial_dates(
+    const std::vector<std::uint32_t>& customers_with_rows);
 
 std::string render_validation_text(const validation& v);
 std::string render_validation_json(const validation& v);

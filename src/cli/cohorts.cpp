@@ -10,11 +10,14 @@ namespace {
 class cohorts_command : public command {
  public:
   CLI::App* declare(CLI::App& app) override {
-    CLI::App* cmd = app.add_subcommand("cohorts", "the acquisition-cohort triangle");
+    CLI::App* cmd =
+        app.add_subcommand("cohorts", "the acquisition-cohort triangle");
     add_input_options(cmd, input_, {false, true, true, true});
-    add_period_options(cmd, periods_, period_flags::no_window, {"month", "quarter", "year"});
+    add_period_options(cmd, periods_, period_flags::no_window,
+                       {"month", "quarter", "year"});
     add_output_options(cmd, output_, false);
-    cmd->add_flag("--logos", logos_, "table: logo retention instead of revenue retention");
+    cmd->add_flag("--logos", logos_,
+                  "table: logo retention instead of revenue retention");
     return cmd;
   }
 
@@ -30,8 +33,8 @@ class cohorts_command : public command {
     output_file out = open_output(output_, input_);
     const loaded_data data = load_data(input_, output_.quiet);
     write_output(output_, out,
-                 render_cohorts(build_cohorts(data.data, options_.scheme), options_.scheme,
-                                with_skipped(format_, data)));
+                 render_cohorts(build_cohorts(data.data, options_.scheme),
+                                options_.scheme, with_skipped(format_, data)));
     return 0;
   }
 

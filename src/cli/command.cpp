@@ -1,7 +1,6 @@
 #include "command.h"
 
 #include <CLI/CLI.hpp>
-
 #include <algorithm>
 #include <string>
 
@@ -22,19 +21,25 @@ std::vector<entry>& registry() {
 
 }  // namespace
 
-void register_command(int order, command_factory make) { registry().push_back({order, make}); }
+void register_command(int order, command_factory make) {
+  registry().push_back({order, make});
+}
 
 command_line::command_line()
-    : app_("ndr: net dollar retention, gross revenue retention and logo retention from billing "
-           "exports",
-           "ndr") {
+    : app_(
+          "ndr: net dollar retention, gross revenue retention and logo "
+          "retention from billing "
+          "exports",
+          "ndr") {
   app_.set_version_flag("--version", std::string("ndr ") + NDR_VERSION);
   app_.require_subcommand(1);
-  // An option given twice takes its last value, so the command line overrides --config.
+  // An option given twice takes its last value, so the command line overrides
+  // --config.
   app_.option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
   std::vector<entry> entries = registry();
-  std::stable_sort(entries.begin(), entries.end(),
-                   [](const entry& a, const entry& b) { return a.order < b.order; });
+  std::stable_sort(
+      entries.begin(), entries.end(),
+      [](const entry& a, const entry& b) { return a.order < b.order; });
   for (const entry& e : entries) {
     std::unique_ptr<command> c = e.make();
     CLI::App* sub = c->declare(app_);

@@ -5,7 +5,6 @@
 #pragma once
 
 #include <CLI/App.hpp>
-
 #include <memory>
 #include <utility>
 #include <vector>
@@ -32,7 +31,9 @@ void register_command(int order, command_factory make);
 template <typename Command>
 struct registered {
   explicit registered(int order) {
-    register_command(order, []() -> std::unique_ptr<command> { return std::make_unique<Command>(); });
+    register_command(order, []() -> std::unique_ptr<command> {
+      return std::make_unique<Command>();
+    });
   }
 };
 

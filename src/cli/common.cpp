@@ -1,8 +1,8 @@
 #include "common.h"
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cstdlib>
 #include <functional>
@@ -23,7 +23,8 @@ char parse_delimiter(const std::string& d) {
   if (d == "," || d == ";" || d == "|") return d[0];
   if (d == "tab" || d == "\t" || d == "\\t") return '\t';
   if (d == "auto") return 0;
-  throw UsageError(fmt::format("--delimiter '{}' is not one of , ; | tab auto", d));
+  throw UsageError(
+      fmt::format("--delimiter '{}' is not one of , ; | tab auto", d));
 }
 
 // Case-insensitive: "report.CSV" is csv too.
@@ -31,7 +32,8 @@ bool ends_with(const std::string& s, const std::string& suffix) {
   if (s.size() <= suffix.size()) return false;
   for (size_t i = 0; i < suffix.size(); ++i) {
     const char c = s[s.size() - suffix.size() + i];
-    if ((c >= 'A' && c <= 'Z' ? char(c - 'A' + 'a') : c) != suffix[i]) return false;
+    if ((c >= 'A' && c <= 'Z' ? char(c - 'A' + 'a') : c) != suffix[i])
+      return false;
   }
   return true;
 }
@@ -41,7 +43,8 @@ bool ends_with(const std::string& s, const std::string& suffix) {
 void add_subscription_options(CLI::App* cmd, input_args& a);
 
 void add_input_options(CLI::App* cmd, input_args& a, input_features features) {
-  cmd->add_option("files", a.files, "input CSV files ('-' is standard input)")->required();
+  cmd->add_option("files", a.files, "input CSV files ('-' is standard input)")
+      ->required();
   cmd->add_option("--customer-col", a.customer_col, "customer id column")
       ->capture_default_str()
       ->each([&a](const std::string&) { a.customer_col_given = true; });
@@ -52,21 +55,27 @@ void add_input_options(CLI::App* cmd, input_args& a, input_features features) {
       ->capture_default_str()
       ->each([&a](const std::string&) { a.snapshot_cols_given = true; });
   cmd->add_option("--delimiter", a.delimiter,
-                  "field delimiter: , ; | tab, or auto (the most frequent in each header)")
+                  "field delimiter: , ; | tab, or auto (the most frequent in "
+                  "each header)")
       ->capture_default_str();
-  cmd->add_flag("--decimal-comma", a.decimal_comma, "amounts use a decimal comma: 1.234,56");
-  cmd->add_flag("--decimal-point", a.decimal_point,
-                "amounts use a decimal point even in a ;-separated file: 1.500 is 1.5");
+  cmd->add_flag("--decimal-comma", a.decimal_comma,
+                "amounts use a decimal comma: 1.234,56");
+  cmd->add_flag(
+      "--decimal-point", a.decimal_point,
+      "amounts use a decimal point even in a ;-separated file: 1.500 is 1.5");
   cmd->add_option("--encoding", a.encoding,
-                  "the files' text encoding, e.g. windows-1252 (default: UTF-8; UTF-16 with a BOM "
+                  "the files' text encoding, e.g. windows-1252 (default: "
+                  "UTF-8; UTF-16 with a BOM "
                   "is read as such)");
   cmd->add_flag("--allow-date-range", a.allow_date_range,
                 "accept a date more than 10 years from the rest of the data");
-  cmd->add_option("--date-format", a.date_format, "strftime layout of the dates, e.g. %m/%d/%Y");
+  cmd->add_option("--date-format", a.date_format,
+                  "strftime layout of the dates, e.g. %m/%d/%Y");
   if (features.segments) {
     // One column per --segment-by, so that files after it stay files.
-    cmd->add_option("--segment-by", a.segment_by,
-                    "a column to break the numbers down by (repeat to combine columns)")
+    cmd->add_option(
+           "--segment-by", a.segment_by,
+           "a column to break the numbers down by (repeat to combine columns)")
         ->allow_extra_args(false)
         ->take_all();
     cmd->add_option("--max-segments", a.max_segments,
@@ -74,51 +83,72 @@ void add_input_options(CLI::App* cmd, input_args& a, input_features features) {
         ->check(CLI::Range(1u, 100000000u))
         ->capture_default_str();
   }
-  cmd->add_flag("--skip-bad-rows", a.skip_bad_rows, "report bad rows on standard error and go on");
-  cmd->add_option("--currency-col", a.currency_col,
-                  "currency code column (default: 'currency' when the file has one)");
+  cmd->add_flag("--skip-bad-rows", a.skip_bad_rows,
+                "report bad rows on standard error and go on");
+  cmd->add_option(
+      "--currency-col", a.currency_col,
+      "currency code column (default: 'currency' when the file has one)");
   if (features.subscriptions) add_subscription_options(cmd, a);
   if (features.fx) {
     cmd->add_option("--currency", a.currency,
-                    "the reporting currency (default: the data's single currency, else USD)");
-    cmd->add_option("--fx", a.fx, "exchange rates CSV: date,currency,rate (reporting units per unit)");
+                    "the reporting currency (default: the data's single "
+                    "currency, else USD)");
+    cmd->add_option(
+        "--fx", a.fx,
+        "exchange rates CSV: date,currency,rate (reporting units per unit)");
     cmd->add_option("--fx-mode", a.fx_mode,
-                    "constant: a row's both ends at its start date's rates; spot: each date's own")
+                    "constant: a row's both ends at its start date's rates; "
+                    "spot: each date's own")
         ->check(CLI::IsMember({"constant", "spot"}))
         ->capture_default_str();
   }
   if (features.customer_map) {
     cmd->add_option("--customer-map", a.customer_map,
-                    "customer_id,parent_id CSV: roll accounts up into their topmost parent");
+                    "customer_id,parent_id CSV: roll accounts up into their "
+                    "topmost parent");
   }
 }
 
 void add_subscription_options(CLI::App* cmd, input_args& a) {
-  cmd->add_option("--input", a.input, "what the files hold: snapshots or subscriptions")
+  cmd->add_option("--input", a.input,
+                  "what the files hold: snapshots or subscriptions")
       ->check(CLI::IsMember({"snapshots", "subscriptions"}))
       ->capture_default_str();
   std::string names;
-  for (const auto& p : all_presets()) names += (names.empty() ? "" : ", ") + p.name;
-  cmd->add_option("--preset", a.preset, "a subscription export layout: " + names + " (see ndr presets)");
-  cmd->add_option("--start-col", a.start_col, "subscriptions: start date column (start_date)");
-  cmd->add_option("--end-col", a.end_col, "subscriptions: end date column (end_date)");
-  cmd->add_option("--amount-col", a.amount_col, "subscriptions: price column (amount)");
-  cmd->add_option("--interval-col", a.interval_col, "subscriptions: interval column (interval)");
+  for (const auto& p : all_presets())
+    names += (names.empty() ? "" : ", ") + p.name;
+  cmd->add_option(
+      "--preset", a.preset,
+      "a subscription export layout: " + names + " (see ndr presets)");
+  cmd->add_option("--start-col", a.start_col,
+                  "subscriptions: start date column (start_date)");
+  cmd->add_option("--end-col", a.end_col,
+                  "subscriptions: end date column (end_date)");
+  cmd->add_option("--amount-col", a.amount_col,
+                  "subscriptions: price column (amount)");
+  cmd->add_option("--interval-col", a.interval_col,
+                  "subscriptions: interval column (interval)");
   cmd->add_option("--interval-count-col", a.interval_count_col,
                   "subscriptions: interval count column (interval_count)");
-  cmd->add_option("--quantity-col", a.quantity_col, "subscriptions: quantity column (quantity)");
-  cmd->add_option("--status-col", a.status_col, "subscriptions: status column (status)");
+  cmd->add_option("--quantity-col", a.quantity_col,
+                  "subscriptions: quantity column (quantity)");
+  cmd->add_option("--status-col", a.status_col,
+                  "subscriptions: status column (status)");
   cmd->add_option("--amount-unit", a.amount_unit,
-                  "subscriptions: major (12.50) or minor (1250 cents, yen for JPY) units")
+                  "subscriptions: major (12.50) or minor (1250 cents, yen for "
+                  "JPY) units")
       ->check(CLI::IsMember({"major", "minor"}));
-  cmd->add_option("--exclude-status", a.exclude_status,
-                  "subscriptions: drop rows with these statuses (comma-separated)")
+  cmd->add_option(
+         "--exclude-status", a.exclude_status,
+         "subscriptions: drop rows with these statuses (comma-separated)")
       ->delimiter(',')
       ->allow_extra_args(false);
-  cmd->add_option("--as-of", a.as_of,
-                  "subscriptions: the last snapshot date bound (default: the latest date)");
+  cmd->add_option(
+      "--as-of", a.as_of,
+      "subscriptions: the last snapshot date bound (default: the latest date)");
   cmd->add_option("--snapshot-day", a.snapshot_day,
-                  "subscriptions: take snapshots on this day of the month (default: month end)")
+                  "subscriptions: take snapshots on this day of the month "
+                  "(default: month end)")
       ->check(CLI::Range(1, 31));
 }
 
@@ -126,24 +156,35 @@ void add_period_options(CLI::App* cmd, period_args& a, period_flags flags,
                         std::vector<std::string> kinds) {
   std::string help;
   for (const auto& k : kinds) help += (help.empty() ? "" : ", ") + k;
-  cmd->add_option("--period", a.period, help)->check(CLI::IsMember(kinds))->capture_default_str();
-  cmd->add_option("--fiscal-year-start", a.fiscal_year_start, "first month of the fiscal year (1-12)")
-      ->check(CLI::Range(1, 12))->capture_default_str();
+  cmd->add_option("--period", a.period, help)
+      ->check(CLI::IsMember(kinds))
+      ->capture_default_str();
+  cmd->add_option("--fiscal-year-start", a.fiscal_year_start,
+                  "first month of the fiscal year (1-12)")
+      ->check(CLI::Range(1, 12))
+      ->capture_default_str();
   if (flags == period_flags::no_window) return;
   cmd->add_option("--window", a.window,
-                  "periods between a row's start and end (12 with months: trailing twelve months)")
-      ->check(CLI::Range(1, 100000))->capture_default_str();
+                  "periods between a row's start and end (12 with months: "
+                  "trailing twelve months)")
+      ->check(CLI::Range(1, 100000))
+      ->capture_default_str();
   cmd->add_option("--reactivation", a.reactivation,
-                  "separate: a customer who dipped to 0 is churned, the return is reactivation; "
+                  "separate: a customer who dipped to 0 is churned, the return "
+                  "is reactivation; "
                   "include: dips are ignored")
-      ->check(CLI::IsMember({"separate", "include"}))->capture_default_str();
+      ->check(CLI::IsMember({"separate", "include"}))
+      ->capture_default_str();
 }
 
 void add_output_options(CLI::App* cmd, output_args& a, bool with_wide) {
   cmd->add_option("--format", a.format,
-                  "table, csv, json, markdown or html (report only) (default: from -o's extension, else table)");
-  cmd->add_option("-o,--output", a.output, "write to FILE atomically instead of standard output");
-  if (with_wide) cmd->add_flag("--wide", a.wide, "table/markdown: show every field");
+                  "table, csv, json, markdown or html (report only) (default: "
+                  "from -o's extension, else table)");
+  cmd->add_option("-o,--output", a.output,
+                  "write to FILE atomically instead of standard output");
+  if (with_wide)
+    cmd->add_flag("--wide", a.wide, "table/markdown: show every field");
   cmd->add_flag("--arr", a.arr, "show money ×12 as ARR (ratios unchanged)");
   cmd->add_flag("-q,--quiet", a.quiet, "no warnings; errors only (for cron)");
   add_config_option(cmd);
@@ -162,7 +203,8 @@ class skipped_rows {
         fmt::print(stderr, "ndr: warning: skipped {}\n", e.what());
       }
       if (first_.size() < kSkippedNamed) {
-        first_.push_back(e.line() ? fmt::format("{}:{}", e.source(), e.line()) : e.source());
+        first_.push_back(e.line() ? fmt::format("{}:{}", e.source(), e.line())
+                                  : e.source());
       }
     };
   }
@@ -173,8 +215,11 @@ class skipped_rows {
       if (count_ == 0) return;
       std::string lines;
       for (const auto& f : first_) lines += (lines.empty() ? "" : ", ") + f;
-      fmt::print(stderr, "ndr: warning: skipped {} bad row{} ({}{}); run without -q for the reasons\n",
-                 count_, count_ == 1 ? "" : "s", lines, count_ > first_.size() ? ", …" : "");
+      fmt::print(stderr,
+                 "ndr: warning: skipped {} bad row{} ({}{}); run without -q "
+                 "for the reasons\n",
+                 count_, count_ == 1 ? "" : "s", lines,
+                 count_ > first_.size() ? ", …" : "");
       return;
     }
     if (count_ > kSkippedShown) {
@@ -187,7 +232,8 @@ class skipped_rows {
   }
 
  private:
-  static constexpr size_t kSkippedNamed = 5;  // FILE:LINE named in -q's summary and json
+  static constexpr size_t kSkippedNamed =
+      5;  // FILE:LINE named in -q's summary and json
   bool quiet_;
   std::uint64_t count_ = 0;
   std::vector<std::string> first_;
@@ -196,12 +242,15 @@ class skipped_rows {
 std::string upper_code(const std::string& code, const char* option) {
   const auto parsed = parse_currency_code(code);
   if (!parsed) {
-    throw UsageError(fmt::format("{} '{}' is not a three-letter currency code like USD", option, code));
+    throw UsageError(fmt::format(
+        "{} '{}' is not a three-letter currency code like USD", option, code));
   }
   return *parsed;
 }
 
-bool subscription_input(const input_args& a) { return a.input == "subscriptions" || !a.preset.empty(); }
+bool subscription_input(const input_args& a) {
+  return a.input == "subscriptions" || !a.preset.empty();
+}
 
 void set_column(subscription_column& column, const std::string& given) {
   if (!given.empty()) column = {{given}, true};
@@ -210,16 +259,21 @@ void set_column(subscription_column& column, const std::string& given) {
 const preset& preset_named(const std::string& name) {
   if (const preset* p = find_preset(name)) return *p;
   std::string names;
-  for (const auto& q : all_presets()) names += (names.empty() ? "" : ", ") + q.name;
-  throw UsageError(fmt::format("--preset '{}' is not one of {} (see ndr presets)", name, names));
+  for (const auto& q : all_presets())
+    names += (names.empty() ? "" : ", ") + q.name;
+  throw UsageError(fmt::format(
+      "--preset '{}' is not one of {} (see ndr presets)", name, names));
 }
 
 subscription_options to_subscription_options(const input_args& a) {
   if (a.snapshot_cols_given) {
-    throw UsageError("--date-col and --mrr-col are for snapshot input; subscriptions name their "
-                     "columns with --start-col, --end-col and --amount-col");
+    throw UsageError(
+        "--date-col and --mrr-col are for snapshot input; subscriptions name "
+        "their "
+        "columns with --start-col, --end-col and --amount-col");
   }
-  subscription_options o = a.preset.empty() ? subscription_options() : preset_named(a.preset).options;
+  subscription_options o = a.preset.empty() ? subscription_options()
+                                            : preset_named(a.preset).options;
   if (a.customer_col_given) set_column(o.customer, a.customer_col);
   set_column(o.start, a.start_col);
   set_column(o.end, a.end_col);
@@ -240,7 +294,9 @@ subscription_options to_subscription_options(const input_args& a) {
   }
   if (!a.as_of.empty()) {
     o.as_of = parse_date(a.as_of);
-    if (!o.as_of) throw UsageError(fmt::format("--as-of '{}' is not a date like 2024-12-31", a.as_of));
+    if (!o.as_of)
+      throw UsageError(
+          fmt::format("--as-of '{}' is not a date like 2024-12-31", a.as_of));
   }
   o.snapshot_day = a.snapshot_day;
   o.delimiter = parse_delimiter(a.delimiter);
@@ -269,8 +325,10 @@ void reject_subscription_options(const input_args& a) {
       {"--snapshot-day", a.snapshot_day != 0}};
   for (const auto& [option, set] : given) {
     if (set) {
-      throw UsageError(fmt::format(
-          "{} is for subscription input; add --input subscriptions (or a --preset)", option));
+      throw UsageError(
+          fmt::format("{} is for subscription input; add --input subscriptions "
+                      "(or a --preset)",
+                      option));
     }
   }
 }
@@ -286,7 +344,8 @@ load_options to_load_options(const input_args& a) {
   o.decimal_comma = a.decimal_comma;
   o.decimal_point = a.decimal_point;
   if (a.decimal_comma && a.decimal_point) {
-    throw UsageError("--decimal-comma and --decimal-point contradict each other; give one");
+    throw UsageError(
+        "--decimal-comma and --decimal-point contradict each other; give one");
   }
   check_encoding(a.encoding);
   o.encoding = a.encoding;
@@ -301,7 +360,8 @@ load_options to_load_options(const input_args& a) {
   }
   // For tests: the file size from which files are read in two parts; when
   // set, every other step that can use threads does so on any input too.
-  if (const char* split = std::getenv("NDR_SPLIT_BYTES"); split && std::atoll(split) > 0) {
+  if (const char* split = std::getenv("NDR_SPLIT_BYTES");
+      split && std::atoll(split) > 0) {
     o.split_bytes = std::uint64_t(std::atoll(split));
     o.parallel_rows = 0;
   }
@@ -338,7 +398,8 @@ loaded_data load_data(const input_args& a, bool quiet) {
 std::string derived_snapshot_csv(const input_args& a, bool quiet) {
   if (!subscription_input(a)) {
     throw UsageError(
-        "ndr snapshots derives snapshots from subscriptions; add --input subscriptions or a --preset");
+        "ndr snapshots derives snapshots from subscriptions; add --input "
+        "subscriptions or a --preset");
   }
   skipped_rows skipped(quiet);
   subscription_options o = to_subscription_options(a);
@@ -355,24 +416,29 @@ report_options to_report_options(const period_args& a) {
                                         : period_kind::month;
   o.scheme.fiscal_start = a.fiscal_year_start;
   o.window = a.window;
-  o.reactivation =
-      a.reactivation == "include" ? reactivation_policy::include : reactivation_policy::separate;
-  if (std::getenv("NDR_SPLIT_BYTES")) o.parallel_work = 0;  // see to_load_options
+  o.reactivation = a.reactivation == "include" ? reactivation_policy::include
+                                               : reactivation_policy::separate;
+  if (std::getenv("NDR_SPLIT_BYTES"))
+    o.parallel_work = 0;  // see to_load_options
   return o;
 }
 
-std::int64_t parse_period(const std::string& text, const char* option, const period_scheme& scheme) {
+std::int64_t parse_period(const std::string& text, const char* option,
+                          const period_scheme& scheme) {
   const auto p = scheme.parse_label(text);
   if (!p) {
-    throw UsageError(fmt::format("{} '{}' is not a period label of this report ({})", option, text,
-                                 scheme.label_example()));
+    throw UsageError(
+        fmt::format("{} '{}' is not a period label of this report ({})", option,
+                    text, scheme.label_example()));
   }
   return *p;
 }
 
 namespace {
 
-bool is_stdout(const std::string& output) { return output.empty() || output == "-"; }
+bool is_stdout(const std::string& output) {
+  return output.empty() || output == "-";
+}
 
 const char* format_name(output_format f) {
   constexpr const char* kNames[] = {"table", "csv", "json", "markdown", "html"};
@@ -398,8 +464,8 @@ std::string input_named(const std::string& output, const input_args& in) {
 std::string format_named_by(std::string output) {
   if (ends_with(output, ".gz")) output.resize(output.size() - 3);
   const std::pair<const char*, const char*> extensions[] = {
-      {".csv", "csv"},   {".json", "json"}, {".md", "markdown"}, {".markdown", "markdown"},
-      {".html", "html"}, {".htm", "html"}};
+      {".csv", "csv"},           {".json", "json"}, {".md", "markdown"},
+      {".markdown", "markdown"}, {".html", "html"}, {".htm", "html"}};
   for (const auto& [extension, format] : extensions) {
     if (ends_with(output, extension)) return format;
   }
@@ -414,8 +480,9 @@ format_options to_format_options(const output_args& a) {
   if (!a.format.empty()) {
     const auto parsed = parse_format(a.format);
     if (!parsed) {
-      throw UsageError(
-          fmt::format("--format '{}' is not one of table, csv, json, markdown, html", a.format));
+      throw UsageError(fmt::format(
+          "--format '{}' is not one of table, csv, json, markdown, html",
+          a.format));
     }
     f.format = *parsed;
   } else if (!named.empty()) {
@@ -428,20 +495,24 @@ format_options to_format_options(const output_args& a) {
 void check_output_name(const output_args& a, const std::string& format) {
   const std::string named = format_named_by(a.output);
   if (named.empty() || named == format) return;
-  throw UsageError(fmt::format("-o '{}' is a {} file name, but the output is {}{}", a.output, named,
-                               format, a.format.empty() ? "" : " (--format " + a.format + ")"));
+  throw UsageError(fmt::format(
+      "-o '{}' is a {} file name, but the output is {}{}", a.output, named,
+      format, a.format.empty() ? "" : " (--format " + a.format + ")"));
 }
 
 output_file open_output(const output_args& a, const input_args& inputs) {
   if (is_stdout(a.output)) return output_file("");
   if (const std::string input = input_named(a.output, inputs); !input.empty()) {
-    throw UsageError(fmt::format("-o '{}' is {}; write the output to another file", a.output, input));
+    throw UsageError(fmt::format(
+        "-o '{}' is {}; write the output to another file", a.output, input));
   }
   return output_file(a.output);
 }
 
-void write_output(const output_args& a, output_file& out, const std::string& text) {
-  out.write(!is_stdout(a.output) && ends_with(a.output, ".gz") ? gzip(text) : text);
+void write_output(const output_args& a, output_file& out,
+                  const std::string& text) {
+  out.write(!is_stdout(a.output) && ends_with(a.output, ".gz") ? gzip(text)
+                                                               : text);
 }
 
 format_options with_skipped(format_options f, const loaded_data& data) {

@@ -4,7 +4,6 @@
 #pragma once
 
 #include <CLI/App.hpp>
-
 #include <string>
 #include <vector>
 
@@ -18,37 +17,39 @@
 namespace ndr::cli {
 
 struct input_args {
-  std::vector<std::string> files;          // CSV files; "-" is standard input
+  std::vector<std::string> files;  // CSV files; "-" is standard input
   std::string customer_col = "customer_id";
   std::string date_col = "date";
   std::string mrr_col = "mrr";
-  std::string delimiter = ",";             // , ; | tab auto
-  bool decimal_comma = false;              // 1.234,56
-  bool decimal_point = false;              // 1.500 is one and a half, even in a ;-file
-  std::string encoding;                    // iconv name of the files' encoding; empty: UTF-8
-  bool allow_date_range = false;           // accept dates far from all others
-  std::uint32_t max_segments = 10000;      // --segment-by: more distinct values is an error
-  std::string date_format;                 // strftime layout replacing the built-in ones
-  std::vector<std::string> segment_by;     // segment columns (SPEC §4)
-  bool skip_bad_rows = false;              // report and skip bad rows
-  bool customer_col_given = false;         // --customer-col was given (it overrides a preset)
-  bool snapshot_cols_given = false;        // --date-col or --mrr-col was given
+  std::string delimiter = ",";  // , ; | tab auto
+  bool decimal_comma = false;   // 1.234,56
+  bool decimal_point = false;   // 1.500 is one and a half, even in a ;-file
+  std::string encoding;  // iconv name of the files' encoding; empty: UTF-8
+  bool allow_date_range = false;  // accept dates far from all others
+  std::uint32_t max_segments =
+      10000;                // --segment-by: more distinct values is an error
+  std::string date_format;  // strftime layout replacing the built-in ones
+  std::vector<std::string> segment_by;  // segment columns (SPEC §4)
+  bool skip_bad_rows = false;           // report and skip bad rows
+  bool customer_col_given =
+      false;  // --customer-col was given (it overrides a preset)
+  bool snapshot_cols_given = false;  // --date-col or --mrr-col was given
   // Subscriptions (docs/inputs.md): the input kind, a preset, column names
   // (empty: the preset's or the default), and how snapshots are taken.
-  std::string input = "snapshots";         // snapshots | subscriptions
-  std::string preset;                      // implies subscriptions
-  std::string start_col, end_col, amount_col, interval_col, interval_count_col, quantity_col,
-      status_col;
-  std::string amount_unit;                 // major | minor; empty: the preset's (major)
-  std::vector<std::string> exclude_status; // statuses to drop
-  std::string as_of;                       // last snapshot date bound
-  int snapshot_day = 0;                    // 1..31; 0: month ends
+  std::string input = "snapshots";  // snapshots | subscriptions
+  std::string preset;               // implies subscriptions
+  std::string start_col, end_col, amount_col, interval_col, interval_count_col,
+      quantity_col, status_col;
+  std::string amount_unit;  // major | minor; empty: the preset's (major)
+  std::vector<std::string> exclude_status;  // statuses to drop
+  std::string as_of;                        // last snapshot date bound
+  int snapshot_day = 0;                     // 1..31; 0: month ends
   // Currencies and hierarchies.
-  std::string currency_col;                // empty: "currency" when present
-  std::string currency;                    // the reporting currency
-  std::string fx;                          // rates file
-  std::string fx_mode = "constant";        // constant | spot
-  std::string customer_map;                // customer_id,parent_id file
+  std::string currency_col;          // empty: "currency" when present
+  std::string currency;              // the reporting currency
+  std::string fx;                    // rates file
+  std::string fx_mode = "constant";  // constant | spot
+  std::string customer_map;          // customer_id,parent_id file
 };
 
 // Which input options a command takes.
@@ -67,26 +68,29 @@ struct loaded_data {
 };
 
 struct period_args {
-  std::string period = "month";            // month | quarter | year
-  int fiscal_year_start = 1;               // first month of the fiscal year, 1..12
-  int window = 1;                          // periods per report row
-  std::string reactivation = "separate";   // separate | include
+  std::string period = "month";  // month | quarter | year
+  int fiscal_year_start = 1;     // first month of the fiscal year, 1..12
+  int window = 1;                // periods per report row
+  std::string reactivation = "separate";  // separate | include
 };
 
 struct output_args {
-  std::string format;                      // table | csv | json | markdown; empty: from -o
-  std::string output;                      // -o FILE; empty or "-": standard output
-  bool arr = false;                        // money ×12
-  bool wide = false;                       // every column in table/markdown
-  bool quiet = false;                      // no warnings on standard error
+  std::string format;  // table | csv | json | markdown; empty: from -o
+  std::string output;  // -o FILE; empty or "-": standard output
+  bool arr = false;    // money ×12
+  bool wide = false;   // every column in table/markdown
+  bool quiet = false;  // no warnings on standard error
 };
 
 // Which period options a command takes.
 enum class period_flags { all, no_window };
 
-void add_input_options(CLI::App* cmd, input_args& a, input_features features = {});
-void add_period_options(CLI::App* cmd, period_args& a, period_flags flags = period_flags::all,
-                        std::vector<std::string> kinds = {"month", "quarter", "year"});
+void add_input_options(CLI::App* cmd, input_args& a,
+                       input_features features = {});
+void add_period_options(CLI::App* cmd, period_args& a,
+                        period_flags flags = period_flags::all,
+                        std::vector<std::string> kinds = {"month", "quarter",
+                                                          "year"});
 // Also adds --config FILE (TOML; keys are the long option names) and -q.
 void add_output_options(CLI::App* cmd, output_args& a, bool with_wide = true);
 
@@ -104,7 +108,8 @@ format_options to_format_options(const output_args& a);
 // `f` with the data set's skipped rows, for the json metadata.
 format_options with_skipped(format_options f, const loaded_data& data);
 // A period label given to `option`, parsed in `scheme`.
-std::int64_t parse_period(const std::string& text, const char* option, const period_scheme& scheme);
+std::int64_t parse_period(const std::string& text, const char* option,
+                          const period_scheme& scheme);
 // The format -o's name says: "csv", "json", "markdown", "html", or "" for a
 // name that says nothing (report.txt, /dev/stdout). x.csv.gz says csv.
 std::string format_named_by(std::string output);
@@ -115,6 +120,7 @@ void check_output_name(const output_args& a, const std::string& format);
 // when it is one of the inputs (the files, --fx or --customer-map).
 output_file open_output(const output_args& a, const input_args& inputs);
 // Writes the report to `out`, gzipped when -o ends in .gz.
-void write_output(const output_args& a, output_file& out, const std::string& text);
+void write_output(const output_args& a, output_file& out,
+                  const std::string& text);
 
 }  // namespace ndr::cli

@@ -2,9 +2,9 @@
 // and turn what it throws into one line on standard error and an exit status:
 // 1 bad input, 2 bad usage, 3 a --min-* floor failed (the command's own),
 // 70 a bug (a broken invariant).
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cstdio>
 #include <exception>
@@ -29,9 +29,10 @@ void print_error(const char* what) { fmt::print(stderr, "ndr: {}\n", what); }
 int parse(ndr::cli::command_line& line, int argc, char** argv) {
   CLI::App& app = line.app();
   try {
-    std::vector<std::string> args =
-        ndr::cli::expand_config(app, std::vector<std::string>(argv + 1, argv + argc));
-    std::reverse(args.begin(), args.end());  // CLI11 takes a vector in reverse order
+    std::vector<std::string> args = ndr::cli::expand_config(
+        app, std::vector<std::string>(argv + 1, argv + argc));
+    std::reverse(args.begin(),
+                 args.end());  // CLI11 takes a vector in reverse order
     app.parse(args);
   } catch (const ndr::UsageError& e) {
     print_error(e.what());
@@ -56,12 +57,18 @@ int run(ndr::cli::command& command) {
   } catch (const std::bad_alloc&) {
     // Output is written whole at the end (or to a temporary, removed while
     // unwinding), so there is no partial output to clean up.
-    print_error("out of memory (the data set needs more than this machine has: fewer segments, "
-                "or a smaller input); nothing was written");
+    print_error(
+        "out of memory (the data set needs more than this machine has: fewer "
+        "segments, "
+        "or a smaller input); nothing was written");
     return kExitInput;
-  } catch (const std::logic_error& e) {  // ndr::InternalError and the library's own
-    fmt::print(stderr, "ndr: internal error: {} (a bug in ndr; please report it with the command "
-                       "line); nothing was written\n", e.what());
+  } catch (
+      const std::logic_error& e) {  // ndr::InternalError and the library's own
+    fmt::print(stderr,
+               "ndr: internal error: {} (a bug in ndr; please report it with "
+               "the command "
+               "line); nothing was written\n",
+               e.what());
     return kExitInternal;
   } catch (const std::exception& e) {
     print_error(e.what());

@@ -1,6 +1,7 @@
 // `ndr movements`: the per-customer ledger behind one report row.
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+
+#include <CLI/CLI.hpp>
 
 #include "command.h"
 #include "common.h"
@@ -12,10 +13,13 @@ namespace {
 class movements_command : public command {
  public:
   CLI::App* declare(CLI::App& app) override {
-    CLI::App* cmd = app.add_subcommand("movements", "the per-customer ledger behind one report row");
+    CLI::App* cmd = app.add_subcommand(
+        "movements", "the per-customer ledger behind one report row");
     add_input_options(cmd, input_);
     add_period_options(cmd, periods_);
-    cmd->add_option("--at", at_, "the report row's period (a label: 2024-03, 2024-Q1, FY2025)")
+    cmd->add_option(
+           "--at", at_,
+           "the report row's period (a label: 2024-03, 2024-Q1, FY2025)")
         ->required();
     add_output_options(cmd, output_, false);
     return cmd;
@@ -32,10 +36,12 @@ class movements_command : public command {
     check();
     output_file out = open_output(output_, input_);
     const loaded_data data = load_data(input_, output_.quiet);
-    const std::optional<ledger> lines = build_ledger(data.data, options_, period_);
+    const std::optional<ledger> lines =
+        build_ledger(data.data, options_, period_);
     if (!lines) {
-      throw InputError(fmt::format("no report row for {}: it needs a snapshot date in {} and in {}",
-                                   at_, at_, options_.scheme.label(period_ - options_.window)));
+      throw InputError(fmt::format(
+          "no report row for {}: it needs a snapshot date in {} and in {}", at_,
+          at_, options_.scheme.label(period_ - options_.window)));
     }
     write_output(output_, out,
                  render_ledger(lines->lines, lines->store(), options_, period_,

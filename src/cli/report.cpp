@@ -1,8 +1,8 @@
 // `ndr report`: NDR, GRR and logo retention per period (and segment), with
 // --min-* floors for CI (exit 3).
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <CLI/CLI.hpp>
 #include <ctime>
 #include <optional>
 
@@ -20,9 +20,9 @@ struct report_args {
   input_args input;
   period_args periods;
   output_args output;
-  std::string from;                // first period shown (a period label)
-  std::string to;                  // last period shown
-  std::string min_ndr;             // floors: "0.95" or "95%"
+  std::string from;     // first period shown (a period label)
+  std::string to;       // last period shown
+  std::string min_ndr;  // floors: "0.95" or "95%"
   std::string min_grr;
   std::string min_logo_retention;
   std::string title = "Net dollar retention";  // html: the page's title
@@ -46,16 +46,20 @@ struct gate {
 
 // "0.95" is a fraction, "95%" a percentage; both become 950000 millionths.
 std::optional<gate> parse_gate(const std::string& text, const char* metric,
-                               ratio (report_row::*metric_of)() const, const char* option) {
+                               ratio (report_row::*metric_of)() const,
+                               const char* option) {
   if (text.empty()) return std::nullopt;
   const bool percent = text.back() == '%';
   const char* why = nullptr;
-  const auto value = parse_money(percent ? text.substr(0, text.size() - 1) : text, &why);
+  const auto value =
+      parse_money(percent ? text.substr(0, text.size() - 1) : text, &why);
   const auto bad = [&](const char* reason) {
-    return UsageError(fmt::format("{} '{}': {}; write a fraction (0.95) or a percentage (95%)",
-                                  option, text, reason));
+    return UsageError(fmt::format(
+        "{} '{}': {}; write a fraction (0.95) or a percentage (95%)", option,
+        text, reason));
   };
-  if (!value || text.find_first_of("$(,") != std::string::npos) throw bad("not a number");
+  if (!value || text.find_first_of("$(,") != std::string::npos)
+    throw bad("not a number");
   if (value->units() < 0) throw bad("a floor cannot be negative");
   std::int64_t m = value->units();
   if (percent) {
@@ -69,10 +73,11 @@ std::optional<gate> parse_gate(const std::string& text, const char* metric,
 
 std::vector<gate> parse_gates(const report_args& a) {
   std::vector<gate> gates;
-  for (auto g : {parse_gate(a.min_ndr, "NDR", &report_row::ndr, "--min-ndr"),
-                 parse_gate(a.min_grr, "GRR", &report_row::grr, "--min-grr"),
-                 parse_gate(a.min_logo_retention, "logo retention", &report_row::logo_retention,
-                            "--min-logo-retention")}) {
+  for (auto g :
+       {parse_gate(a.min_ndr, "NDR", &report_row::ndr, "--min-ndr"),
+        parse_gate(a.min_grr, "GRR", &report_row::grr, "--min-grr"),
+        parse_gate(a.min_logo_retention, "logo retention",
+                   &report_row::logo_retention, "--min-logo-retention")}) {
     if (g) gates.push_back(*g);
   }
   return gates;
@@ -84,18 +89,23 @@ bool check_gates(const report& r, const std::vector<gate>& gates) {
   if (gates.empty()) return true;
   if (r.rows.empty()) {
     std::string options;
-    for (const auto& g : gates) options += (options.empty() ? "" : ", ") + std::string(g.option);
-    fmt::print(stderr, "ndr: the report has no row, so {} cannot be checked\n", options);
+    for (const auto& g : gates)
+      options += (options.empty() ? "" : ", ") + std::string(g.option);
+    fmt::print(stderr, "ndr: the report has no row, so {} cannot be checked\n",
+               options);
     return false;
   }
-  const report_row& last = r.rows.back();  // "(all)" comes last in a segmented period
+  const report_row& last =
+      r.rows.back();  // "(all)" comes last in a segmented period
   const std::string period = r.options.scheme.label(last.period);
   bool ok = true;
   for (const auto& g : gates) {
     const ratio value = (last.*g.value)();
     if (!value.defined()) {
-      fmt::print(stderr, "ndr: {} {} is undefined (empty cohort), below the floor {} {}\n",
-                 period, g.metric, g.option, g.text);
+      fmt::print(
+          stderr,
+          "ndr: {} {} is undefined (empty cohort), below the floor {} {}\n",
+          period, g.metric, g.option, g.text);
       ok = false;
     } else if (value.compare(g.millionths) < 0) {
       // The comparison is exact; show enough digits (up to 6) that the value
@@ -106,8 +116,9 @@ bool check_gates(const report& r, const std::vector<gate>& gates) {
                  __int128(g.millionths) * pow10(digits)) {
         ++digits;
       }
-      fmt::print(stderr, "ndr: {} {} {} ({}) is below the floor {} {}\n", period, g.metric,
-                 format_ratio(value, digits), format_percent(value, 1), g.option, g.text);
+      fmt::print(stderr, "ndr: {} {} {} ({}) is below the floor {} {}\n",
+                 period, g.metric, format_ratio(value, digits),
+                 format_percent(value, 1), g.option, g.text);
       ok = false;
     }
   }
@@ -129,7 +140,8 @@ html_options html_page(const report_args& a) {
 
 void warn_empty(const report_options& o, const std::string& period) {
   fmt::print(stderr,
-             "ndr: warning: the report is empty: no {0} has a snapshot date both in it and "
+             "ndr: warning: the report is empty: no {0} has a snapshot date "
+             "both in it and "
              "{1} {0}{2} before it{3}\n",
              period, o.window, o.window == 1 ? "" : "s",
              o.from || o.to ? " within --from/--to" : "");
@@ -139,27 +151,37 @@ class report_command : public command {
  public:
   CLI::App* declare(CLI::App& app) override {
     report_args& a = args_;
-    CLI::App* cmd = app.add_subcommand("report", "NDR, GRR and logo retention per period");
+    CLI::App* cmd =
+        app.add_subcommand("report", "NDR, GRR and logo retention per period");
     add_input_options(cmd, a.input);
     add_period_options(cmd, a.periods);
-    cmd->add_option("--from", a.from, "first period shown (a label: 2024-03, 2024-Q1, FY2025)");
+    cmd->add_option("--from", a.from,
+                    "first period shown (a label: 2024-03, 2024-Q1, FY2025)");
     cmd->add_option("--to", a.to, "last period shown");
     add_output_options(cmd, a.output);
-    cmd->add_option("--min-ndr", a.min_ndr, "exit 3 when the latest NDR is below this (0.95 or 95%)");
-    cmd->add_option("--min-grr", a.min_grr, "exit 3 when the latest GRR is below this");
+    cmd->add_option("--min-ndr", a.min_ndr,
+                    "exit 3 when the latest NDR is below this (0.95 or 95%)");
+    cmd->add_option("--min-grr", a.min_grr,
+                    "exit 3 when the latest GRR is below this");
     cmd->add_option("--min-logo-retention", a.min_logo_retention,
                     "exit 3 when the latest logo retention is below this");
-    cmd->add_option("--title", a.title, "html: the page's title")->capture_default_str();
-    cmd->add_flag("--stamp", a.stamp, "html: print when the page was made (otherwise the same input gives the same bytes)");
+    cmd->add_option("--title", a.title, "html: the page's title")
+        ->capture_default_str();
+    cmd->add_flag("--stamp", a.stamp,
+                  "html: print when the page was made (otherwise the same "
+                  "input gives the same bytes)");
     return cmd;
   }
 
   void check() override {
     options_ = to_report_options(args_.periods);
-    if (!args_.from.empty()) options_.from = parse_period(args_.from, "--from", options_.scheme);
-    if (!args_.to.empty()) options_.to = parse_period(args_.to, "--to", options_.scheme);
+    if (!args_.from.empty())
+      options_.from = parse_period(args_.from, "--from", options_.scheme);
+    if (!args_.to.empty())
+      options_.to = parse_period(args_.to, "--to", options_.scheme);
     if (options_.from && options_.to && *options_.from > *options_.to) {
-      throw UsageError(fmt::format("--from {} is after --to {}", args_.from, args_.to));
+      throw UsageError(
+          fmt::format("--from {} is after --to {}", args_.from, args_.to));
     }
     format_ = to_format_options(args_.output);
     gates_ = parse_gates(args_);
@@ -173,14 +195,18 @@ class report_command : public command {
     output_file out = open_output(a.output, a.input);
     const loaded_data data = load_data(a.input, a.output.quiet);
     const report r = build_report(data.data, options);
-    if (r.rows.empty() && !a.output.quiet) warn_empty(options, a.periods.period);
+    if (r.rows.empty() && !a.output.quiet)
+      warn_empty(options, a.periods.period);
     if (format_.format == output_format::html) {
       html_options page = html_page(a);
       page.skipped_rows = data.skipped_rows;
       page.skipped_first = data.skipped_first;
-      write_output(a.output, out, render_html(r, build_cohorts(data.data, options.scheme), page));
+      write_output(
+          a.output, out,
+          render_html(r, build_cohorts(data.data, options.scheme), page));
     } else {
-      write_output(a.output, out, render_report(r, with_skipped(format_, data)));
+      write_output(a.output, out,
+                   render_report(r, with_skipped(format_, data)));
     }
     return check_gates(r, gates_) ? 0 : kExitGate;
   }

@@ -13,15 +13,19 @@ class snapshots_command : public command {
  public:
   CLI::App* declare(CLI::App& app) override {
     CLI::App* cmd = app.add_subcommand(
-        "snapshots", "the snapshot rows derived from subscriptions, to trace or re-run");
+        "snapshots",
+        "the snapshot rows derived from subscriptions, to trace or re-run");
     add_input_options(cmd, input_, {true, true, false, false});
-    cmd->add_option("--currency", input_.currency,
-                    "the reporting currency: blank currency cells in minor units are in it "
-                    "(default: the data's single currency, else USD)");
-    cmd->add_option("--format", output_.format, "csv (the only one)")->check(CLI::IsMember({"csv"}));
+    cmd->add_option(
+        "--currency", input_.currency,
+        "the reporting currency: blank currency cells in minor units are in it "
+        "(default: the data's single currency, else USD)");
+    cmd->add_option("--format", output_.format, "csv (the only one)")
+        ->check(CLI::IsMember({"csv"}));
     cmd->add_option("-o,--output", output_.output,
                     "write to FILE atomically instead of standard output");
-    cmd->add_flag("-q,--quiet", output_.quiet, "no warnings; errors only (for cron)");
+    cmd->add_flag("-q,--quiet", output_.quiet,
+                  "no warnings; errors only (for cron)");
     add_config_option(cmd);
     return cmd;
   }

@@ -1,8 +1,8 @@
 #include "suggest.h"
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <CLI/CLI.hpp>
 #include <algorithm>
 
 namespace ndr::cli {

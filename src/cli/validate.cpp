@@ -1,11 +1,12 @@
 // `ndr validate`: can this export be trusted? It reads the input through
 // the same data-set stage as `report` (ndr/data_set.h).
+#include "ndr/validate.h"
+
 #include <CLI/CLI.hpp>
 
 #include "command.h"
 #include "common.h"
 #include "config.h"
-#include "ndr/validate.h"
 
 namespace ndr::cli {
 namespace {
@@ -13,7 +14,8 @@ namespace {
 class validate_command : public command {
  public:
   CLI::App* declare(CLI::App& app) override {
-    CLI::App* cmd = app.add_subcommand("validate", "check an export before reporting on it");
+    CLI::App* cmd = app.add_subcommand(
+        "validate", "check an export before reporting on it");
     add_input_options(cmd, input_, {false, true, true, true});
     add_period_options(cmd, periods_, period_flags::no_window);
     cmd->add_option("--format", output_.format, "text or json")
@@ -27,8 +29,9 @@ class validate_command : public command {
 
   void check() override {
     options_ = to_report_options(periods_);
-    json_ = output_.format == "json" ||
-            (output_.format.empty() && format_named_by(output_.output) == "json");
+    json_ =
+        output_.format == "json" ||
+        (output_.format.empty() && format_named_by(output_.output) == "json");
     check_output_name(output_, json_ ? "json" : "text");
     spec_ = to_input_spec(input_);
   }
@@ -37,7 +40,8 @@ class validate_command : public command {
     check();
     output_file out = open_output(output_, input_);
     const validation v = validate_data_set(spec_, options_.scheme);
-    write_output(output_, out, json_ ? render_validation_json(v) : render_validation_text(v));
+    write_output(output_, out,
+                 json_ ? render_validation_json(v) : render_validation_text(v));
     if (!v.errors.empty()) return 1;
     return strict_ && !v.warnings.empty() ? 1 : 0;
   }

@@ -3,20 +3,20 @@
 // ndr::UsageError or a CLI11 error.
 // Built by `make fuzz` (clang, AddressSanitizer, UndefinedBehaviorSanitizer).
 #include <CLI/CLI.hpp>
-
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
 
+#include "command.h"
 #include "config.h"
 #include "ndr/error.h"
-#include "command.h"
 
 namespace {
 
-// ndr's own subcommands, as main declares them, in a fresh command line per input.
+// ndr's own subcommands, as main declares them, in a fresh command line per
+// input.
 struct cli {
   ndr::cli::command_line line;
   std::vector<CLI::App*> commands = line.subcommands();
@@ -34,7 +34,8 @@ void parse(cli& c, CLI::App& cmd, std::vector<std::string> tokens) {
 }  // namespace
 
 // The first byte picks the subcommand.
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
+                                      std::size_t size) {
   if (size == 0) return 0;
   const std::string text(reinterpret_cast<const char*>(data + 1), size - 1);
   cli c;

@@ -34,9 +34,11 @@ void exercise(const ndr::snapshot_store& store, std::uint8_t selector) {
   r.window = 1 + selector % 3;
   r.scheme.kind = ndr::period_kind(selector % 3);
   r.scheme.fiscal_start = 1 + selector % 12;
-  r.reactivation = selector & 0x80 ? ndr::reactivation_policy::include : ndr::reactivation_policy::separate;
+  r.reactivation = selector & 0x80 ? ndr::reactivation_policy::include
+                                   : ndr::reactivation_policy::separate;
   const ndr::report report = ndr::build_report(store, r);
-  for (auto format : {ndr::output_format::csv, ndr::output_format::json, ndr::output_format::table}) {
+  for (auto format : {ndr::output_format::csv, ndr::output_format::json,
+                      ndr::output_format::table}) {
     ndr::render_report(report, {format, true, bool(selector & 1)});
   }
   if (!report.rows.empty()) {
@@ -59,20 +61,24 @@ void exercise_subscriptions(const std::string& text, std::uint8_t selector) {
   if (selector & 0x20) o.segment_cols = {"plan"};
   if (selector & 0x40) o.exclude_status = {"trialing"};
   o.max_rows = 100000;  // keeps a run within the fuzzer's memory and time
-  const auto store = ndr::load_derived(ndr::derive_snapshot_texts({{"fuzz.csv", text}}, o), {});
+  const auto store = ndr::load_derived(
+      ndr::derive_snapshot_texts({{"fuzz.csv", text}}, o), {});
   exercise(store, selector);
 }
 
 void exercise_currencies(const std::string& text, std::uint8_t selector) {
   ndr::load_options o = options_from(selector);
-  const auto parts = ndr::split_currencies(ndr::load_texts({{"fuzz.csv", text}}, o));
+  const auto parts =
+      ndr::split_currencies(ndr::load_texts({{"fuzz.csv", text}}, o));
   const auto rates = ndr::fx_rates::parse(
-      {"rates.csv", "date,currency,rate\n1900-01-01,EUR,1.1\n1900-01-01,JPY,0.0067\n"
-                    "2024-03-01,EUR,1.2\n"},
+      {"rates.csv",
+       "date,currency,rate\n1900-01-01,EUR,1.1\n1900-01-01,JPY,0.0067\n"
+       "2024-03-01,EUR,1.2\n"},
       "USD");
   ndr::report_options r;
   r.window = 1 + selector % 3;
-  const auto mode = selector & 0x80 ? ndr::fx_mode::spot : ndr::fx_mode::constant;
+  const auto mode =
+      selector & 0x80 ? ndr::fx_mode::spot : ndr::fx_mode::constant;
   const ndr::report report = ndr::build_fx_report(parts, rates, mode, r);
   ndr::render_report(report, {ndr::output_format::csv});
   ndr::build_fx_cohorts(parts, rates, mode, r.scheme);
@@ -92,12 +98,14 @@ void exercise_side_files(const std::string& text) {
 
 }  // namespace
 
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
+                                      std::size_t size) {
   if (size == 0) return 0;
   const std::uint8_t selector = data[0];
   const std::string text(reinterpret_cast<const char*>(data + 1), size - 1);
   try {
-    const auto store = ndr::load_texts({{"fuzz.csv", text}}, options_from(selector));
+    const auto store =
+        ndr::load_texts({{"fuzz.csv", text}}, options_from(selector));
     exercise(store, selector);
   } catch (const ndr::InputError&) {
     // The documented way to reject input.

@@ -25,7 +25,8 @@ void look_up(const ndr::fx_rates& rates) {
 }  // namespace
 
 // The first byte picks the reporting currency and the date layout.
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
+                                      std::size_t size) {
   if (size == 0) return 0;
   const char* reporting[] = {"USD", "EUR", "JPY", "usd"};
   const char* layouts[] = {"", "%m/%d/%Y", "%d.%m.%Y", "%Y%m%d"};

@@ -16,7 +16,8 @@ namespace {
 ndr::subscription_options options_from(std::uint8_t a, std::uint8_t b) {
   const auto& presets = ndr::all_presets();
   ndr::subscription_options o;
-  if (a % (presets.size() + 1) < presets.size()) o = presets[a % (presets.size() + 1)].options;
+  if (a % (presets.size() + 1) < presets.size())
+    o = presets[a % (presets.size() + 1)].options;
   const char delimiters[] = {',', ';', '\t', '|', 0};
   o.delimiter = delimiters[b % 5];
   o.decimal_comma = b & 0x08;
@@ -35,12 +36,14 @@ ndr::subscription_options options_from(std::uint8_t a, std::uint8_t b) {
 
 }  // namespace
 
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
+                                      std::size_t size) {
   if (size < 2) return 0;
   const std::string text(reinterpret_cast<const char*>(data + 2), size - 2);
   const ndr::subscription_options o = options_from(data[0], data[1]);
   try {
-    ndr::derived_snapshots derived = ndr::derive_snapshot_texts({{"subs.csv", text}}, o);
+    ndr::derived_snapshots derived =
+        ndr::derive_snapshot_texts({{"subs.csv", text}}, o);
     ndr::load_options l;
     l.segment_cols = o.segment_cols;
     ndr::load_derived(std::move(derived), l);

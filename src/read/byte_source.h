@@ -25,20 +25,23 @@ namespace ndr {
 // corrupt or truncated gzip stream, a NUL byte or an invalid byte throws
 // InputError from read(). *size receives the file's size when it is a plain
 // regular file read without decoding (0 otherwise).
-std::unique_ptr<io::ByteSourceBase> open_text(const std::string& path, const std::string& name,
+std::unique_ptr<io::ByteSourceBase> open_text(const std::string& path,
+                                              const std::string& name,
                                               const std::string& encoding = {},
                                               std::uint64_t* size = nullptr);
 
 // Bytes [begin, end) of a plain UTF-8 file, read with pread and checked as
 // open_text checks (for reading one file in parts: lines count from begin).
 std::unique_ptr<io::ByteSourceBase> open_text_range(const std::string& path,
-                                                    const std::string& name, std::uint64_t begin,
+                                                    const std::string& name,
+                                                    std::uint64_t begin,
                                                     std::uint64_t end);
 
 // A text in memory, read as open_text reads a file. The text must outlive
 // the source.
-std::unique_ptr<io::ByteSourceBase> text_in_memory(std::string_view text, const std::string& name,
-                                                   const std::string& encoding = {});
+std::unique_ptr<io::ByteSourceBase> text_in_memory(
+    std::string_view text, const std::string& name,
+    const std::string& encoding = {});
 
 // True when `path` is a plain file that open_text reads without decoding
 // (no --encoding, no UTF-16 byte-order mark, not gzip): it can be read in
@@ -46,6 +49,7 @@ std::unique_ptr<io::ByteSourceBase> text_in_memory(std::string_view text, const 
 bool plain_utf8_file(const std::string& path, const std::string& encoding);
 
 // Up to `n` bytes of `path` from `offset` into `buffer`; the count read.
-size_t read_range(const std::string& path, std::uint64_t offset, char* buffer, size_t n);
+size_t read_range(const std::string& path, std::uint64_t offset, char* buffer,
+                  size_t n);
 
 }  // namespace ndr

@@ -1,132 +1,14 @@
+// Converting currency parts into the reporting currency, at spot or
+// constant rates, and the reports built from them (docs/inputs.md#currencies).
 #include "ndr/fx.h"
 
 #include <fmt/format.h>
-#include <libfccp/csv.h>
 
 #include <algorithm>
 #include <map>
 #include <stdexcept>
 
-#include "byte_source.h"
-#include "csv_record.h"
-#include "header.h"
-
 namespace ndr {
-
-// Reads a rates file into an fx_rates.
-class fx_reader {
- public:
-  static fx_rates read(io::LineReader& lines, const std::string& name, const std::string& reporting,
-                       const std::string& date_format);
-};
-
-namespace {
-
-// "1.0834" → 1083400000000: a positive decimal with at most 12 decimals.
-std::optional<std::int64_t> parse_rate(std::string_view text, const char** why) {
-  std::int64_t whole = 0, fraction = 0;
-  int whole_digits = 0, fraction_digits = 0;
-  size_t i = 0;
-  for (; i < text.size() && text[i] >= '0' && text[i] <= '9'; ++i, ++whole_digits) {
-    whole = whole * 10 + (text[i] - '0');
-    if (whole_digits >= 6) {
-      *why = "too large (at most 6 digits before the point)";
-      return std::nullopt;
-    }
-  }
-  if (i < text.size() && text[i] == '.') {
-    for (++i; i < text.size() && text[i] >= '0' && text[i] <= '9'; ++i, ++fraction_digits) {
-      if (fraction_digits == fx_rates::kDigits) {
-        *why = "more than 12 decimals";
-        return std::nullopt;
-      }
-      fraction = fraction * 10 + (text[i] - '0');
-    }
-  }
-  if (i != text.size() || whole_digits + fraction_digits == 0) {
-    *why = "not a plain positive decimal like 1.0834";
-    return std::nullopt;
-  }
-  for (int k = fraction_digits; k < fx_rates::kDigits; ++k) fraction *= 10;
-  const std::int64_t rate = whole * fx_rates::kScale + fraction;
-  if (rate == 0) {
-    *why = "a rate must be above 0";
-    return std::nullopt;
-  }
-  return rate;
-}
-
-}  // namespace
-
-fx_rates fx_reader::read(io::LineReader& lines, const std::string& name,
-                         const std::string& reporting, const std::string& date_format) {
-  fx_rates rates(reporting);
-  rates.source_ = name;
-  strict_csv_reader reader(lines, name, "rates file");
-  const std::vector<std::string>& header = reader.header();
-  const size_t date_col = find_column(header, "date", name, "--fx");
-  const size_t code_col = find_column(header, "currency", name, "--fx");
-  const size_t rate_col = find_column(header, "rate", name, "--fx");
-  std::map<std::pair<std::string, day_number>, unsigned> lines_of;  // duplicates
-  csv_record record;
-  while (reader.next(record)) {
-    const auto bad = [&](size_t col, const std::string& what) {
-      return InputError(what, name, record.line, header[col]);
-    };
-    const auto date = parse_date(record.fields[date_col], date_format);
-    if (!date) throw bad(date_col, fmt::format("invalid date '{}'", record.fields[date_col]));
-    const auto parsed = parse_currency_code(record.fields[code_col]);
-    if (!parsed) {
-      throw bad(code_col, fmt::format("invalid currency '{}': not a three-letter code like EUR",
-                                      record.fields[code_col]));
-    }
-    const std::string& code = *parsed;
-    const char* why = nullptr;
-    const auto rate = parse_rate(record.fields[rate_col], &why);
-    if (!rate) throw bad(rate_col, fmt::format("invalid rate '{}': {}", record.fields[rate_col], why));
-    if (code == reporting) {
-      if (*rate != fx_rates::kScale) {
-        throw bad(rate_col, fmt::format("the reporting currency {} has rate 1, not {}", code,
-                                        record.fields[rate_col]));
-      }
-      continue;
-    }
-    const auto [it, added] = lines_of.try_emplace({code, *date}, record.line);
-    if (!added) {
-      throw bad(date_col, fmt::format("a second {} rate for {} (the first is on line {})", code,
-                                      format_date(*date), it->second));
-    }
-    rates.series_[code].push_back({*date, *rate});
-  }
-  for (auto& [code, series] : rates.series_) {
-    std::sort(series.begin(), series.end(),
-              [](const auto& a, const auto& b) { return a.date < b.date; });
-  }
-  return rates;
-}
-
-fx_rates fx_rates::load(const std::string& path, const std::string& reporting,
-                        const std::string& date_format) {
-  io::LineReader lines(path, open_text(path, path));
-  return fx_reader::read(lines, path, reporting, date_format);
-}
-
-fx_rates fx_rates::parse(const named_text& text, const std::string& reporting,
-                         const std::string& date_format) {
-  io::LineReader lines(text.name, text_in_memory(text.text, text.name));
-  return fx_reader::read(lines, text.name, reporting, date_format);
-}
-
-std::optional<std::int64_t> fx_rates::at(std::string_view code, day_number d) const {
-  if (code.empty() || code == reporting_) return kScale;
-  const auto it = series_.find(std::string(code));
-  if (it == series_.end()) return std::nullopt;
-  const auto& series = it->second;
-  const auto after = std::upper_bound(series.begin(), series.end(), d,
-                                      [](day_number day, const dated_rate& r) { return day < r.date; });
-  if (after == series.begin()) return std::nullopt;
-  return std::prev(after)->rate;
-}
 
 std::optional<money> convert_money(money amount, std::int64_t rate) {
   if (rate == fx_rates::kScale) return amount;  // the reporting currency
@@ -140,7 +22,8 @@ currency_parts split_currencies(snapshot_store store) {
   data.owner.reserve(store.customers.size());
   for (std::uint32_t c = 0; c < store.customers.size(); ++c) {
     data.code.push_back(store.currency_of(c));
-    const auto [it, added] = index.try_emplace(store.customers[c], std::uint32_t(data.customers.size()));
+    const auto [it, added] = index.try_emplace(
+        store.customers[c], std::uint32_t(data.customers.size()));
     if (added) data.customers.push_back(store.customers[c]);
     data.owner.push_back(it->second);
   }
@@ -153,13 +36,16 @@ namespace {
 // The rate of each currency at each date index's rate day, looked up once.
 class rate_table {
  public:
-  rate_table(const currency_parts& data, const fx_rates& rates, const rate_plan& plan)
+  rate_table(const currency_parts& data, const fx_rates& rates,
+             const rate_plan& plan)
       : rates_(rates), rate_day_(plan.day), exact_(plan.exact) {
     for (const auto& code : data.code) {
-      if (std::find(codes_.begin(), codes_.end(), code) == codes_.end()) codes_.push_back(code);
+      if (std::find(codes_.begin(), codes_.end(), code) == codes_.end())
+        codes_.push_back(code);
     }
     for (const auto& code : data.code) {
-      part_code_.push_back(std::uint32_t(std::find(codes_.begin(), codes_.end(), code) - codes_.begin()));
+      part_code_.push_back(std::uint32_t(
+          std::find(codes_.begin(), codes_.end(), code) - codes_.begin()));
     }
     table_.assign(codes_.size() * rate_day_.size(), kUnknown);
   }
@@ -173,7 +59,8 @@ class rate_table {
     std::int64_t& slot = table_[size_t(k) * rate_day_.size() + d];
     if (slot == kUnknown) {
       auto r = rates_.at(codes_[k], rate_day_[d]);
-      if (!r && !exact_[d]) r = fx_rates::kScale;  // only zero or not matters here
+      if (!r && !exact_[d])
+        r = fx_rates::kScale;  // only zero or not matters here
       if (!r) {
         throw InputError(fmt::format("no {} rate on or before {}", codes_[k],
                                      format_date(rate_day_[d])),
@@ -197,15 +84,16 @@ class rate_table {
 struct converted_entry {
   std::uint16_t date;
   money amount;
-  std::uint32_t entry;           // index into the parts' entries
-  money segment_amount;          // the segment row's amount, converted
+  std::uint32_t entry;            // index into the parts' entries
+  money segment_amount;           // the segment row's amount, converted
   std::uint32_t segment_row = 0;  // its read position
 };
 
 // SPEC §4 across currency parts: the row with the largest amount (converted)
 // gives the segment; ties go to the row read first.
 bool wins_segment(const converted_entry& a, const converted_entry& b) {
-  if (a.segment_amount != b.segment_amount) return a.segment_amount > b.segment_amount;
+  if (a.segment_amount != b.segment_amount)
+    return a.segment_amount > b.segment_amount;
   return a.segment_row < b.segment_row;
 }
 
@@ -215,31 +103,36 @@ namespace {
 
 // A rate × 10^12 as the decimal it is: "0.4", "1.0834".
 std::string rate_text(std::int64_t rate) {
-  std::string text = fmt::format("{}.{:012}", rate / fx_rates::kScale, rate % fx_rates::kScale);
+  std::string text = fmt::format("{}.{:012}", rate / fx_rates::kScale,
+                                 rate % fx_rates::kScale);
   while (text.back() == '0') text.pop_back();
   if (text.back() == '.') text.pop_back();
   return text;
 }
 
 // Part entry e converted at `rate` (with its segment row's amount).
-converted_entry convert_entry(const currency_parts& data, std::uint32_t part, std::uint32_t e,
-                              std::int64_t rate) {
+converted_entry convert_entry(const currency_parts& data, std::uint32_t part,
+                              std::uint32_t e, std::int64_t rate) {
   const snapshot_store& in = data.parts;
   const auto too_large = [&] {
-    return InputError(fmt::format("customer '{}' on {}: the converted amount is too large",
-                                  data.customers[data.owner[part]],
-                                  format_date(in.dates[in.entry_date[e]])));
+    return InputError(
+        fmt::format("customer '{}' on {}: the converted amount is too large",
+                    data.customers[data.owner[part]],
+                    format_date(in.dates[in.entry_date[e]])));
   };
   const auto amount = convert_money(in.entry_mrr[e], rate);
   if (!amount) throw too_large();
   if (amount->is_zero()) {
     // A paying customer would stop paying by rounding, in one mode and not
     // the other: refuse rather than guess.
-    throw InputError(fmt::format(
-        "customer '{}' on {}: {} {} is 0.000000 at the rate {}; an amount this small cannot be "
-        "converted",
-        data.customers[data.owner[part]], format_date(in.dates[in.entry_date[e]]),
-        format_money(in.entry_mrr[e], money::kScaleDigits), data.code[part], rate_text(rate)));
+    throw InputError(
+        fmt::format("customer '{}' on {}: {} {} is 0.000000 at the rate {}; an "
+                    "amount this small cannot be "
+                    "converted",
+                    data.customers[data.owner[part]],
+                    format_date(in.dates[in.entry_date[e]]),
+                    format_money(in.entry_mrr[e], money::kScaleDigits),
+                    data.code[part], rate_text(rate)));
   }
   converted_entry entry{in.entry_date[e], *amount, e, money(), 0};
   if (!in.entry_segment_amount.empty()) {
@@ -253,25 +146,27 @@ converted_entry convert_entry(const currency_parts& data, std::uint32_t part, st
 
 // One customer's converted part entries at one date, added up: the total
 // and the entry whose segment wins.
-std::pair<money, const converted_entry*> merge_group(const converted_entry* first,
-                                                     const converted_entry* last,
-                                                     const std::string& customer,
-                                                     const snapshot_store& in) {
+std::pair<money, const converted_entry*> merge_group(
+    const converted_entry* first, const converted_entry* last,
+    const std::string& customer, const snapshot_store& in) {
   money total;
   const converted_entry* largest = first;
   for (const auto* e = first; e != last; ++e) {
     if (wins_segment(*e, *largest)) largest = e;
     if (!total.add(e->amount)) {
-      throw InputError(fmt::format("the total MRR of customer '{}' on {} is too large", customer,
-                                   format_date(in.dates[first->date])));
+      throw InputError(
+          fmt::format("the total MRR of customer '{}' on {} is too large",
+                      customer, format_date(in.dates[first->date])));
     }
   }
   return {total, largest};
 }
 
-std::vector<std::vector<std::uint32_t>> parts_by_customer(const currency_parts& data) {
+std::vector<std::vector<std::uint32_t>> parts_by_customer(
+    const currency_parts& data) {
   std::vector<std::vector<std::uint32_t>> parts_of(data.customers.size());
-  for (std::uint32_t p = 0; p < data.owner.size(); ++p) parts_of[data.owner[p]].push_back(p);
+  for (std::uint32_t p = 0; p < data.owner.size(); ++p)
+    parts_of[data.owner[p]].push_back(p);
   return parts_of;
 }
 
@@ -298,10 +193,13 @@ snapshot_store convert_parts(const currency_parts& data, const fx_rates& rates,
     if (parts_of[c].size() == 1 && table.identity(parts_of[c][0])) {
       const std::uint32_t p = parts_of[c][0];
       const auto first = in.offsets[p], last = in.offsets[p + 1];
-      out.entry_date.insert(out.entry_date.end(), in.entry_date.begin() + first, in.entry_date.begin() + last);
-      out.entry_mrr.insert(out.entry_mrr.end(), in.entry_mrr.begin() + first, in.entry_mrr.begin() + last);
+      out.entry_date.insert(out.entry_date.end(), in.entry_date.begin() + first,
+                            in.entry_date.begin() + last);
+      out.entry_mrr.insert(out.entry_mrr.end(), in.entry_mrr.begin() + first,
+                           in.entry_mrr.begin() + last);
       if (in.segmented()) {
-        out.entry_segment.insert(out.entry_segment.end(), in.entry_segment.begin() + first,
+        out.entry_segment.insert(out.entry_segment.end(),
+                                 in.entry_segment.begin() + first,
                                  in.entry_segment.begin() + last);
       }
       out.offsets[c + 1] = last - first;
@@ -310,39 +208,46 @@ snapshot_store convert_parts(const currency_parts& data, const fx_rates& rates,
     entries.clear();
     for (const std::uint32_t p : parts_of[c]) {
       for (std::uint32_t e = in.offsets[p]; e < in.offsets[p + 1]; ++e) {
-        entries.push_back(convert_entry(data, p, e, table.rate(p, in.entry_date[e])));
+        entries.push_back(
+            convert_entry(data, p, e, table.rate(p, in.entry_date[e])));
       }
     }
     if (parts_of[c].size() > 1) {
-      std::stable_sort(entries.begin(), entries.end(),
-                       [](const auto& a, const auto& b) { return a.date < b.date; });
+      std::stable_sort(
+          entries.begin(), entries.end(),
+          [](const auto& a, const auto& b) { return a.date < b.date; });
     }
     for (size_t g = 0; g < entries.size();) {
       size_t h = g;
       while (h < entries.size() && entries[h].date == entries[g].date) ++h;
-      const auto [total, largest] =
-          merge_group(entries.data() + g, entries.data() + h, data.customers[c], in);
+      const auto [total, largest] = merge_group(
+          entries.data() + g, entries.data() + h, data.customers[c], in);
       if (total > money()) {
         out.entry_date.push_back(entries[g].date);
         out.entry_mrr.push_back(total);
-        if (in.segmented()) out.entry_segment.push_back(in.entry_segment[largest->entry]);
+        if (in.segmented())
+          out.entry_segment.push_back(in.entry_segment[largest->entry]);
         ++out.offsets[c + 1];
       }
       g = h;
     }
   }
-  for (size_t c = 0; c < data.customers.size(); ++c) out.offsets[c + 1] += out.offsets[c];
+  for (size_t c = 0; c < data.customers.size(); ++c)
+    out.offsets[c + 1] += out.offsets[c];
   return out;
 }
 
 snapshot_store spot_store(const currency_parts& data, const fx_rates& rates) {
-  return convert_parts(data, rates, {data.parts.dates, std::vector<bool>(data.parts.dates.size(), true)});
+  return convert_parts(
+      data, rates,
+      {data.parts.dates, std::vector<bool>(data.parts.dates.size(), true)});
 }
 
 namespace {
 
 // Per currency code: the date indexes at which some part in it has MRR.
-std::map<std::string, std::vector<bool>> dates_with_amounts(const currency_parts& data) {
+std::map<std::string, std::vector<bool>> dates_with_amounts(
+    const currency_parts& data) {
   const snapshot_store& in = data.parts;
   std::vector<std::string> codes;
   std::vector<std::vector<bool>> has;
@@ -350,7 +255,8 @@ std::map<std::string, std::vector<bool>> dates_with_amounts(const currency_parts
     // Parts of one code tend to follow each other: look at the last code first.
     size_t k = codes.size();
     if (k == 0 || codes.back() != data.code[p]) {
-      k = size_t(std::find(codes.begin(), codes.end(), data.code[p]) - codes.begin());
+      k = size_t(std::find(codes.begin(), codes.end(), data.code[p]) -
+                 codes.begin());
       if (k == codes.size()) {
         codes.push_back(data.code[p]);
         has.emplace_back(in.dates.size());
@@ -358,15 +264,18 @@ std::map<std::string, std::vector<bool>> dates_with_amounts(const currency_parts
     } else {
       --k;
     }
-    for (std::uint32_t e = in.offsets[p]; e < in.offsets[p + 1]; ++e) has[k][in.entry_date[e]] = true;
+    for (std::uint32_t e = in.offsets[p]; e < in.offsets[p + 1]; ++e)
+      has[k][in.entry_date[e]] = true;
   }
   std::map<std::string, std::vector<bool>> by_code;
-  for (size_t k = 0; k < codes.size(); ++k) by_code.emplace(codes[k], std::move(has[k]));
+  for (size_t k = 0; k < codes.size(); ++k)
+    by_code.emplace(codes[k], std::move(has[k]));
   return by_code;
 }
 
 size_t date_index(const snapshot_store& s, day_number d) {
-  return size_t(std::lower_bound(s.dates.begin(), s.dates.end(), d) - s.dates.begin());
+  return size_t(std::lower_bound(s.dates.begin(), s.dates.end(), d) -
+                s.dates.begin());
 }
 
 // Which rates a row's numbers need: spot, each end's amounts at its own
@@ -380,7 +289,9 @@ void check_rates(const currency_parts& data, const fx_rates& rates,
   std::optional<std::pair<day_number, std::string>> worst;
   for (const auto& [code, has] : dates_with_amounts(data)) {
     std::optional<day_number> need;
-    const auto earlier = [&](day_number d) { if (!need || d < *need) need = d; };
+    const auto earlier = [&](day_number d) {
+      if (!need || d < *need) need = d;
+    };
     for (const auto& row : rows) {
       const bool at_start = has[date_index(data.parts, row.start_date)];
       const bool at_end = has[date_index(data.parts, row.end_date)];
@@ -388,18 +299,21 @@ void check_rates(const currency_parts& data, const fx_rates& rates,
       if ((needs & kSpot) && at_end) earlier(row.end_date);
       if ((needs & kConstant) && (at_start || at_end)) earlier(row.start_date);
     }
-    if (need && !rates.at(code, *need) && (!worst || *need < worst->first)) worst = {{*need, code}};
+    if (need && !rates.at(code, *need) && (!worst || *need < worst->first))
+      worst = {{*need, code}};
   }
   if (worst) {
-    throw InputError(fmt::format("no {} rate on or before {}, the first date that needs one",
-                                 worst->second, format_date(worst->first)),
-                     rates.source());
+    throw InputError(
+        fmt::format("no {} rate on or before {}, the first date that needs one",
+                    worst->second, format_date(worst->first)),
+        rates.source());
   }
 }
 
 // Spot conversion for a report's rows: each date at its own rates, exact at
 // the rows' starts and ends.
-rate_plan spot_plan(const snapshot_store& s, const std::vector<report_row>& rows) {
+rate_plan spot_plan(const snapshot_store& s,
+                    const std::vector<report_row>& rows) {
   rate_plan plan{s.dates, std::vector<bool>(s.dates.size(), false)};
   for (const auto& row : rows) {
     plan.exact[date_index(s, row.start_date)] = true;
@@ -410,7 +324,8 @@ rate_plan spot_plan(const snapshot_store& s, const std::vector<report_row>& rows
 
 // Constant-currency conversion for the row from S to E: amounts at S and E
 // at S's rates; elsewhere only zero or not matters.
-rate_plan constant_plan(const snapshot_store& s, day_number start, day_number end) {
+rate_plan constant_plan(const snapshot_store& s, day_number start,
+                        day_number end) {
   rate_plan plan{s.dates, std::vector<bool>(s.dates.size(), false)};
   for (const day_number d : {start, end}) {
     plan.day[date_index(s, d)] = start;
@@ -421,8 +336,8 @@ rate_plan constant_plan(const snapshot_store& s, day_number start, day_number en
 
 // Per date index, the customers with MRR in a currency other than the
 // reporting one there: the only ones whose amounts a rate can change.
-std::vector<std::vector<std::uint32_t>> foreign_customers(const currency_parts& data,
-                                                          const fx_rates& rates) {
+std::vector<std::vector<std::uint32_t>> foreign_customers(
+    const currency_parts& data, const fx_rates& rates) {
   const snapshot_store& in = data.parts;
   std::vector<std::vector<std::uint32_t>> at(in.dates.size());
   for (std::uint32_t p = 0; p < data.owner.size(); ++p) {
@@ -433,7 +348,8 @@ std::vector<std::vector<std::uint32_t>> foreign_customers(const currency_parts& 
   }
   for (auto& customers : at) {
     std::sort(customers.begin(), customers.end());
-    customers.erase(std::unique(customers.begin(), customers.end()), customers.end());
+    customers.erase(std::unique(customers.begin(), customers.end()),
+                    customers.end());
   }
   return at;
 }
@@ -444,8 +360,12 @@ std::vector<std::vector<std::uint32_t>> foreign_customers(const currency_parts& 
 // them changes sign, so the store keeps its shape.
 class constant_patch {
  public:
-  constant_patch(const currency_parts& data, const fx_rates& rates, snapshot_store& store)
-      : data_(data), rates_(rates), store_(store), parts_of_(parts_by_customer(data)),
+  constant_patch(const currency_parts& data, const fx_rates& rates,
+                 snapshot_store& store)
+      : data_(data),
+        rates_(rates),
+        store_(store),
+        parts_of_(parts_by_customer(data)),
         foreign_(foreign_customers(data, rates)) {}
 
   // The start's amounts are at the start's rates already (spot), so only
@@ -480,24 +400,29 @@ class constant_patch {
       const auto* at = std::lower_bound(first, last, d);
       if (at == last || *at != d) continue;
       const auto rate = rates_.at(data_.code[p], rate_day);
-      check_invariant(rate.has_value(), "constant currency: a rate check_rates requires is missing");
-      parts.push_back(convert_entry(data_, p, std::uint32_t(at - in.entry_date.data()), *rate));
+      check_invariant(
+          rate.has_value(),
+          "constant currency: a rate check_rates requires is missing");
+      parts.push_back(convert_entry(
+          data_, p, std::uint32_t(at - in.entry_date.data()), *rate));
     }
-    const auto [total, largest] =
-        merge_group(parts.data(), parts.data() + parts.size(), data_.customers[c], in);
+    const auto [total, largest] = merge_group(
+        parts.data(), parts.data() + parts.size(), data_.customers[c], in);
     const auto* first = store_.entry_date.data() + store_.offsets[c];
     const auto* last = store_.entry_date.data() + store_.offsets[c + 1];
     const auto* at = std::lower_bound(first, last, d);
     if (at == last || *at != d || total <= money()) {
       // Parts hold amounts > 0 and a conversion to 0 is refused, so a
       // customer pays at any rate or at none.
-      throw InternalError("constant currency: a paying customer's entry is missing");
+      throw InternalError(
+          "constant currency: a paying customer's entry is missing");
     }
     const size_t entry = size_t(at - store_.entry_date.data());
     saved_.push_back({entry, store_.entry_mrr[entry],
                       store_.segmented() ? store_.entry_segment[entry] : 0});
     store_.entry_mrr[entry] = total;
-    if (store_.segmented()) store_.entry_segment[entry] = in.entry_segment[largest->entry];
+    if (store_.segmented())
+      store_.entry_segment[entry] = in.entry_segment[largest->entry];
   }
 
   const currency_parts& data_;
@@ -509,9 +434,10 @@ class constant_patch {
   std::vector<converted_entry> scratch_;
 };
 
-std::vector<report_row> constant_rows(const currency_parts& data, const fx_rates& rates,
-                                      const report_options& options, snapshot_store& spot,
-                                      const std::vector<report_row>& spot_rows) {
+std::vector<report_row> constant_rows(
+    const currency_parts& data, const fx_rates& rates,
+    const report_options& options, snapshot_store& spot,
+    const std::vector<report_row>& spot_rows) {
   std::vector<report_row> rows;
   constant_patch patch(data, rates, spot);
   for (size_t i = 0; i < spot_rows.size(); ++i) {
@@ -528,7 +454,8 @@ std::vector<report_row> constant_rows(const currency_parts& data, const fx_rates
 
 // The rows a report has (their periods, starts and ends), which depend on the
 // snapshot dates alone: the unconverted parts have the same dates.
-std::vector<report_row> rows_by_date(const currency_parts& data, const report_options& options) {
+std::vector<report_row> rows_by_date(const currency_parts& data,
+                                     const report_options& options) {
   snapshot_store dates_only;
   dates_only.dates = data.parts.dates;
   dates_only.offsets = {0};
@@ -537,29 +464,34 @@ std::vector<report_row> rows_by_date(const currency_parts& data, const report_op
   // Without customers every row is a total row; keep one per period.
   std::vector<report_row> rows;
   for (auto& row : r.rows) {
-    if (rows.empty() || rows.back().period != row.period) rows.push_back(std::move(row));
+    if (rows.empty() || rows.back().period != row.period)
+      rows.push_back(std::move(row));
   }
   return rows;
 }
 
 }  // namespace
 
-report build_fx_report(const currency_parts& data, const fx_rates& rates, fx_mode mode,
-                       const report_options& options) {
+report build_fx_report(const currency_parts& data, const fx_rates& rates,
+                       fx_mode mode, const report_options& options) {
   // Both modes are computed (fx_impact_mrr needs both), so both need rates.
   const std::vector<report_row> rows = rows_by_date(data, options);
   check_rates(data, rates, rows, kSpot | kConstant);
   snapshot_store spot = convert_parts(data, rates, spot_plan(data.parts, rows));
   report spot_report = build_report(spot, options);
-  std::vector<report_row> constant = constant_rows(data, rates, options, spot, spot_report.rows);
+  std::vector<report_row> constant =
+      constant_rows(data, rates, options, spot, spot_report.rows);
   std::map<std::pair<std::int64_t, std::string>, money> spot_end, constant_end;
-  for (const auto& r : spot_report.rows) spot_end[{r.period, r.segment}] = r.ending_mrr();
-  for (const auto& r : constant) constant_end[{r.period, r.segment}] = r.ending_mrr();
+  for (const auto& r : spot_report.rows)
+    spot_end[{r.period, r.segment}] = r.ending_mrr();
+  for (const auto& r : constant)
+    constant_end[{r.period, r.segment}] = r.ending_mrr();
   report out;
   out.options = options;
   out.segmented = spot_report.segmented;
   out.fx = true;
-  out.rows = mode == fx_mode::spot ? std::move(spot_report.rows) : std::move(constant);
+  out.rows =
+      mode == fx_mode::spot ? std::move(spot_report.rows) : std::move(constant);
   for (auto& r : out.rows) {
     money impact = spot_end[{r.period, r.segment}];
     if (!impact.sub(constant_end[{r.period, r.segment}])) {
@@ -570,26 +502,33 @@ report build_fx_report(const currency_parts& data, const fx_rates& rates, fx_mod
   return out;
 }
 
-std::optional<snapshot_store> fx_store_for_row(const currency_parts& data, const fx_rates& rates,
-                                               fx_mode mode, const report_options& options,
+std::optional<snapshot_store> fx_store_for_row(const currency_parts& data,
+                                               const fx_rates& rates,
+                                               fx_mode mode,
+                                               const report_options& options,
                                                std::int64_t period) {
   report_options one = options;
   one.from = one.to = period;
   const std::vector<report_row> rows = rows_by_date(data, one);
   if (rows.empty()) return std::nullopt;
   check_rates(data, rates, rows, mode == fx_mode::spot ? kSpot : kConstant);
-  if (mode == fx_mode::spot) return convert_parts(data, rates, spot_plan(data.parts, rows));
-  return convert_parts(data, rates, constant_plan(data.parts, rows[0].start_date, rows[0].end_date));
+  if (mode == fx_mode::spot)
+    return convert_parts(data, rates, spot_plan(data.parts, rows));
+  return convert_parts(
+      data, rates,
+      constant_plan(data.parts, rows[0].start_date, rows[0].end_date));
 }
 
-std::vector<cohort_cell> build_fx_cohorts(const currency_parts& data, const fx_rates& rates,
-                                          fx_mode mode, const period_scheme& scheme) {
+std::vector<cohort_cell> build_fx_cohorts(const currency_parts& data,
+                                          const fx_rates& rates, fx_mode mode,
+                                          const period_scheme& scheme) {
   // Cells are read at period-end snapshots: those are exact, the rest only
   // decide who was acquired when.
   const std::vector<day_number>& dates = data.parts.dates;
   std::vector<bool> period_end(dates.size(), false);
   for (size_t d = 0; d < dates.size(); ++d) {
-    period_end[d] = d + 1 == dates.size() || scheme.index_of(dates[d + 1]) != scheme.index_of(dates[d]);
+    period_end[d] = d + 1 == dates.size() ||
+                    scheme.index_of(dates[d + 1]) != scheme.index_of(dates[d]);
   }
   const snapshot_store spot = convert_parts(data, rates, {dates, period_end});
   std::vector<cohort_cell> cells = build_cohorts(spot, scheme);
@@ -607,7 +546,8 @@ std::vector<cohort_cell> build_fx_cohorts(const currency_parts& data, const fx_r
       if (dates[d] >= own) plan.day[d] = own;
       plan.exact[d] = period_end[d] && dates[d] >= own;
     }
-    for (const auto& cell : build_cohorts(convert_parts(data, rates, plan), scheme)) {
+    for (const auto& cell :
+         build_cohorts(convert_parts(data, rates, plan), scheme)) {
       if (cell.cohort == cells[i].cohort) out.push_back(cell);
     }
   }

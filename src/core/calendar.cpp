@@ -20,32 +20,37 @@ bool digits(std::string_view s, size_t pos, size_t n, int* out) {
 }
 
 std::optional<day_number> to_days(int y, int m, int d) {
-  const date::year_month_day ymd{date::year{y}, date::month(unsigned(m)), date::day(unsigned(d))};
+  const date::year_month_day ymd{date::year{y}, date::month(unsigned(m)),
+                                 date::day(unsigned(d))};
   if (!ymd.ok()) return std::nullopt;
   return day_number(date::sys_days{ymd}.time_since_epoch().count());
 }
 
 std::optional<day_number> parse_builtin(std::string_view s) {
   int y, m, d;
-  if (!digits(s, 0, 4, &y) || s.size() < 7 || s[4] != '-' || !digits(s, 5, 2, &m)) {
+  if (!digits(s, 0, 4, &y) || s.size() < 7 || s[4] != '-' ||
+      !digits(s, 5, 2, &m)) {
     return std::nullopt;
   }
   if (m < 1 || m > 12) return std::nullopt;
   if (s.size() == 7) {
-    const auto last = date::year_month_day_last{date::year{y}, date::month_day_last{date::month(unsigned(m))}};
+    const auto last = date::year_month_day_last{
+        date::year{y}, date::month_day_last{date::month(unsigned(m))}};
     return day_number(date::sys_days{last}.time_since_epoch().count());
   }
   if (s.size() < 10 || s[7] != '-' || !digits(s, 8, 2, &d)) return std::nullopt;
   if (s.size() > 10) {
     // A date-time: the date part is taken as written, if a time follows.
-    if ((s[10] != 'T' && s[10] != ' ') || s.size() < 12 || s[11] < '0' || s[11] > '9') {
+    if ((s[10] != 'T' && s[10] != ' ') || s.size() < 12 || s[11] < '0' ||
+        s[11] > '9') {
       return std::nullopt;
     }
   }
   return to_days(y, m, d);
 }
 
-std::optional<day_number> parse_with_format(std::string_view s, const std::string& format) {
+std::optional<day_number> parse_with_format(std::string_view s,
+                                            const std::string& format) {
   std::istringstream in{std::string(s)};
   date::year_month_day ymd{};
   in >> date::parse(format, ymd);
@@ -61,23 +66,26 @@ std::int64_t floor_div(std::int64_t a, std::int64_t b) {
 
 }  // namespace
 
-std::optional<day_number> parse_date(std::string_view text, const std::string& format) {
+std::optional<day_number> parse_date(std::string_view text,
+                                     const std::string& format) {
   return format.empty() ? parse_builtin(text) : parse_with_format(text, format);
 }
 
 std::string format_date(day_number d) {
   const date::year_month_day ymd{date::sys_days{date::days{d}}};
-  return fmt::format("{:04}-{:02}-{:02}", int(ymd.year()), unsigned(ymd.month()),
-                     unsigned(ymd.day()));
+  return fmt::format("{:04}-{:02}-{:02}", int(ymd.year()),
+                     unsigned(ymd.month()), unsigned(ymd.day()));
 }
 
 std::int64_t period_scheme::index_of(day_number d) const {
   const date::year_month_day ymd{date::sys_days{date::days{d}}};
-  const std::int64_t month_index = std::int64_t(int(ymd.year())) * 12 + unsigned(ymd.month()) - 1;
+  const std::int64_t month_index =
+      std::int64_t(int(ymd.year())) * 12 + unsigned(ymd.month()) - 1;
   if (kind == period_kind::month) return month_index;
   // Months counted from the start of fiscal year 0; a fiscal year that starts
   // in month M > 1 is named by the calendar year in which it ends.
-  const std::int64_t fiscal_month = month_index - (fiscal_start - 1) + (fiscal_start == 1 ? 0 : 12);
+  const std::int64_t fiscal_month =
+      month_index - (fiscal_start - 1) + (fiscal_start == 1 ? 0 : 12);
   return floor_div(fiscal_month, kind == period_kind::quarter ? 3 : 12);
 }
 
@@ -85,16 +93,19 @@ std::string period_scheme::label(std::int64_t index) const {
   const char* fy = fiscal_start == 1 ? "" : "FY";
   switch (kind) {
     case period_kind::month:
-      return fmt::format("{:04}-{:02}", floor_div(index, 12), index - floor_div(index, 12) * 12 + 1);
+      return fmt::format("{:04}-{:02}", floor_div(index, 12),
+                         index - floor_div(index, 12) * 12 + 1);
     case period_kind::quarter:
-      return fmt::format("{}{:04}-Q{}", fy, floor_div(index, 4), index - floor_div(index, 4) * 4 + 1);
+      return fmt::format("{}{:04}-Q{}", fy, floor_div(index, 4),
+                         index - floor_div(index, 4) * 4 + 1);
     case period_kind::year:
       return fmt::format("{}{:04}", fy, index);
   }
   return {};
 }
 
-std::optional<std::int64_t> period_scheme::parse_label(std::string_view text) const {
+std::optional<std::int64_t> period_scheme::parse_label(
+    std::string_view text) const {
   std::string_view s = text;
   if (kind != period_kind::month && fiscal_start != 1) {
     if (s.substr(0, 2) != "FY") return std::nullopt;
@@ -104,10 +115,14 @@ std::optional<std::int64_t> period_scheme::parse_label(std::string_view text) co
   if (!digits(s, 0, 4, &y)) return std::nullopt;
   switch (kind) {
     case period_kind::month:
-      if (s.size() != 7 || s[4] != '-' || !digits(s, 5, 2, &n) || n < 1 || n > 12) break;
+      if (s.size() != 7 || s[4] != '-' || !digits(s, 5, 2, &n) || n < 1 ||
+          n > 12)
+        break;
       return std::int64_t(y) * 12 + n - 1;
     case period_kind::quarter:
-      if (s.size() != 7 || s.substr(4, 2) != "-Q" || !digits(s, 6, 1, &n) || n < 1 || n > 4) break;
+      if (s.size() != 7 || s.substr(4, 2) != "-Q" || !digits(s, 6, 1, &n) ||
+          n < 1 || n > 4)
+        break;
       return std::int64_t(y) * 4 + n - 1;
     case period_kind::year:
       if (s.size() != 4) break;
@@ -119,23 +134,32 @@ std::optional<std::int64_t> period_scheme::parse_label(std::string_view text) co
 std::string period_scheme::label_example() const {
   const char* fy = fiscal_start == 1 ? "" : "FY";
   switch (kind) {
-    case period_kind::month: return "a month such as 2024-03";
-    case period_kind::quarter: return fmt::format("a quarter such as {}2024-Q1", fy);
-    case period_kind::year: return fmt::format("a year such as {}2024", fy);
+    case period_kind::month:
+      return "a month such as 2024-03";
+    case period_kind::quarter:
+      return fmt::format("a quarter such as {}2024-Q1", fy);
+    case period_kind::year:
+      return fmt::format("a year such as {}2024", fy);
   }
   return {};
 }
 
-std::string invalid_date_message(std::string_view text, const std::string& format) {
+std::string invalid_date_message(std::string_view text,
+                                 const std::string& format) {
   if (!format.empty()) {
-    return fmt::format("invalid date '{}': expected the --date-format layout '{}'", text, format);
+    return fmt::format(
+        "invalid date '{}': expected the --date-format layout '{}'", text,
+        format);
   }
-  return fmt::format("invalid date '{}': expected YYYY-MM-DD, YYYY-MM or a date-time (--date-format "
-                     "reads other layouts, e.g. %d/%m/%Y)",
-                     text);
+  return fmt::format(
+      "invalid date '{}': expected YYYY-MM-DD, YYYY-MM or a date-time "
+      "(--date-format "
+      "reads other layouts, e.g. %d/%m/%Y)",
+      text);
 }
 
-date_run main_date_run(const std::vector<std::pair<day_number, std::uint64_t>>& dates) {
+date_run main_date_run(
+    const std::vector<std::pair<day_number, std::uint64_t>>& dates) {
   date_run best, run;
   std::uint64_t weight = 0;
   std::optional<std::uint64_t> best_weight;
@@ -158,9 +182,12 @@ date_run main_date_run(const std::vector<std::pair<day_number, std::uint64_t>>& 
 }
 
 std::string outlier_date_message(day_number d, const date_run& run) {
-  return fmt::format("{} is more than {} years from the rest of the data (which runs from {} to "
-                     "{}): a typo? --allow-date-range accepts it",
-                     format_date(d), kOutlierYears, format_date(run.first), format_date(run.last));
+  return fmt::format(
+      "{} is more than {} years from the rest of the data (which runs from {} "
+      "to "
+      "{}): a typo? --allow-date-range accepts it",
+      format_date(d), kOutlierYears, format_date(run.first),
+      format_date(run.last));
 }
 
 }  // namespace ndr

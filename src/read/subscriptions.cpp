@@ -14,16 +14,15 @@
 namespace ndr {
 namespace {
 
-
 // One subscription row, as read.
 struct subscription {
   std::string customer;
   day_number start = 0;
   std::optional<day_number> end;  // empty: open-ended
   money mrr;
-  std::string currency;           // upper case; "" = the reporting currency
+  std::string currency;  // upper case; "" = the reporting currency
   std::vector<std::string> segments;
-  std::uint32_t source = 0;       // index into the file names
+  std::uint32_t source = 0;  // index into the file names
   unsigned line = 0;
   // Minor units in a blank currency cell while the reporting currency is not
   // known yet: the MRR is worked out again in finish() from these.
@@ -36,18 +35,21 @@ struct subscription {
 // Where each column is in one file's header (kNoColumn: absent).
 struct subscription_header {
   std::vector<std::string> names;
-  size_t customer, start, end, amount, interval, interval_count, quantity, currency, status;
+  size_t customer, start, end, amount, interval, interval_count, quantity,
+      currency, status;
   std::vector<size_t> segments;
 };
 
-size_t locate(const std::vector<std::string>& header, const subscription_column& column,
-              const std::string& source, const char* option) {
+size_t locate(const std::vector<std::string>& header,
+              const subscription_column& column, const std::string& source,
+              const char* option) {
   for (const auto& name : column.names) {
     const size_t at = find_optional_column(header, name, source);
     if (at != kNoColumn) return at;
   }
   if (!column.required || column.names.empty()) return kNoColumn;
-  return find_column(header, column.names.front(), source, option);  // throws: missing
+  return find_column(header, column.names.front(), source,
+                     option);  // throws: missing
 }
 
 std::optional<billing_interval> interval_named(std::string_view text,
@@ -68,19 +70,25 @@ class subscription_reader {
  public:
   explicit subscription_reader(const subscription_options& o) : o_(o) {
     for (const auto& s : o.exclude_status) {
-      const size_t first = s.find_first_not_of(" \t"), last = s.find_last_not_of(" \t");
-      excluded_.push_back(first == std::string::npos ? std::string() : lower(s.substr(first, last - first + 1)));
+      const size_t first = s.find_first_not_of(" \t"),
+                   last = s.find_last_not_of(" \t");
+      excluded_.push_back(first == std::string::npos
+                              ? std::string()
+                              : lower(s.substr(first, last - first + 1)));
     }
   }
   void read(const std::string& name, io::LineReader& lines);
   derived_snapshots finish();
 
  private:
-  subscription_header read_header(csv_record_reader& reader, const std::string& name);
+  subscription_header read_header(csv_record_reader& reader,
+                                  const std::string& name);
   void read_row(const csv_record& r, const subscription_header& h);
   // Reports a bad row (or throws); always returns false.
-  bool bad(const csv_record& r, const subscription_header& h, size_t field, std::string what);
-  bool parse_row(const csv_record& r, const subscription_header& h, subscription& s);
+  bool bad(const csv_record& r, const subscription_header& h, size_t field,
+           std::string what);
+  bool parse_row(const csv_record& r, const subscription_header& h,
+                 subscription& s);
   std::vector<day_number> snapshot_dates() const;
   void check_outlier_dates() const;
   void resolve_deferred();
@@ -96,7 +104,8 @@ class subscription_reader {
   bool ask_decimal_ = false;  // amounts like 1.500 are ambiguous in this file
   std::vector<snapshot_store::currency_seen> currencies_seen_;
   std::vector<std::string> segment_names_;  // as the first file spells them
-  std::vector<std::string> amount_names_;   // per source: its amount column as spelled
+  std::vector<std::string>
+      amount_names_;  // per source: its amount column as spelled
 };
 
 subscription_header subscription_reader::read_header(csv_record_reader& reader,
@@ -115,31 +124,39 @@ subscription_header subscription_reader::read_header(csv_record_reader& reader,
   amount_names_.resize(sources_.size());
   amount_names_.back() = h.names[h.amount];
   h.interval = locate(h.names, o_.interval, name, "--interval-col");
-  h.interval_count = locate(h.names, o_.interval_count, name, "--interval-count-col");
+  h.interval_count =
+      locate(h.names, o_.interval_count, name, "--interval-count-col");
   h.quantity = locate(h.names, o_.quantity, name, "--quantity-col");
   h.currency = locate(h.names, o_.currency, name, "--currency-col");
   h.status = locate(h.names, o_.status, name, "--status-col");
   if (!excluded_.empty() && h.status == kNoColumn) {
-    throw InputError(fmt::format("--exclude-status needs a status column, and the header has no '{}' "
-                                 "(name it with --status-col)",
-                                 o_.status.names.empty() ? "status" : o_.status.names.front()),
-                     name, 1);
+    throw InputError(
+        fmt::format(
+            "--exclude-status needs a status column, and the header has no "
+            "'{}' "
+            "(name it with --status-col)",
+            o_.status.names.empty() ? "status" : o_.status.names.front()),
+        name, 1);
   }
   has_currency_ = has_currency_ || h.currency != kNoColumn;
   for (const auto& col : o_.segment_cols) {
     const size_t at = find_column(h.names, col, name, "--segment-by");
     // Segmenting by the currency reads the derived currency column itself.
     if (at == h.currency && lower(col) == "currency") continue;
-    for (const char* own : {"customer_id", "date", "mrr", "currency", "source"}) {
+    for (const char* own :
+         {"customer_id", "date", "mrr", "currency", "source"}) {
       if (lower(col) == own) {
-        throw InputError(fmt::format("--segment-by {}: the derived snapshots have a column '{}' of "
-                                     "their own; segment by another column",
-                                     col, own),
-                         name, 1);
+        throw InputError(
+            fmt::format(
+                "--segment-by {}: the derived snapshots have a column '{}' of "
+                "their own; segment by another column",
+                col, own),
+            name, 1);
       }
     }
     h.segments.push_back(at);
-    if (segment_names_.size() < h.segments.size()) segment_names_.push_back(h.names[at]);
+    if (segment_names_.size() < h.segments.size())
+      segment_names_.push_back(h.names[at]);
   }
   return h;
 }
@@ -150,16 +167,18 @@ void subscription_reader::read(const std::string& name, io::LineReader& lines) {
   const subscription_header h = read_header(reader, name);
   if (h.names.empty()) return;
   reader.name_columns(h.names);
-  ask_decimal_ = reader.delimiter() == ';' && !o_.decimal_comma && !o_.decimal_point;
+  ask_decimal_ =
+      reader.delimiter() == ';' && !o_.decimal_comma && !o_.decimal_point;
   csv_record record;
   while (reader.next(record)) {
     if (!record.blank) read_row(record, h);
   }
 }
 
-bool subscription_reader::bad(const csv_record& r, const subscription_header& h, size_t field,
-                              std::string what) {
-  const std::string column = field < h.names.size() ? h.names[field] : std::string();
+bool subscription_reader::bad(const csv_record& r, const subscription_header& h,
+                              size_t field, std::string what) {
+  const std::string column =
+      field < h.names.size() ? h.names[field] : std::string();
   InputError error(what, sources_.back(), r.line, column);
   if (!o_.skip_bad_rows) throw error;
   if (o_.on_skipped_row) o_.on_skipped_row(error);
@@ -167,14 +186,16 @@ bool subscription_reader::bad(const csv_record& r, const subscription_header& h,
 }
 
 void subscription_reader::note_currency(const subscription& s) {
-  if (!currencies_seen_.empty() && currencies_seen_.back().code == s.currency) return;
+  if (!currencies_seen_.empty() && currencies_seen_.back().code == s.currency)
+    return;
   for (const auto& seen : currencies_seen_) {
     if (seen.code == s.currency) return;
   }
   currencies_seen_.push_back({s.currency, sources_[s.source], s.line});
 }
 
-void subscription_reader::read_row(const csv_record& r, const subscription_header& h) {
+void subscription_reader::read_row(const csv_record& r,
+                                   const subscription_header& h) {
   if (r.error) return void(bad(r, h, r.error_field, r.error));
   if (r.fields.size() != h.names.size()) {
     const width_error e = row_width_error(r.fields.size(), h.names.size());
@@ -182,7 +203,8 @@ void subscription_reader::read_row(const csv_record& r, const subscription_heade
   }
   if (h.status != kNoColumn && !excluded_.empty()) {
     const std::string status = lower(r.fields[h.status]);
-    if (std::find(excluded_.begin(), excluded_.end(), status) != excluded_.end()) {
+    if (std::find(excluded_.begin(), excluded_.end(), status) !=
+        excluded_.end()) {
       ++excluded_rows_;
       return;
     }
@@ -195,42 +217,53 @@ void subscription_reader::read_row(const csv_record& r, const subscription_heade
   subs_.push_back(std::move(s));
 }
 
-bool subscription_reader::parse_row(const csv_record& r, const subscription_header& h,
+bool subscription_reader::parse_row(const csv_record& r,
+                                    const subscription_header& h,
                                     subscription& s) {
-  const auto field = [&](size_t col) { return col == kNoColumn ? std::string_view() : r.fields[col]; };
+  const auto field = [&](size_t col) {
+    return col == kNoColumn ? std::string_view() : r.fields[col];
+  };
   s.customer = std::string(field(h.customer));
   if (s.customer.empty()) return bad(r, h, h.customer, "empty customer id");
-  const auto date_of = [&](size_t col) { return parse_date(field(col), o_.date_format); };
+  const auto date_of = [&](size_t col) {
+    return parse_date(field(col), o_.date_format);
+  };
   const auto start = date_of(h.start);
   if (!start) {
-    return bad(r, h, h.start, field(h.start).empty()
-                                  ? std::string("empty start date")
-                                  : invalid_date_message(field(h.start), o_.date_format));
+    return bad(r, h, h.start,
+               field(h.start).empty()
+                   ? std::string("empty start date")
+                   : invalid_date_message(field(h.start), o_.date_format));
   }
   s.start = *start;
   if (!field(h.end).empty()) {
     s.end = date_of(h.end);
-    if (!s.end) return bad(r, h, h.end, invalid_date_message(field(h.end), o_.date_format));
+    if (!s.end)
+      return bad(r, h, h.end,
+                 invalid_date_message(field(h.end), o_.date_format));
     if (*s.end < s.start) {
-      return bad(r, h, h.end, fmt::format("the end {} is before the start {}", format_date(*s.end),
-                                          format_date(s.start)));
+      return bad(r, h, h.end,
+                 fmt::format("the end {} is before the start {}",
+                             format_date(*s.end), format_date(s.start)));
     }
   }
   const char* why = nullptr;
   const auto amount = parse_money(field(h.amount), &why, o_.decimal_comma);
   if (!amount) {
-    return bad(r, h, h.amount, invalid_amount_message(field(h.amount), why, o_.decimal_comma));
+    return bad(r, h, h.amount,
+               invalid_amount_message(field(h.amount), why, o_.decimal_comma));
   }
   if (ask_decimal_ && looks_like_thousands(field(h.amount))) {
-    throw InputError(ambiguous_decimal_message(field(h.amount)), sources_.back(), r.line,
-                     h.names[h.amount]);
+    throw InputError(ambiguous_decimal_message(field(h.amount)),
+                     sources_.back(), r.line, h.names[h.amount]);
   }
   billing_interval interval = billing_interval::month;
   if (!field(h.interval).empty()) {
     const auto named = interval_named(field(h.interval), o_);
     if (!named) {
       return bad(r, h, h.interval,
-                 fmt::format("invalid interval '{}': not one of day, week, month, quarter, year",
+                 fmt::format("invalid interval '{}': not one of day, week, "
+                             "month, quarter, year",
                              field(h.interval)));
     }
     interval = *named;
@@ -247,7 +280,9 @@ bool subscription_reader::parse_row(const csv_record& r, const subscription_head
     }
     if (count < 1 || count > 100000) {
       return bad(r, h, h.interval_count,
-                 fmt::format("invalid interval count '{}': not a whole number from 1 to 100000", text));
+                 fmt::format("invalid interval count '{}': not a whole number "
+                             "from 1 to 100000",
+                             text));
     }
   }
   money quantity = money::from_whole(1);
@@ -256,22 +291,27 @@ bool subscription_reader::parse_row(const csv_record& r, const subscription_head
     const auto q = parse_money(text, &why, o_.decimal_comma, &symbol);
     if (!q || symbol != currency_symbol::none || *q < money()) {
       return bad(r, h, h.quantity,
-                 fmt::format("invalid quantity '{}': {}", text, q ? "not a number >= 0" : why));
+                 fmt::format("invalid quantity '{}': {}", text,
+                             q ? "not a number >= 0" : why));
     }
     quantity = *q;
   }
   if (const auto text = field(h.currency); !text.empty()) {
     const auto code = parse_currency_code(text);
     if (!code) {
-      return bad(r, h, h.currency,
-                 fmt::format("invalid currency '{}': not a three-letter code like USD", text));
+      return bad(
+          r, h, h.currency,
+          fmt::format("invalid currency '{}': not a three-letter code like USD",
+                      text));
     }
     s.currency = *code;
   }
-  const std::string& code = s.currency.empty() ? o_.reporting_currency : s.currency;
+  const std::string& code =
+      s.currency.empty() ? o_.reporting_currency : s.currency;
   s.deferred = o_.minor_units && code.empty();
   // A deferred amount is checked at 0 decimals, the largest it can come to.
-  const int digits = o_.minor_units && !s.deferred ? minor_unit_digits(code) : 0;
+  const int digits =
+      o_.minor_units && !s.deferred ? minor_unit_digits(code) : 0;
   const auto mrr = subscription_mrr(*amount, quantity, interval, count, digits);
   if (!mrr) return bad(r, h, h.amount, "the monthly amount is too large");
   s.mrr = *mrr;
@@ -284,19 +324,24 @@ bool subscription_reader::parse_row(const csv_record& r, const subscription_head
   return true;
 }
 
-date::year_month_day ymd(day_number d) { return date::year_month_day{date::sys_days{date::days{d}}}; }
+date::year_month_day ymd(day_number d) {
+  return date::year_month_day{date::sys_days{date::days{d}}};
+}
 
 // Every month end (or snapshot day) d with first start <= d <= as-of.
-std::vector<day_number> snapshot_days(day_number first, day_number last, int day_of_month) {
+std::vector<day_number> snapshot_days(day_number first, day_number last,
+                                      int day_of_month) {
   std::vector<day_number> out;
   const date::year_month_day f = ymd(first);
   for (date::year_month m = f.year() / f.month();; m += date::months{1}) {
-    const auto end = date::year_month_day_last{m.year(), date::month_day_last{m.month()}};
+    const auto end =
+        date::year_month_day_last{m.year(), date::month_day_last{m.month()}};
     date::year_month_day day = end;
     if (day_of_month > 0 && unsigned(day_of_month) < unsigned(end.day())) {
       day = m.year() / m.month() / date::day(unsigned(day_of_month));
     }
-    const day_number d = day_number(date::sys_days(day).time_since_epoch().count());
+    const day_number d =
+        day_number(date::sys_days(day).time_since_epoch().count());
     if (d > last) break;
     if (d >= first) out.push_back(d);
   }
@@ -324,8 +369,8 @@ void subscription_reader::check_outlier_dates() const {
   const date_run run = main_date_run(weighted);
   for (const auto& s : subs_) {
     if (!run.contains(s.start)) {
-      throw InputError(outlier_date_message(s.start, run), sources_[s.source], s.line,
-                       o_.start.names.front());
+      throw InputError(outlier_date_message(s.start, run), sources_[s.source],
+                       s.line, o_.start.names.front());
     }
     if (s.end && !run.contains(*s.end)) {
       throw InputError(outlier_date_message(*s.end, run) +
@@ -344,16 +389,19 @@ std::vector<day_number> subscription_reader::snapshot_dates() const {
   }
   if (o_.as_of) last = *o_.as_of;
   if (last < first) {
-    throw InputError(fmt::format("no snapshot date: --as-of {} is before the first start {}",
-                                 format_date(last), format_date(first)));
+    throw InputError(
+        fmt::format("no snapshot date: --as-of {} is before the first start {}",
+                    format_date(last), format_date(first)));
   }
   std::vector<day_number> days = snapshot_days(first, last, o_.snapshot_day);
   if (days.empty()) {
     throw InputError(fmt::format(
-        "no snapshot date: no {} from the first start {} to {}{}", 
-        o_.snapshot_day ? fmt::format("day {} of a month", o_.snapshot_day) : std::string("month end"),
+        "no snapshot date: no {} from the first start {} to {}{}",
+        o_.snapshot_day ? fmt::format("day {} of a month", o_.snapshot_day)
+                        : std::string("month end"),
         format_date(first), format_date(last),
-        o_.as_of ? " (--as-of)" : " (the latest date in the input; set a later --as-of)"));
+        o_.as_of ? " (--as-of)"
+                 : " (the latest date in the input; set a later --as-of)"));
   }
   if (days.size() > 65535) {
     // Name the row behind the far end of the range (an end date of
@@ -363,12 +411,15 @@ std::vector<day_number> subscription_reader::snapshot_dates() const {
       if (s.start == first && !o_.as_of) far = &s;
     }
     for (const auto& s : subs_) {
-      if (!o_.as_of && std::max(s.start, s.end.value_or(s.start)) == last) far = &s;
+      if (!o_.as_of && std::max(s.start, s.end.value_or(s.start)) == last)
+        far = &s;
     }
-    throw InputError(fmt::format("more than 65,535 snapshot dates from {} to {}; is a date wrong? "
-                                 "(an open subscription's end date is left empty)",
-                                 format_date(first), format_date(last)),
-                     sources_[far->source], far->line);
+    throw InputError(
+        fmt::format(
+            "more than 65,535 snapshot dates from {} to {}; is a date wrong? "
+            "(an open subscription's end date is left empty)",
+            format_date(first), format_date(last)),
+        sources_[far->source], far->line);
   }
   return days;
 }
@@ -387,7 +438,8 @@ void subscription_reader::resolve_deferred() {
   if (code.empty() || !one) code = "USD";
   for (auto& s : subs_) {
     if (s.deferred) {
-      s.mrr = *subscription_mrr(s.amount, s.quantity, s.interval, s.count, minor_unit_digits(code));
+      s.mrr = *subscription_mrr(s.amount, s.quantity, s.interval, s.count,
+                                minor_unit_digits(code));
     }
   }
 }
@@ -396,8 +448,11 @@ derived_snapshots subscription_reader::finish() {
   if (subs_.empty()) {
     std::string names;
     for (const auto& s : sources_) names += (names.empty() ? "" : ", ") + s;
-    throw InputError(excluded_rows_ ? fmt::format("no subscription rows in {} after --exclude-status", names)
-                                    : fmt::format("no subscription rows in {}", names));
+    throw InputError(
+        excluded_rows_
+            ? fmt::format("no subscription rows in {} after --exclude-status",
+                          names)
+            : fmt::format("no subscription rows in {}", names));
   }
   resolve_deferred();
   derived_snapshots out;
@@ -405,7 +460,8 @@ derived_snapshots subscription_reader::finish() {
   out.has_currency = has_currency_;
   out.segment_names = segment_names_;
   for (const auto& col : o_.segment_cols) {
-    out.segment_is_currency.push_back(has_currency_ && lower(col) == "currency");
+    out.segment_is_currency.push_back(has_currency_ &&
+                                      lower(col) == "currency");
   }
   // The subscriptions counting on each date, in input order: a subscription
   // counts on the dates in [start, end), a range of date indexes.
@@ -415,22 +471,28 @@ derived_snapshots subscription_reader::finish() {
   at.assign(dates.size() + 1, 0);
   for (size_t i = 0; i < subs_.size(); ++i) {
     const subscription& s = subs_[i];
-    first[i] = std::uint32_t(std::lower_bound(dates.begin(), dates.end(), s.start) - dates.begin());
-    past[i] = std::uint32_t(s.end ? std::lower_bound(dates.begin(), dates.end(), *s.end) - dates.begin()
-                                  : std::ptrdiff_t(dates.size()));
+    first[i] = std::uint32_t(
+        std::lower_bound(dates.begin(), dates.end(), s.start) - dates.begin());
+    past[i] = std::uint32_t(
+        s.end ? std::lower_bound(dates.begin(), dates.end(), *s.end) -
+                    dates.begin()
+              : std::ptrdiff_t(dates.size()));
     // A date on which nothing counts keeps one zero row.
     for (std::uint32_t d = first[i]; d < past[i]; ++d) ++at[d + 1];
   }
-  for (size_t d = 0; d < dates.size(); ++d) at[d + 1] = std::max<std::uint64_t>(at[d + 1], 1);
+  for (size_t d = 0; d < dates.size(); ++d)
+    at[d + 1] = std::max<std::uint64_t>(at[d + 1], 1);
   for (size_t d = 0; d < dates.size(); ++d) at[d + 1] += at[d];
   if (at.back() > o_.max_rows) {
-    throw InputError(fmt::format("more than {} derived snapshot rows", o_.max_rows));
+    throw InputError(
+        fmt::format("more than {} derived snapshot rows", o_.max_rows));
   }
   out.rows.assign(at.back(), derived_snapshots::kZeroRow);
   {
     std::vector<std::uint64_t> next(at.begin(), at.end() - 1);
     for (size_t i = 0; i < subs_.size(); ++i) {
-      for (std::uint32_t d = first[i]; d < past[i]; ++d) out.rows[next[d]++] = std::uint32_t(i);
+      for (std::uint32_t d = first[i]; d < past[i]; ++d)
+        out.rows[next[d]++] = std::uint32_t(i);
     }
   }
   for (const std::uint32_t i : out.rows) {
@@ -441,8 +503,10 @@ derived_snapshots subscription_reader::finish() {
   out.subscriptions.reserve(subs_.size());
   for (size_t i = 0; i < subs_.size(); ++i) {
     subscription& sub = subs_[i];
-    out.places.push_back({sources_[sub.source], sub.line, amount_names_[sub.source]});
-    out.subscriptions.push_back({std::move(sub.customer), sub.mrr, std::move(sub.currency),
+    out.places.push_back(
+        {sources_[sub.source], sub.line, amount_names_[sub.source]});
+    out.subscriptions.push_back({std::move(sub.customer), sub.mrr,
+                                 std::move(sub.currency),
                                  std::move(sub.segments), std::uint32_t(i)});
   }
   subs_.clear();
@@ -450,8 +514,8 @@ derived_snapshots subscription_reader::finish() {
 }
 
 template <typename Source, typename Open>
-derived_snapshots derive(const std::vector<Source>& sources, const subscription_options& o,
-                         Open open) {
+derived_snapshots derive(const std::vector<Source>& sources,
+                         const subscription_options& o, Open open) {
   subscription_reader reader(o);
   for (const auto& s : sources) open(reader, s);
   return reader.finish();
@@ -459,12 +523,16 @@ derived_snapshots derive(const std::vector<Source>& sources, const subscription_
 
 }  // namespace
 
-std::optional<money> subscription_mrr(money amount, money quantity, billing_interval interval,
-                                      std::int64_t interval_count, int minor_digits) {
-  static constexpr std::int64_t kFactor[][2] = {{365, 12}, {52, 12}, {1, 1}, {1, 3}, {1, 12}};
+std::optional<money> subscription_mrr(money amount, money quantity,
+                                      billing_interval interval,
+                                      std::int64_t interval_count,
+                                      int minor_digits) {
+  static constexpr std::int64_t kFactor[][2] = {
+      {365, 12}, {52, 12}, {1, 1}, {1, 3}, {1, 12}};
   const auto [num, den] = kFactor[int(interval)];
   __int128 n = 0;
-  if (__builtin_mul_overflow(__int128(amount.units()), __int128(quantity.units()), &n) ||
+  if (__builtin_mul_overflow(__int128(amount.units()),
+                             __int128(quantity.units()), &n) ||
       __builtin_mul_overflow(n, __int128(num), &n)) {
     return std::nullopt;
   }
@@ -474,25 +542,30 @@ std::optional<money> subscription_mrr(money amount, money quantity, billing_inte
 }
 
 int minor_unit_digits(std::string_view code) {
-  static constexpr std::string_view kZero[] = {"BIF", "CLP", "DJF", "GNF", "ISK", "JPY",
-                                               "KMF", "KRW", "MGA", "PYG", "RWF", "UGX",
-                                               "UYI", "VND", "VUV", "XAF", "XOF", "XPF"};
-  static constexpr std::string_view kThree[] = {"BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND"};
+  static constexpr std::string_view kZero[] = {
+      "BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "MGA",
+      "PYG", "RWF", "UGX", "UYI", "VND", "VUV", "XAF", "XOF", "XPF"};
+  static constexpr std::string_view kThree[] = {"BHD", "IQD", "JOD", "KWD",
+                                                "LYD", "OMR", "TND"};
   static constexpr std::string_view kFour[] = {"CLF", "UYW"};
-  for (auto c : kZero) if (c == code) return 0;
-  for (auto c : kThree) if (c == code) return 3;
-  for (auto c : kFour) if (c == code) return 4;
+  for (auto c : kZero)
+    if (c == code) return 0;
+  for (auto c : kThree)
+    if (c == code) return 3;
+  for (auto c : kFour)
+    if (c == code) return 4;
   return 2;
 }
 
 derived_snapshots derive_snapshots(const std::vector<std::string>& paths,
                                    const subscription_options& options) {
   require_distinct_files(paths);
-  return derive(paths, options, [&](subscription_reader& r, const std::string& path) {
-    const std::string name = path == "-" ? "<stdin>" : path;
-    io::LineReader lines(name, open_text(path, name, options.encoding));
-    r.read(name, lines);
-  });
+  return derive(
+      paths, options, [&](subscription_reader& r, const std::string& path) {
+        const std::string name = path == "-" ? "<stdin>" : path;
+        io::LineReader lines(name, open_text(path, name, options.encoding));
+        r.read(name, lines);
+      });
 }
 
 constexpr const char* kDerivedName = "<derived snapshots>";
@@ -526,13 +599,15 @@ std::string derived_csv(const derived_snapshots& derived) {
   // text (docs/performance.md, 200k subscriptions).
   size_t bytes = csv.size();
   for (const std::uint32_t i : derived.rows) {
-    bytes += 11 + (i == derived_snapshots::kZeroRow ? text[0].first.size() + zero_after.size()
-                                                     : text[i].first.size() + text[i].second.size());
+    bytes += 11 + (i == derived_snapshots::kZeroRow
+                       ? text[0].first.size() + zero_after.size()
+                       : text[i].first.size() + text[i].second.size());
   }
   csv.reserve(bytes);
   for (size_t d = 0; d < derived.dates.size(); ++d) {
     const std::string date = format_date(derived.dates[d]);
-    for (std::uint64_t k = derived.date_rows[d]; k < derived.date_rows[d + 1]; ++k) {
+    for (std::uint64_t k = derived.date_rows[d]; k < derived.date_rows[d + 1];
+         ++k) {
       const std::uint32_t i = derived.rows[k];
       const bool zero = i == derived_snapshots::kZeroRow;
       csv += text[zero ? 0 : i].first;
@@ -546,32 +621,37 @@ std::string derived_csv(const derived_snapshots& derived) {
 namespace {
 
 // Adds the derived rows to `rows`, row k as line k + 2 (derived_csv's).
-void add_derived_rows(const derived_snapshots& derived, const load_options& options,
-                      snapshot_rows& rows) {
+void add_derived_rows(const derived_snapshots& derived,
+                      const load_options& options, snapshot_rows& rows) {
   const auto& subs = derived.subscriptions;
   const size_t n = options.segment_cols.size();
   std::vector<std::string_view> values(n), zero_values(n);
   for (size_t d = 0; d < derived.dates.size(); ++d) {
-    for (std::uint64_t k = derived.date_rows[d]; k < derived.date_rows[d + 1]; ++k) {
+    for (std::uint64_t k = derived.date_rows[d]; k < derived.date_rows[d + 1];
+         ++k) {
       const std::uint32_t i = derived.rows[k];
       const unsigned line = unsigned(k + 2);
       if (i == derived_snapshots::kZeroRow) {
-        rows.add(subs[0].customer, "", derived.dates[d], money(), zero_values.data(), line);
+        rows.add(subs[0].customer, "", derived.dates[d], money(),
+                 zero_values.data(), line);
         continue;
       }
       const auto& s = subs[i];
       for (size_t c = 0, read = 0; c < n; ++c) {
-        values[c] = derived.segment_is_currency[c] ? std::string_view(s.currency)
-                                                   : std::string_view(s.segments[read++]);
+        values[c] = derived.segment_is_currency[c]
+                        ? std::string_view(s.currency)
+                        : std::string_view(s.segments[read++]);
       }
-      rows.add(s.customer, s.currency, derived.dates[d], s.mrr, values.data(), line);
+      rows.add(s.customer, s.currency, derived.dates[d], s.mrr, values.data(),
+               line);
     }
   }
 }
 
 }  // namespace
 
-snapshot_store load_derived(const derived_snapshots& derived, load_options options) {
+snapshot_store load_derived(const derived_snapshots& derived,
+                            load_options options) {
   options.skip_bad_rows = false;  // the derived rows are all good
   try {
     snapshot_rows rows(options, kDerivedName, derived.has_currency);
@@ -588,17 +668,20 @@ snapshot_store load_derived(const derived_snapshots& derived, load_options optio
         derived.rows[row] == derived_snapshots::kZeroRow) {
       throw;
     }
-    const auto& at = derived.places[derived.subscriptions[derived.rows[row]].place];
+    const auto& at =
+        derived.places[derived.subscriptions[derived.rows[row]].place];
     throw InputError(e.detail(), at.source, at.line, at.amount_column);
   }
 }
 
 derived_snapshots derive_snapshot_texts(const std::vector<named_text>& texts,
                                         const subscription_options& options) {
-  return derive(texts, options, [&](subscription_reader& r, const named_text& t) {
-    io::LineReader lines(t.name, text_in_memory(t.text, t.name, options.encoding));
-    r.read(t.name, lines);
-  });
+  return derive(texts, options,
+                [&](subscription_reader& r, const named_text& t) {
+                  io::LineReader lines(
+                      t.name, text_in_memory(t.text, t.name, options.encoding));
+                  r.read(t.name, lines);
+                });
 }
 
 }  // namespace ndr

@@ -8,7 +8,8 @@
 namespace ndr {
 namespace {
 
-snapshot_store load_snapshots(const input_spec& spec, const load_options& options) {
+snapshot_store load_snapshots(const input_spec& spec,
+                              const load_options& options) {
   if (!spec.subscriptions) return load_files(spec.files, options);
   subscription_options derive = *spec.subscriptions;
   derive.on_skipped_row = options.on_skipped_row;
@@ -19,15 +20,18 @@ snapshot_store load_snapshots(const input_spec& spec, const load_options& option
 
 // The reporting currency: --currency, else the data's single code without
 // --fx, else USD (docs/inputs.md#currencies).
-std::string reporting_currency(const input_spec& spec, const snapshot_store& store) {
+std::string reporting_currency(const input_spec& spec,
+                               const snapshot_store& store) {
   if (!spec.currency.empty()) return spec.currency;
   const auto codes = currency_codes(store);
-  return spec.rates.empty() && codes.size() == 1 ? codes[0]->code : std::string("USD");
+  return spec.rates.empty() && codes.size() == 1 ? codes[0]->code
+                                                 : std::string("USD");
 }
 
 // Without rates, every amount must be in the reporting currency. The
 // message names the rows (two of them, so the error has no one place).
-std::optional<InputError> unconverted_amounts(const input_spec& spec, const snapshot_store& store,
+std::optional<InputError> unconverted_amounts(const input_spec& spec,
+                                              const snapshot_store& store,
                                               const std::string& reporting) {
   const auto codes = currency_codes(store);
   for (const auto* seen : codes) {
@@ -35,14 +39,16 @@ std::optional<InputError> unconverted_amounts(const input_spec& spec, const snap
     if (spec.currency.empty()) {  // two codes, neither chosen
       const auto* first = codes[0];
       const auto* second = codes[1];
-      return InputError(fmt::format("amounts in {} ({}:{}) and {} ({}:{}); convert them with --fx "
-                                    "RATES.csv (date,currency,rate)",
-                                    first->code, first->source, first->line, second->code,
-                                    second->source, second->line));
+      return InputError(fmt::format(
+          "amounts in {} ({}:{}) and {} ({}:{}); convert them with --fx "
+          "RATES.csv (date,currency,rate)",
+          first->code, first->source, first->line, second->code, second->source,
+          second->line));
     }
-    return InputError(fmt::format("amounts in {} ({}:{}), but the reporting currency is {}; "
-                                  "convert them with --fx RATES.csv (date,currency,rate)",
-                                  seen->code, seen->source, seen->line, reporting));
+    return InputError(
+        fmt::format("amounts in {} ({}:{}), but the reporting currency is {}; "
+                    "convert them with --fx RATES.csv (date,currency,rate)",
+                    seen->code, seen->source, seen->line, reporting));
   }
   return std::nullopt;
 }
@@ -50,12 +56,15 @@ std::optional<InputError> unconverted_amounts(const input_spec& spec, const snap
 }  // namespace
 
 data_set load_data_set(const input_spec& spec) {
-  const customer_map parents =
-      spec.customer_map.empty() ? customer_map() : customer_map::load(spec.customer_map);
+  const customer_map parents = spec.customer_map.empty()
+                                   ? customer_map()
+                                   : customer_map::load(spec.customer_map);
   load_options options = spec.snapshots;
   options.parents = &parents;
-  options.reporting_currency = spec.currency.empty() && !spec.rates.empty() ? "USD" : spec.currency;
-  options.reporting_currency_from_data = spec.currency.empty() && spec.rates.empty();
+  options.reporting_currency =
+      spec.currency.empty() && !spec.rates.empty() ? "USD" : spec.currency;
+  options.reporting_currency_from_data =
+      spec.currency.empty() && spec.rates.empty();
 
   data_set data;
   data.store = load_snapshots(spec, options);
@@ -68,7 +77,8 @@ data_set load_data_set(const input_spec& spec) {
     data.store = snapshot_store();
     return data;
   }
-  if (auto error = unconverted_amounts(spec, data.store, data.reporting_currency)) {
+  if (auto error =
+          unconverted_amounts(spec, data.store, data.reporting_currency)) {
     if (!options.on_data_error) throw *error;
     options.on_data_error(*error);
     return data;
@@ -76,26 +86,32 @@ data_set load_data_set(const input_spec& spec) {
   if (!data.store.customer_currency.empty()) {
     // Every part is in the reporting currency under another name (its code
     // where others are blank): merge the parts.
-    data.store = spot_store(split_currencies(std::move(data.store)), fx_rates(data.reporting_currency));
+    data.store = spot_store(split_currencies(std::move(data.store)),
+                            fx_rates(data.reporting_currency));
   }
   return data;
 }
 
 report build_report(const data_set& data, const report_options& options) {
-  return data.rates ? build_fx_report(*data.parts, *data.rates, data.mode, options)
-                    : build_report(data.store, options);
+  return data.rates
+             ? build_fx_report(*data.parts, *data.rates, data.mode, options)
+             : build_report(data.store, options);
 }
 
-std::vector<cohort_cell> build_cohorts(const data_set& data, const period_scheme& scheme) {
-  return data.rates ? build_fx_cohorts(*data.parts, *data.rates, data.mode, scheme)
-                    : build_cohorts(data.store, scheme);
+std::vector<cohort_cell> build_cohorts(const data_set& data,
+                                       const period_scheme& scheme) {
+  return data.rates
+             ? build_fx_cohorts(*data.parts, *data.rates, data.mode, scheme)
+             : build_cohorts(data.store, scheme);
 }
 
-std::optional<ledger> build_ledger(const data_set& data, const report_options& options,
+std::optional<ledger> build_ledger(const data_set& data,
+                                   const report_options& options,
                                    std::int64_t period) {
   ledger out;
   if (data.rates) {
-    out.converted = fx_store_for_row(*data.parts, *data.rates, data.mode, options, period);
+    out.converted =
+        fx_store_for_row(*data.parts, *data.rates, data.mode, options, period);
     if (!out.converted) return std::nullopt;
   } else {
     out.loaded = &data.store;

@@ -2,9 +2,9 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <exception>
 #include <iterator>
 #include <numeric>
-#include <exception>
 #include <thread>
 
 #include "ndr/error.h"
@@ -19,12 +19,29 @@ constexpr std::uint32_t kNoSegment = UINT32_MAX;
 // customers cannot overflow before the final check.
 struct row_sums {
   std::int64_t members = 0;  // customers in the cohort or paying at the end
-  std::int64_t counts[6] = {};  // cohort, expanded, contracted, churned, reactivated, new
-  i128 sums[7] = {};  // starting, expansion, contraction, churned, reactivation, new, end total
+  std::int64_t counts[6] =
+      {};             // cohort, expanded, contracted, churned, reactivated, new
+  i128 sums[7] = {};  // starting, expansion, contraction, churned,
+                      // reactivation, new, end total
 };
 
-enum count_slot { kCohort, kExpanded, kContracted, kChurned, kReactivated, kNew };
-enum sum_slot { kStarting, kExpansion, kContraction, kChurnedMrr, kReactivation, kNewMrr, kEndTotal };
+enum count_slot {
+  kCohort,
+  kExpanded,
+  kContracted,
+  kChurned,
+  kReactivated,
+  kNew
+};
+enum sum_slot {
+  kStarting,
+  kExpansion,
+  kContraction,
+  kChurnedMrr,
+  kReactivation,
+  kNewMrr,
+  kEndTotal
+};
 
 // One planned report row: its period, start and end date indexes, and sums
 // for the total and (when segmented) for each segment.
@@ -36,8 +53,8 @@ struct row_plan {
 };
 
 // The period-end snapshot of every period that has one: (period, date index).
-std::vector<std::pair<std::int64_t, std::uint32_t>> period_ends(const snapshot_store& store,
-                                                                const period_scheme& scheme) {
+std::vector<std::pair<std::int64_t, std::uint32_t>> period_ends(
+    const snapshot_store& store, const period_scheme& scheme) {
   std::vector<std::pair<std::int64_t, std::uint32_t>> ends;
   for (std::uint32_t d = 0; d < store.dates.size(); ++d) {
     const std::int64_t p = scheme.index_of(store.dates[d]);
@@ -50,15 +67,18 @@ std::vector<std::pair<std::int64_t, std::uint32_t>> period_ends(const snapshot_s
   return ends;
 }
 
-std::vector<row_plan> plan_rows(const snapshot_store& store, const report_options& options) {
+std::vector<row_plan> plan_rows(const snapshot_store& store,
+                                const report_options& options) {
   const auto ends = period_ends(store, options.scheme);
   std::vector<row_plan> rows;
   for (const auto& [period, end] : ends) {
     if (options.from && period < *options.from) continue;
     if (options.to && period > *options.to) continue;
     const auto start = std::lower_bound(
-        ends.begin(), ends.end(), std::make_pair(period - options.window, std::uint32_t(0)));
-    if (start == ends.end() || start->first != period - options.window) continue;
+        ends.begin(), ends.end(),
+        std::make_pair(period - options.window, std::uint32_t(0)));
+    if (start == ends.end() || start->first != period - options.window)
+      continue;
     rows.push_back(row_plan{period, start->second, end, {}, {}});
   }
   return rows;
@@ -73,7 +93,8 @@ struct customer_series {
 
   static customer_series of(const snapshot_store& store, std::uint32_t c) {
     const std::uint32_t o = store.offsets[c], o1 = store.offsets[c + 1];
-    return {store.entry_date.data() + o, store.entry_date.data() + o1, store.entry_mrr.data() + o,
+    return {store.entry_date.data() + o, store.entry_date.data() + o1,
+            store.entry_mrr.data() + o,
             store.segmented() ? store.entry_segment.data() + o : nullptr};
   }
   bool empty() const { return date_begin == date_end; }
@@ -84,9 +105,12 @@ struct customer_series {
   }
   // Number of snapshot dates strictly between a and b where MRR > 0.
   std::int64_t positive_between(std::uint32_t a, std::uint32_t b) const {
-    return std::lower_bound(date_begin, date_end, b) - std::upper_bound(date_begin, date_end, a);
+    return std::lower_bound(date_begin, date_end, b) -
+           std::upper_bound(date_begin, date_end, a);
   }
-  bool positive_before(std::uint32_t d) const { return !empty() && *date_begin < d; }
+  bool positive_before(std::uint32_t d) const {
+    return !empty() && *date_begin < d;
+  }
   i128 at(std::uint32_t d) const {
     const auto i = find(d);
     return i < 0 ? 0 : mrr[i].units();
@@ -103,14 +127,16 @@ struct customer_series {
 class dense_series {
  public:
   static constexpr size_t kMaxDates = 512;
-  explicit dense_series(size_t dates) : mrr_(dates, 0), segment_(dates, kNoSegment), before_(dates + 1) {}
+  explicit dense_series(size_t dates)
+      : mrr_(dates, 0), segment_(dates, kNoSegment), before_(dates + 1) {}
 
   void load(const customer_series& c) {
     for (const auto* d = c.date_begin; d != c.date_end; ++d) {
       mrr_[*d] = c.mrr[d - c.date_begin].units();
       if (c.segment) segment_[*d] = c.segment[d - c.date_begin];
     }
-    for (size_t d = 0; d < mrr_.size(); ++d) before_[d + 1] = before_[d] + (mrr_[d] > 0);
+    for (size_t d = 0; d < mrr_.size(); ++d)
+      before_[d + 1] = before_[d] + (mrr_[d] > 0);
     loaded_ = c;
   }
   void unload() {
@@ -144,15 +170,18 @@ struct customer_movement {
 };
 
 template <typename Series>
-customer_movement classify(const Series& c, reactivation_policy policy, std::uint32_t start,
-                           std::uint32_t end) {
+customer_movement classify(const Series& c, reactivation_policy policy,
+                           std::uint32_t start, std::uint32_t end) {
   customer_movement m;
   m.s = c.at(start);
   m.e = c.at(end);
-  m.segment = m.s > 0 ? c.segment_at(start) : m.e > 0 ? c.segment_at(end) : kNoSegment;
+  m.segment = m.s > 0   ? c.segment_at(start)
+              : m.e > 0 ? c.segment_at(end)
+                        : kNoSegment;
   m.in_cohort = m.s > 0;
   if (m.in_cohort) {
-    const bool dipped = c.positive_between(start, end) < std::int64_t(end) - start - 1;
+    const bool dipped =
+        c.positive_between(start, end) < std::int64_t(end) - start - 1;
     m.churned = m.e == 0 || (dipped && policy == reactivation_policy::separate);
     m.reactivated = m.churned && m.e > 0;
   } else if (m.e > 0) {
@@ -197,8 +226,8 @@ money to_money(i128 v, const char* what) {
   return money::from_units(std::int64_t(v));
 }
 
-report_row finish_row(const snapshot_store& store, const row_plan& plan, const row_sums& b,
-                      std::string segment) {
+report_row finish_row(const snapshot_store& store, const row_plan& plan,
+                      const row_sums& b, std::string segment) {
   report_row r;
   r.period = plan.period;
   r.start_date = store.dates[plan.start];
@@ -217,11 +246,13 @@ report_row finish_row(const snapshot_store& store, const row_plan& plan, const r
   r.reactivation_mrr = to_money(b.sums[kReactivation], "reactivation MRR");
   r.new_mrr = to_money(b.sums[kNewMrr], "new MRR");
   r.end_total_mrr = to_money(b.sums[kEndTotal], "ending MRR");
-  to_money(b.sums[kStarting] + b.sums[kExpansion], "ending MRR");  // ending_mrr() fits
-  check_invariant(b.sums[kEndTotal] == b.sums[kStarting] + b.sums[kExpansion] -
-                                          b.sums[kContraction] - b.sums[kChurnedMrr] +
-                                          b.sums[kReactivation] + b.sums[kNewMrr],
-                  "a report row's movements do not add up to its ending MRR (SPEC §3)");
+  to_money(b.sums[kStarting] + b.sums[kExpansion],
+           "ending MRR");  // ending_mrr() fits
+  check_invariant(
+      b.sums[kEndTotal] == b.sums[kStarting] + b.sums[kExpansion] -
+                               b.sums[kContraction] - b.sums[kChurnedMrr] +
+                               b.sums[kReactivation] + b.sums[kNewMrr],
+      "a report row's movements do not add up to its ending MRR (SPEC §3)");
   return r;
 }
 
@@ -229,26 +260,31 @@ report_row finish_row(const snapshot_store& store, const row_plan& plan, const r
 std::vector<std::uint32_t> segment_order(const snapshot_store& store) {
   std::vector<std::uint32_t> order(store.segments.size());
   std::iota(order.begin(), order.end(), 0);
-  std::sort(order.begin(), order.end(),
-            [&](std::uint32_t a, std::uint32_t b) { return store.segments[a] < store.segments[b]; });
+  std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
+    return store.segments[a] < store.segments[b];
+  });
   return order;
 }
 
 void merge(const row_sums& from, row_sums& into) {
   into.members += from.members;
-  for (size_t i = 0; i < std::size(from.counts); ++i) into.counts[i] += from.counts[i];
-  for (size_t i = 0; i < std::size(from.sums); ++i) into.sums[i] += from.sums[i];
+  for (size_t i = 0; i < std::size(from.counts); ++i)
+    into.counts[i] += from.counts[i];
+  for (size_t i = 0; i < std::size(from.sums); ++i)
+    into.sums[i] += from.sums[i];
 }
 
 // Classifies customers [first, last) into every planned row, customer by
 // customer so that one customer's entries stay in cache for all rows.
-void classify_slice(const snapshot_store& store, const report_options& options, std::uint32_t first,
-                    std::uint32_t last, std::vector<row_plan>& rows) {
+void classify_slice(const snapshot_store& store, const report_options& options,
+                    std::uint32_t first, std::uint32_t last,
+                    std::vector<row_plan>& rows) {
   // Laying a customer out costs O(dates); it pays off over several rows, while
   // a row or two (constant currency runs one row at a time) are cheaper with
   // a few binary searches (measured: 36 one-row passes over 10M entries,
   // 2.2 s dense, see docs/performance.md).
-  const bool dense = store.dates.size() <= dense_series::kMaxDates && rows.size() > 2;
+  const bool dense =
+      store.dates.size() <= dense_series::kMaxDates && rows.size() > 2;
   std::optional<dense_series> laid_out;
   if (dense) laid_out.emplace(store.dates.size());
   for (std::uint32_t c = first; c < last; ++c) {
@@ -270,15 +306,18 @@ void classify_slice(const snapshot_store& store, const report_options& options, 
 
 money report_row::ending_mrr() const {
   money m = starting_mrr;
-  const bool ok = m.add(expansion_mrr) && m.sub(contraction_mrr) && m.sub(churned_mrr);
-  check_invariant(ok, "ending MRR does not fit (it is checked when the row is built)");
+  const bool ok =
+      m.add(expansion_mrr) && m.sub(contraction_mrr) && m.sub(churned_mrr);
+  check_invariant(
+      ok, "ending MRR does not fit (it is checked when the row is built)");
   return m;
 }
 
 ratio report_row::grr() const {
   money m = starting_mrr;
   const bool ok = m.sub(contraction_mrr) && m.sub(churned_mrr);
-  check_invariant(ok, "retained MRR does not fit (it is checked when the row is built)");
+  check_invariant(
+      ok, "retained MRR does not fit (it is checked when the row is built)");
   return {m.units(), starting_mrr.units()};
 }
 
@@ -308,7 +347,8 @@ class sums_pool {
 // Classifies every customer into rows[first, last) on up to four threads (in
 // slices of about equal work; the slices' sums add up).
 void classify_rows(const snapshot_store& store, const report_options& options,
-                   std::vector<row_plan>& all, size_t first, size_t last, sums_pool& pool_of_sums) {
+                   std::vector<row_plan>& all, size_t first, size_t last,
+                   sums_pool& pool_of_sums) {
   std::vector<row_plan> rows(std::make_move_iterator(all.begin() + long(first)),
                              std::make_move_iterator(all.begin() + long(last)));
   const bool segmented = store.segmented();
@@ -316,9 +356,12 @@ void classify_rows(const snapshot_store& store, const report_options& options,
     for (auto& row : rows) row.by_segment = pool_of_sums.take();
   }
   const std::uint32_t customers = std::uint32_t(store.offsets.size() - 1);
-  const size_t work = store.entry_date.size() * std::max<size_t>(rows.size(), 1);
+  const size_t work =
+      store.entry_date.size() * std::max<size_t>(rows.size(), 1);
   const unsigned threads =
-      work < options.parallel_work ? 1 : std::clamp(std::thread::hardware_concurrency(), 1u, 4u);
+      work < options.parallel_work
+          ? 1
+          : std::clamp(std::thread::hardware_concurrency(), 1u, 4u);
   std::vector<std::vector<row_plan>> partial(threads - 1);
   for (auto& part : partial) {
     for (const auto& row : rows) {
@@ -329,14 +372,17 @@ void classify_rows(const snapshot_store& store, const report_options& options,
   std::vector<std::uint32_t> bounds{0};
   for (unsigned t = 1; t < threads; ++t) {
     const auto target = store.entry_date.size() * t / threads;
-    bounds.push_back(std::uint32_t(std::lower_bound(store.offsets.begin(), store.offsets.end(), target) -
-                                   store.offsets.begin()));
+    bounds.push_back(std::uint32_t(
+        std::lower_bound(store.offsets.begin(), store.offsets.end(), target) -
+        store.offsets.begin()));
   }
   bounds.push_back(customers);
-  std::vector<std::exception_ptr> failed(threads);  // rethrown here, never terminating
+  std::vector<std::exception_ptr> failed(
+      threads);  // rethrown here, never terminating
   const auto slice = [&](unsigned t) {
     try {
-      classify_slice(store, options, bounds[t], bounds[t + 1], t == 0 ? rows : partial[t - 1]);
+      classify_slice(store, options, bounds[t], bounds[t + 1],
+                     t == 0 ? rows : partial[t - 1]);
     } catch (...) {
       failed[t] = std::current_exception();
     }
@@ -351,7 +397,8 @@ void classify_rows(const snapshot_store& store, const report_options& options,
   for (auto& part : partial) {
     for (size_t r = 0; r < rows.size(); ++r) {
       merge(part[r].total, rows[r].total);
-      for (size_t s = 0; s < rows[r].by_segment.size(); ++s) merge(part[r].by_segment[s], rows[r].by_segment[s]);
+      for (size_t s = 0; s < rows[r].by_segment.size(); ++s)
+        merge(part[r].by_segment[s], rows[r].by_segment[s]);
       pool_of_sums.give(std::move(part[r].by_segment));
     }
   }
@@ -360,16 +407,19 @@ void classify_rows(const snapshot_store& store, const report_options& options,
 
 }  // namespace
 
-report build_report(const snapshot_store& store, const report_options& options) {
+report build_report(const snapshot_store& store,
+                    const report_options& options) {
   check_invariant(options.window >= 1, "a report window below 1 period");
   std::vector<row_plan> rows = plan_rows(store, options);
-  const size_t per_row = store.segments.size() * sizeof(row_sums) *
-                         std::clamp(std::thread::hardware_concurrency(), 1u, 4u);
+  const size_t per_row =
+      store.segments.size() * sizeof(row_sums) *
+      std::clamp(std::thread::hardware_concurrency(), 1u, 4u);
   // Per-segment sums cost sizeof(row_sums) per (segment, row, thread) while
   // a row is classified: rows go in batches within the budget, and each
   // batch's sums are reused for the next once its report rows are made.
-  const size_t batch = per_row == 0 ? std::max<size_t>(rows.size(), 1)
-                                    : std::max<size_t>(options.segment_sums_budget / per_row, 1);
+  const size_t batch =
+      per_row == 0 ? std::max<size_t>(rows.size(), 1)
+                   : std::max<size_t>(options.segment_sums_budget / per_row, 1);
   report out{options, store.segmented(), {}};
   const auto order = segment_order(store);
   sums_pool pool_of_sums(store.segments.size());
@@ -380,10 +430,12 @@ report build_report(const snapshot_store& store, const report_options& options) 
       const row_plan& plan = rows[r];
       for (std::uint32_t s : order) {
         if (plan.by_segment[s].members > 0) {
-          out.rows.push_back(finish_row(store, plan, plan.by_segment[s], store.segments[s]));
+          out.rows.push_back(
+              finish_row(store, plan, plan.by_segment[s], store.segments[s]));
         }
       }
-      out.rows.push_back(finish_row(store, plan, plan.total, out.segmented ? kAllSegments : ""));
+      out.rows.push_back(finish_row(store, plan, plan.total,
+                                    out.segmented ? kAllSegments : ""));
       pool_of_sums.give(std::move(rows[r].by_segment));
     }
   }
@@ -392,19 +444,25 @@ report build_report(const snapshot_store& store, const report_options& options) 
 
 const char* movement_name(movement m) {
   switch (m) {
-    case movement::expansion: return "expansion";
-    case movement::contraction: return "contraction";
-    case movement::churn: return "churn";
-    case movement::flat: return "flat";
-    case movement::reactivation: return "reactivation";
-    case movement::new_customer: return "new";
+    case movement::expansion:
+      return "expansion";
+    case movement::contraction:
+      return "contraction";
+    case movement::churn:
+      return "churn";
+    case movement::flat:
+      return "flat";
+    case movement::reactivation:
+      return "reactivation";
+    case movement::new_customer:
+      return "new";
   }
   return "";
 }
 
-std::optional<std::vector<ledger_line>> build_ledger(const snapshot_store& store,
-                                                     const report_options& options,
-                                                     std::int64_t period) {
+std::optional<std::vector<ledger_line>> build_ledger(
+    const snapshot_store& store, const report_options& options,
+    std::int64_t period) {
   report_options only = options;
   only.from = only.to = period;
   const std::vector<row_plan> plans = plan_rows(store, only);
@@ -414,7 +472,8 @@ std::optional<std::vector<ledger_line>> build_ledger(const snapshot_store& store
   for (std::uint32_t c = 0; c + 1 < store.offsets.size(); ++c) {
     const auto series = customer_series::of(store, c);
     if (series.empty()) continue;
-    const customer_movement m = classify(series, options.reactivation, row.start, row.end);
+    const customer_movement m =
+        classify(series, options.reactivation, row.start, row.end);
     if (!m.in_cohort && m.e == 0) continue;
     ledger_line base;
     base.customer = c;
@@ -430,23 +489,28 @@ std::optional<std::vector<ledger_line>> build_ledger(const snapshot_store& store
       if (m.churned) {
         emit(movement::churn, -m.s);
       } else {
-        emit(m.e > m.s ? movement::expansion : m.e < m.s ? movement::contraction : movement::flat,
+        emit(m.e > m.s   ? movement::expansion
+             : m.e < m.s ? movement::contraction
+                         : movement::flat,
              m.e - m.s);
       }
     }
     if (m.reactivated) emit(movement::reactivation, m.e);
     if (m.is_new) emit(movement::new_customer, m.e);
   }
-  std::sort(lines.begin(), lines.end(), [&](const ledger_line& a, const ledger_line& b) {
-    if (a.kind != b.kind) return a.kind < b.kind;
-    const auto ma = std::abs(a.delta.units()), mb = std::abs(b.delta.units());
-    if (ma != mb) return ma > mb;
-    return store.customers[a.customer] < store.customers[b.customer];
-  });
+  std::sort(lines.begin(), lines.end(),
+            [&](const ledger_line& a, const ledger_line& b) {
+              if (a.kind != b.kind) return a.kind < b.kind;
+              const auto ma = std::abs(a.delta.units()),
+                         mb = std::abs(b.delta.units());
+              if (ma != mb) return ma > mb;
+              return store.customers[a.customer] < store.customers[b.customer];
+            });
   return lines;
 }
 
-std::vector<cohort_cell> build_cohorts(const snapshot_store& store, const period_scheme& scheme) {
+std::vector<cohort_cell> build_cohorts(const snapshot_store& store,
+                                       const period_scheme& scheme) {
   const auto ends = period_ends(store, scheme);
   if (ends.empty()) return {};
   const std::int64_t first_period = ends.front().first;
@@ -456,11 +520,13 @@ std::vector<cohort_cell> build_cohorts(const snapshot_store& store, const period
   for (std::uint32_t c = 0; c + 1 < store.offsets.size(); ++c) {
     const auto series = customer_series::of(store, c);
     if (series.empty()) continue;
-    const std::int64_t cohort = scheme.index_of(store.dates[*series.date_begin]);
+    const std::int64_t cohort =
+        scheme.index_of(store.dates[*series.date_begin]);
     auto& cells = grid[size_t(cohort - first_period)];
     if (cells.empty()) {
       for (const auto& [p, d] : ends) {
-        if (p >= cohort) cells.push_back(cohort_cell{cohort, p - cohort, 0, {}, {}, 0});
+        if (p >= cohort)
+          cells.push_back(cohort_cell{cohort, p - cohort, 0, {}, {}, 0});
       }
     }
     size_t k = 0;
@@ -471,7 +537,8 @@ std::vector<cohort_cell> build_cohorts(const snapshot_store& store, const period
       const auto i = series.find(d);
       if (i >= 0) {
         ++cell.paying;
-        if (!cell.mrr.add(series.mrr[i])) throw InputError("a cohort's total MRR is too large");
+        if (!cell.mrr.add(series.mrr[i]))
+          throw InputError("a cohort's total MRR is too large");
       }
     }
   }

@@ -1,11 +1,11 @@
 #include "ndr/money.h"
 
+#include <fmt/format.h>
+
 #include <cassert>
 #include <cstdlib>
 #include <iterator>
 #include <utility>
-
-#include <fmt/format.h>
 
 namespace ndr {
 namespace {
@@ -28,7 +28,8 @@ i128 pow10(int n) {
   return p;
 }
 
-constexpr std::string_view kSymbols[] = {"$", "\xE2\x82\xAC" /* € */, "\xC2\xA3" /* £ */};
+constexpr std::string_view kSymbols[] = {"$", "\xE2\x82\xAC" /* € */,
+                                         "\xC2\xA3" /* £ */};
 
 // Strips one leading currency symbol and says which it was.
 std::string_view strip_symbol(std::string_view s, currency_symbol* seen) {
@@ -53,16 +54,20 @@ bool has_foreign_symbol(std::string_view s) {
            (t[3] == ' ' || (t[3] >= '0' && t[3] <= '9'));
   };
   const auto iso_suffix = [&](std::string_view t) {
-    return t.size() > 3 && is_upper(t[t.size() - 1]) && is_upper(t[t.size() - 2]) &&
-           is_upper(t[t.size() - 3]) &&
-           (t[t.size() - 4] == ' ' || (t[t.size() - 4] >= '0' && t[t.size() - 4] <= '9'));
+    return t.size() > 3 && is_upper(t[t.size() - 1]) &&
+           is_upper(t[t.size() - 2]) && is_upper(t[t.size() - 3]) &&
+           (t[t.size() - 4] == ' ' ||
+            (t[t.size() - 4] >= '0' && t[t.size() - 4] <= '9'));
   };
-  return !s.empty() && (symbol(s.front()) || symbol(s.back()) || iso_code(s) || iso_suffix(s));
+  return !s.empty() && (symbol(s.front()) || symbol(s.back()) || iso_code(s) ||
+                        iso_suffix(s));
 }
 
 std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
+    s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
+    s.remove_suffix(1);
   return s;
 }
 
@@ -134,7 +139,8 @@ bool parse_plain(std::string_view s, char point, std::int64_t* units) {
   const char* const end = p + s.size();
   std::int64_t whole = 0;
   const char* const digits = p;
-  while (p < end && is_digit(*p) && p - digits < 12) whole = whole * 10 + (*p++ - '0');
+  while (p < end && is_digit(*p) && p - digits < 12)
+    whole = whole * 10 + (*p++ - '0');
   if (p == digits) return false;
   if (p == end) {
     *units = whole * money::kScale;
@@ -143,17 +149,19 @@ bool parse_plain(std::string_view s, char point, std::int64_t* units) {
   if (*p++ != point) return false;
   std::int64_t frac = 0;
   const char* const decimals = p;
-  while (p < end && is_digit(*p) && p - decimals < money::kScaleDigits) frac = frac * 10 + (*p++ - '0');
+  while (p < end && is_digit(*p) && p - decimals < money::kScaleDigits)
+    frac = frac * 10 + (*p++ - '0');
   if (p != end || p == decimals) return false;
-  static constexpr std::int64_t kPad[] = {1'000'000, 100'000, 10'000, 1'000, 100, 10, 1};
+  static constexpr std::int64_t kPad[] = {1'000'000, 100'000, 10'000, 1'000,
+                                          100,       10,      1};
   *units = whole * money::kScale + frac * kPad[p - decimals];
   return true;
 }
 
 }  // namespace
 
-std::optional<money> parse_money(std::string_view text, const char** why, bool decimal_comma,
-                                 currency_symbol* symbol) {
+std::optional<money> parse_money(std::string_view text, const char** why,
+                                 bool decimal_comma, currency_symbol* symbol) {
   std::int64_t plain;
   if (parse_plain(text, decimal_comma ? ',' : '.', &plain)) {
     if (symbol) *symbol = currency_symbol::none;
@@ -167,7 +175,8 @@ std::optional<money> parse_money(std::string_view text, const char** why, bool d
     s = trim(s.substr(1, s.size() - 2));
     s = strip_symbol(s, &seen);
   } else {
-    // SPEC §1's order: the sign, then the symbol ("-$5"; "$-5" is not an amount).
+    // SPEC §1's order: the sign, then the symbol ("-$5"; "$-5" is not an
+    // amount).
     if (!s.empty() && (s.front() == '-' || s.front() == '+')) {
       neg = s.front() == '-';
       s.remove_prefix(1);
@@ -180,7 +189,9 @@ std::optional<money> parse_money(std::string_view text, const char** why, bool d
     return std::nullopt;
   }
   if (has_foreign_symbol(s)) {
-    *why = "unknown currency symbol or text (ndr reads $, € and £ before the number)";
+    *why =
+        "unknown currency symbol or text (ndr reads $, € and £ before the "
+        "number)";
     return std::nullopt;
   }
   const char point = decimal_comma ? ',' : '.';
@@ -199,7 +210,8 @@ std::optional<money> parse_money(std::string_view text, const char** why, bool d
   }
   i128 whole = 0;
   if (!int_part.empty()) {
-    if ((*why = parse_integer_part(int_part, separator, &whole))) return std::nullopt;
+    if ((*why = parse_integer_part(int_part, separator, &whole)))
+      return std::nullopt;
   }
   i128 frac = 0;
   for (size_t i = 0; i < frac_part.size(); ++i) {
@@ -234,7 +246,8 @@ const char* symbol_text(currency_symbol s) {
 
 std::string format_money(money m, int decimals, bool thousands) {
   assert(decimals >= 0 && decimals <= money::kScaleDigits);
-  const i128 scaled = div_round_half_away(m.units(), pow10(money::kScaleDigits - decimals));
+  const i128 scaled =
+      div_round_half_away(m.units(), pow10(money::kScaleDigits - decimals));
   const bool neg = scaled < 0;
   i128 mag = neg ? -scaled : scaled;
   const i128 unit = pow10(decimals);
@@ -247,12 +260,14 @@ std::string format_money(money m, int decimals, bool thousands) {
     whole /= 10;
   } while (whole > 0);
   if (thousands) {
-    for (int i = int(digits.size()) - 3; i > 0; i -= 3) digits.insert(size_t(i), ",");
+    for (int i = int(digits.size()) - 3; i > 0; i -= 3)
+      digits.insert(size_t(i), ",");
   }
   std::string out = neg ? "-" + digits : digits;
   if (decimals > 0) {
     std::string f(size_t(decimals), '0');
-    for (int i = decimals - 1; i >= 0; --i, frac /= 10) f[size_t(i)] = char('0' + int(frac % 10));
+    for (int i = decimals - 1; i >= 0; --i, frac /= 10)
+      f[size_t(i)] = char('0' + int(frac % 10));
     out += '.';
     out += f;
   }
@@ -280,8 +295,10 @@ int ratio::compare(std::int64_t millionths) const {
 
 namespace {
 std::string fixed_from_scaled(std::int64_t v, int decimals) {
-  return format_money(money::from_units(v * std::int64_t(pow10(money::kScaleDigits - decimals))),
-                      decimals);
+  return format_money(
+      money::from_units(v *
+                        std::int64_t(pow10(money::kScaleDigits - decimals))),
+      decimals);
 }
 }  // namespace
 
@@ -331,21 +348,26 @@ bool looks_like_thousands(std::string_view amount) {
 }
 
 std::string ambiguous_decimal_message(std::string_view amount) {
-  return fmt::format("'{}' in a ;-separated file: is the point a decimal point or a thousands "
-                     "separator? Pass --decimal-point or --decimal-comma",
-                     amount);
+  return fmt::format(
+      "'{}' in a ;-separated file: is the point a decimal point or a thousands "
+      "separator? Pass --decimal-point or --decimal-comma",
+      amount);
 }
 
-std::string invalid_amount_message(std::string_view text, const char* why, bool decimal_comma) {
+std::string invalid_amount_message(std::string_view text, const char* why,
+                                   bool decimal_comma) {
   if (text.empty()) return "empty amount";
   // The layout expected, where the layout is what is wrong.
   const std::string_view reason = why;
-  const bool layout = reason == "not a number" || reason.rfind("misplaced", 0) == 0 ||
+  const bool layout = reason == "not a number" ||
+                      reason.rfind("misplaced", 0) == 0 ||
                       reason.rfind("no digits", 0) == 0;
   if (!layout) return fmt::format("invalid amount '{}': {}", text, why);
-  return fmt::format("invalid amount '{}': {} (expected {})", text, why,
-                     decimal_comma ? "1234,50 or 1.234,50: --decimal-comma is set"
-                                   : "1234.50 or \"1,234.50\"; --decimal-comma reads 1.234,50");
+  return fmt::format(
+      "invalid amount '{}': {} (expected {})", text, why,
+      decimal_comma
+          ? "1234,50 or 1.234,50: --decimal-comma is set"
+          : "1234.50 or \"1,234.50\"; --decimal-comma reads 1.234,50");
 }
 
 }  // namespace ndr

@@ -7,9 +7,9 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <exception>
 #include <memory>
 #include <numeric>
-#include <exception>
 #include <thread>
 #include <unordered_map>
 
@@ -28,7 +28,9 @@ constexpr const char* kSegmentJoin = " / ";
 
 struct string_hash {
   using is_transparent = void;
-  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  size_t operator()(std::string_view s) const {
+    return std::hash<std::string_view>{}(s);
+  }
 };
 
 // The positions of the three columns the report needs in one file's header.
@@ -70,8 +72,9 @@ class data_set_builder {
   void expect_bytes(std::uint64_t bytes);
   void expect_rows(size_t rows);
   // A row made in memory (snapshot_rows): the checks after parsing, then kept.
-  void add_row(std::string_view id, std::string_view code, day_number date, money amount,
-               const std::string_view* segment_values, unsigned line);
+  void add_row(std::string_view id, std::string_view code, day_number date,
+               money amount, const std::string_view* segment_values,
+               unsigned line);
   void set_currency_column() { saw_currency_column_ = true; }
   snapshot_store finish();
 
@@ -84,55 +87,69 @@ class data_set_builder {
     std::string_view id;
     std::uint16_t currency = 0;
   };
-  std::optional<customer_part> customer_key(const csv_record& record, const column_map& columns);
+  std::optional<customer_part> customer_key(const csv_record& record,
+                                            const column_map& columns);
   // The part of (id, code), code canonical or "" (the reporting currency).
-  customer_part part_of(std::string_view id, std::string_view code, unsigned line);
+  customer_part part_of(std::string_view id, std::string_view code,
+                        unsigned line);
   std::uint16_t currency_number(std::string_view code, unsigned line);
   std::string display_name(std::uint32_t customer) const;
   void note_currency(std::string_view code, unsigned line);
-  void bad_row(unsigned line, const column_map& columns, size_t field, std::string what);
+  void bad_row(unsigned line, const column_map& columns, size_t field,
+               std::string what);
   void report_skipped(const InputError& error);
-  std::uint32_t segment_number(const csv_record& record, const column_map& columns);
+  std::uint32_t segment_number(const csv_record& record,
+                               const column_map& columns);
   std::uint32_t segment_number(const std::string_view* values);
   std::uint32_t segment_id(const std::string_view* values);
   std::uint16_t date_number(day_number d, unsigned line);
-  std::pair<size_t, unsigned> place_of(std::uint32_t row) const;  // (source, line)
+  std::pair<size_t, unsigned> place_of(
+      std::uint32_t row) const;  // (source, line)
   InputError row_error(std::uint32_t row, std::string what) const;
-  void negative_total(std::uint32_t customer, std::uint32_t first_row, money total, day_number d);
+  void negative_total(std::uint32_t customer, std::uint32_t first_row,
+                      money total, day_number d);
   [[noreturn]] void no_rows() const;
   void check_segment_count() const;
   void check_outlier_dates(const std::vector<day_number>& sorted) const;
   std::uint32_t first_row_with_date(std::uint16_t number) const;
   struct fold_result {
-    size_t end = 0;                         // one past the range's last entry
-    std::vector<std::uint32_t> segments;    // the entries' segments
-    std::vector<money> segment_amounts;     // with currency parts: the segment rows' amounts
+    size_t end = 0;                       // one past the range's last entry
+    std::vector<std::uint32_t> segments;  // the entries' segments
+    std::vector<money>
+        segment_amounts;  // with currency parts: the segment rows' amounts
     std::vector<std::uint32_t> segment_rows;  // … and read positions
     std::optional<InputError> error;
   };
-  std::vector<std::uint32_t> group_by_customer(const std::vector<std::uint16_t>& rank,
-                                               std::vector<std::uint16_t>& date,
-                                               std::vector<money>& amount,
-                                               std::vector<std::uint32_t>& row, unsigned threads);
+  std::vector<std::uint32_t> group_by_customer(
+      const std::vector<std::uint16_t>& rank, std::vector<std::uint16_t>& date,
+      std::vector<money>& amount, std::vector<std::uint32_t>& row,
+      unsigned threads);
   fold_result fold_range(std::uint32_t first, std::uint32_t last,
                          const std::vector<std::uint32_t>& group_start,
-                         std::vector<std::uint16_t>& date, std::vector<money>& amount,
-                         std::vector<std::uint32_t>& row, snapshot_store& store);
-  void note_group(std::uint32_t customer, const std::uint32_t* rows, const money* amounts, size_t n,
-                  std::uint16_t date);
+                         std::vector<std::uint16_t>& date,
+                         std::vector<money>& amount,
+                         std::vector<std::uint32_t>& row,
+                         snapshot_store& store);
+  void note_group(std::uint32_t customer, const std::uint32_t* rows,
+                  const money* amounts, size_t n, std::uint16_t date);
 
   const load_options& options_;
   std::vector<std::string> sources_;
-  std::vector<std::string> mrr_names_;  // per source: the MRR column as its header spells it
+  std::vector<std::string>
+      mrr_names_;  // per source: the MRR column as its header spells it
   customer_index customers_;
   customer_predictor predictor_;
   std::vector<std::string> segments_;
-  std::unordered_map<std::string, std::uint32_t, string_hash, std::equal_to<>> segment_ids_;
+  std::unordered_map<std::string, std::uint32_t, string_hash, std::equal_to<>>
+      segment_ids_;
   std::string label_;  // scratch for building a segment label
   // segment_number's shortcut: (field values, segment) of the first 16 seen.
-  std::vector<std::pair<std::vector<std::string>, std::uint32_t>> recent_segments_;
-  std::vector<std::string_view> segment_values_;  // scratch: a row's segment fields
-  std::vector<std::uint32_t> first_row_;  // stats: per date, its first row in read order
+  std::vector<std::pair<std::vector<std::string>, std::uint32_t>>
+      recent_segments_;
+  std::vector<std::string_view>
+      segment_values_;  // scratch: a row's segment fields
+  std::vector<std::uint32_t>
+      first_row_;  // stats: per date, its first row in read order
   std::vector<day_number> date_of_rank_;  // finish(): the sorted snapshot dates
   // The rows read, one array per field (18 bytes a row without segments):
   // row i is customer row_customer_[i], date dates_seen_[row_date_[i]], …
@@ -140,31 +157,38 @@ class data_set_builder {
   std::vector<std::uint16_t> row_date_;
   std::vector<money> row_amount_;
   std::vector<std::uint32_t> row_line_;
-  std::vector<std::uint32_t> row_segment_;          // only with segment columns
-  std::vector<std::uint32_t> source_first_row_;     // source k's rows start at this index
-  std::vector<day_number> dates_seen_;              // in order of first appearance
+  std::vector<std::uint32_t> row_segment_;  // only with segment columns
+  std::vector<std::uint32_t>
+      source_first_row_;                // source k's rows start at this index
+  std::vector<day_number> dates_seen_;  // in order of first appearance
   std::unordered_map<day_number, std::uint16_t> date_numbers_;
   day_number last_day_ = 0;
   std::uint16_t last_day_number_ = UINT16_MAX;
   std::uint64_t skipped_ = 0;
-  currency_symbol currency_ = currency_symbol::none;  // the first symbol seen, and where
+  currency_symbol currency_ =
+      currency_symbol::none;  // the first symbol seen, and where
   std::string currency_source_;
   unsigned currency_line_ = 0;
-  bool keep_skipped_ = false;            // a part: keep skipped rows in kept_
+  bool keep_skipped_ = false;  // a part: keep skipped rows in kept_
   std::vector<InputError> kept_;
   bool ended_in_quotes_ = false;
   bool ask_decimal_ = false;  // amounts like 1.500 are ambiguous in this file
-  bool currency_inherited_ = false;  // a part: currency_ came from the files before
+  bool currency_inherited_ =
+      false;  // a part: currency_ came from the files before
   bool part_currency_error_ = false;
-  std::vector<std::string> part_currencies_{""};  // customer_index's currency numbers: codes
-  std::string reporting_;  // options_.reporting_currency, or the first code read
+  std::vector<std::string> part_currencies_{
+      ""};  // customer_index's currency numbers: codes
+  std::string
+      reporting_;  // options_.reporting_currency, or the first code read
   bool saw_currency_column_ = false;  // some file has the currency column
   std::vector<snapshot_store::currency_seen> currencies_seen_;
-  std::string last_date_text_;  // one-entry cache: exports repeat a date many times
+  std::string
+      last_date_text_;  // one-entry cache: exports repeat a date many times
   std::optional<day_number> last_date_;
 };
 
-column_map data_set_builder::read_header(csv_record_reader& reader, const std::string& name) {
+column_map data_set_builder::read_header(csv_record_reader& reader,
+                                         const std::string& name) {
   csv_record header;
   do {
     if (!reader.next(header)) return {};
@@ -172,7 +196,8 @@ column_map data_set_builder::read_header(csv_record_reader& reader, const std::s
   if (header.error) throw InputError(header.error, name, header.line);
   column_map map;
   for (auto f : header.fields) map.names.emplace_back(f);
-  map.customer = find_column(map.names, options_.customer_col, name, "--customer-col");
+  map.customer =
+      find_column(map.names, options_.customer_col, name, "--customer-col");
   map.date = find_column(map.names, options_.date_col, name, "--date-col");
   map.mrr = find_column(map.names, options_.mrr_col, name, "--mrr-col");
   mrr_names_.back() = map.names[map.mrr];
@@ -180,7 +205,8 @@ column_map data_set_builder::read_header(csv_record_reader& reader, const std::s
     map.segments.push_back(find_column(map.names, col, name, "--segment-by"));
   }
   if (options_.currency_col_required) {
-    map.currency = find_column(map.names, options_.currency_col, name, "--currency-col");
+    map.currency =
+        find_column(map.names, options_.currency_col, name, "--currency-col");
   } else if (!options_.currency_col.empty()) {
     map.currency = find_optional_column(map.names, options_.currency_col, name);
   }
@@ -188,7 +214,8 @@ column_map data_set_builder::read_header(csv_record_reader& reader, const std::s
   return map;
 }
 
-void data_set_builder::begin_source(const std::string& name, const std::string& mrr_name) {
+void data_set_builder::begin_source(const std::string& name,
+                                    const std::string& mrr_name) {
   sources_.push_back(name);
   source_first_row_.push_back(std::uint32_t(row_customer_.size()));
   mrr_names_.push_back(mrr_name);
@@ -202,18 +229,22 @@ void data_set_builder::read(const std::string& name, io::LineReader& lines) {
   read_rows(reader, columns);
 }
 
-void data_set_builder::read_rows(csv_record_reader& reader, const column_map& columns) {
+void data_set_builder::read_rows(csv_record_reader& reader,
+                                 const column_map& columns) {
   reader.name_columns(columns.names);
-  ask_decimal_ = reader.delimiter() == ';' && !options_.decimal_comma && !options_.decimal_point;
+  ask_decimal_ = reader.delimiter() == ';' && !options_.decimal_comma &&
+                 !options_.decimal_point;
   csv_record record;
   while (reader.next(record)) {
     if (record.blank) continue;  // an empty line carries no data
     read_row(record, columns);
   }
-  ended_in_quotes_ = reader.cut_at_end_hit();  // a record crosses into the next part
+  ended_in_quotes_ =
+      reader.cut_at_end_hit();  // a record crosses into the next part
 }
 
-void data_set_builder::begin_part(const std::string& name, const data_set_builder& owner) {
+void data_set_builder::begin_part(const std::string& name,
+                                  const data_set_builder& owner) {
   keep_skipped_ = true;
   reporting_ = owner.reporting_;
   currency_ = owner.currency_;
@@ -238,17 +269,23 @@ void data_set_builder::absorb(data_set_builder& part, unsigned line_offset) {
   if (reporting_.empty()) reporting_ = part.reporting_;
   for (const auto& seen : part.currencies_seen_) {
     bool known = false;
-    for (const auto& mine : currencies_seen_) known = known || mine.code == seen.code;
-    if (!known) currencies_seen_.push_back({seen.code, seen.source, seen.line + line_offset});
+    for (const auto& mine : currencies_seen_)
+      known = known || mine.code == seen.code;
+    if (!known)
+      currencies_seen_.push_back(
+          {seen.code, seen.source, seen.line + line_offset});
   }
-  if (currency_ == currency_symbol::none && part.currency_ != currency_symbol::none) {
+  if (currency_ == currency_symbol::none &&
+      part.currency_ != currency_symbol::none) {
     currency_ = part.currency_;
     currency_source_ = part.currency_source_;
     currency_line_ = part.currency_line_ + line_offset;
   }
-  const bool fresh = row_customer_.empty() && customers_.size() == 0 && dates_seen_.empty() &&
-                     segments_.empty() && line_offset == 0;
-  if (fresh) {  // the first part of the first file: take its columns as they are
+  const bool fresh = row_customer_.empty() && customers_.size() == 0 &&
+                     dates_seen_.empty() && segments_.empty() &&
+                     line_offset == 0;
+  if (fresh) {  // the first part of the first file: take its columns as they
+                // are
     std::swap(customers_, part.customers_);
     part_currencies_.swap(part.part_currencies_);
     row_customer_.swap(part.row_customer_);
@@ -264,12 +301,13 @@ void data_set_builder::absorb(data_set_builder& part, unsigned line_offset) {
   }
   std::vector<std::uint16_t> currency_map(part.part_currencies_.size(), 0);
   for (size_t k = 1; k < currency_map.size(); ++k) {
-    currency_map[k] = currency_number(part.part_currencies_[k], line_offset + 1);
+    currency_map[k] =
+        currency_number(part.part_currencies_[k], line_offset + 1);
   }
   std::vector<std::uint32_t> customer_map(part.customers_.size());
   for (std::uint32_t c = 0; c < part.customers_.size(); ++c) {
-    customer_map[c] =
-        customers_.intern(part.customers_.name(c), currency_map[part.customers_.currency(c)]);
+    customer_map[c] = customers_.intern(
+        part.customers_.name(c), currency_map[part.customers_.currency(c)]);
   }
   std::vector<std::uint16_t> date_map(part.dates_seen_.size());
   for (size_t d = 0; d < part.dates_seen_.size(); ++d) {
@@ -279,25 +317,30 @@ void data_set_builder::absorb(data_set_builder& part, unsigned line_offset) {
   for (size_t k = 0; k < part.segments_.size(); ++k) {
     auto it = segment_ids_.find(std::string_view(part.segments_[k]));
     if (it == segment_ids_.end()) {
-      it = segment_ids_.emplace(part.segments_[k], std::uint32_t(segments_.size())).first;
+      it = segment_ids_
+               .emplace(part.segments_[k], std::uint32_t(segments_.size()))
+               .first;
       segments_.push_back(part.segments_[k]);
     }
     segment_map[k] = it->second;
   }
   const size_t n = part.row_customer_.size();
-  if (row_customer_.size() + n > UINT32_MAX) throw InputError("more than 4,294,967,295 rows");
+  if (row_customer_.size() + n > UINT32_MAX)
+    throw InputError("more than 4,294,967,295 rows");
   for (size_t i = 0; i < n; ++i) {
     row_customer_.push_back(customer_map[part.row_customer_[i]]);
     row_date_.push_back(date_map[part.row_date_[i]]);
     row_amount_.push_back(part.row_amount_[i]);
     row_line_.push_back(part.row_line_[i] + line_offset);
   }
-  for (std::uint32_t seg : part.row_segment_) row_segment_.push_back(segment_map[seg]);
+  for (std::uint32_t seg : part.row_segment_)
+    row_segment_.push_back(segment_map[seg]);
 }
 
-void data_set_builder::bad_row(unsigned line, const column_map& columns, size_t field,
-                               std::string what) {
-  std::string column = field < columns.names.size() ? columns.names[field] : std::string();
+void data_set_builder::bad_row(unsigned line, const column_map& columns,
+                               size_t field, std::string what) {
+  std::string column =
+      field < columns.names.size() ? columns.names[field] : std::string();
   InputError error(what, sources_.back(), line, column);
   if (!options_.skip_bad_rows) throw error;
   ++skipped_;
@@ -309,7 +352,8 @@ std::uint16_t data_set_builder::date_number(day_number d, unsigned line) {
   auto it = date_numbers_.find(d);
   if (it == date_numbers_.end()) {
     if (dates_seen_.size() == kMaxDates) {
-      throw InputError("more than 65,535 different snapshot dates", sources_.back(), line);
+      throw InputError("more than 65,535 different snapshot dates",
+                       sources_.back(), line);
     }
     it = date_numbers_.emplace(d, std::uint16_t(dates_seen_.size())).first;
     dates_seen_.push_back(d);
@@ -333,23 +377,29 @@ void data_set_builder::expect_rows(size_t more) {
 }
 
 // The source index and line of row i.
-std::pair<size_t, unsigned> data_set_builder::place_of(std::uint32_t row) const {
-  const auto k = std::upper_bound(source_first_row_.begin(), source_first_row_.end(), row) -
+std::pair<size_t, unsigned> data_set_builder::place_of(
+    std::uint32_t row) const {
+  const auto k = std::upper_bound(source_first_row_.begin(),
+                                  source_first_row_.end(), row) -
                  source_first_row_.begin() - 1;
   return {size_t(k), row_line_[row]};
 }
 
 // An error about the MRR of row i, located there.
-InputError data_set_builder::row_error(std::uint32_t row, std::string what) const {
+InputError data_set_builder::row_error(std::uint32_t row,
+                                       std::string what) const {
   const auto [source, line] = place_of(row);
-  return InputError(std::move(what), sources_[source], line, mrr_names_[source]);
+  return InputError(std::move(what), sources_[source], line,
+                    mrr_names_[source]);
 }
 
-void data_set_builder::negative_total(std::uint32_t customer, std::uint32_t first_row, money total,
+void data_set_builder::negative_total(std::uint32_t customer,
+                                      std::uint32_t first_row, money total,
                                       day_number d) {
-  InputError error = row_error(first_row, fmt::format("customer '{}' has a negative total MRR ({}) on {}",
-                                                      display_name(customer),
-                                                      format_money(total), format_date(d)));
+  InputError error = row_error(
+      first_row,
+      fmt::format("customer '{}' has a negative total MRR ({}) on {}",
+                  display_name(customer), format_money(total), format_date(d)));
   if (!options_.on_data_error) throw error;
   options_.on_data_error(error);
 }
@@ -368,13 +418,15 @@ std::uint32_t data_set_builder::segment_number(const std::string_view* values) {
   // combinations seen are compared field by field before any label is built.
   for (const auto& [seen, id] : recent_segments_) {
     bool same = true;
-    for (size_t k = 0; same && k < seen.size(); ++k) same = values[k] == seen[k];
+    for (size_t k = 0; same && k < seen.size(); ++k)
+      same = values[k] == seen[k];
     if (same) return id;
   }
   const std::uint32_t id = segment_id(values);
   if (recent_segments_.size() < 16) {
     recent_segments_.emplace_back(
-        std::vector<std::string>(values, values + options_.segment_cols.size()), id);
+        std::vector<std::string>(values, values + options_.segment_cols.size()),
+        id);
   }
   return id;
 }
@@ -393,7 +445,8 @@ std::uint32_t data_set_builder::segment_id(const std::string_view* values) {
   return n;
 }
 
-void data_set_builder::read_row(const csv_record& record, const column_map& columns) {
+void data_set_builder::read_row(const csv_record& record,
+                                const column_map& columns) {
   const size_t width = columns.names.size();
   if (record.error) {
     return bad_row(record.line, columns, record.error_field, record.error);
@@ -412,21 +465,25 @@ void data_set_builder::read_row(const csv_record& record, const column_map& colu
     last_date_ = parse_date(date_text, options_.date_format);
   }
   if (!last_date_) {
-    const std::string what = date_text.empty() ? std::string("empty date")
-                                               : invalid_date_message(date_text, options_.date_format);
+    const std::string what =
+        date_text.empty()
+            ? std::string("empty date")
+            : invalid_date_message(date_text, options_.date_format);
     return bad_row(record.line, columns, columns.date, what);
   }
   const char* why = nullptr;
   const std::string_view amount_text = record.fields[columns.mrr];
   currency_symbol symbol;
-  const auto amount = parse_money(amount_text, &why, options_.decimal_comma, &symbol);
+  const auto amount =
+      parse_money(amount_text, &why, options_.decimal_comma, &symbol);
   if (!amount) {
-    return bad_row(record.line, columns, columns.mrr,
-                   invalid_amount_message(amount_text, why, options_.decimal_comma));
+    return bad_row(
+        record.line, columns, columns.mrr,
+        invalid_amount_message(amount_text, why, options_.decimal_comma));
   }
   if (ask_decimal_ && looks_like_thousands(amount_text)) {
-    throw InputError(ambiguous_decimal_message(amount_text), sources_.back(), record.line,
-                     columns.names[columns.mrr]);
+    throw InputError(ambiguous_decimal_message(amount_text), sources_.back(),
+                     record.line, columns.names[columns.mrr]);
   }
   // With a currency column, the column says the currency, not the symbols.
   const bool has_codes = columns.currency != kNoColumn;
@@ -434,9 +491,10 @@ void data_set_builder::read_row(const csv_record& record, const column_map& colu
     if (currency_ != currency_symbol::none) {
       if (keep_skipped_ && !currency_inherited_) part_currency_error_ = true;
       return bad_row(record.line, columns, columns.mrr,
-                     fmt::format("mixed currencies: '{}' here, '{}' at {}:{}; convert to one first",
-                                 symbol_text(symbol), symbol_text(currency_), currency_source_,
-                                 currency_line_));
+                     fmt::format("mixed currencies: '{}' here, '{}' at {}:{}; "
+                                 "convert to one first",
+                                 symbol_text(symbol), symbol_text(currency_),
+                                 currency_source_, currency_line_));
     }
     currency_ = symbol;
     currency_source_ = sources_.back();
@@ -445,28 +503,36 @@ void data_set_builder::read_row(const csv_record& record, const column_map& colu
   const std::optional<customer_part> id = customer_key(record, columns);
   if (!id) return;
   if (row_customer_.size() == UINT32_MAX) {
-    throw InputError("more than 4,294,967,295 rows", sources_.back(), record.line);
+    throw InputError("more than 4,294,967,295 rows", sources_.back(),
+                     record.line);
   }
-  row_customer_.push_back(predictor_.lookup(id->id, id->currency, *last_date_, customers_));
+  row_customer_.push_back(
+      predictor_.lookup(id->id, id->currency, *last_date_, customers_));
   row_date_.push_back(date_number(*last_date_, record.line));
   row_amount_.push_back(*amount);
   row_line_.push_back(record.line);
-  if (!columns.segments.empty()) row_segment_.push_back(segment_number(record, columns));
+  if (!columns.segments.empty())
+    row_segment_.push_back(segment_number(record, columns));
 }
 
-void data_set_builder::add_row(std::string_view id, std::string_view code, day_number date,
-                               money amount, const std::string_view* segment_values,
+void data_set_builder::add_row(std::string_view id, std::string_view code,
+                               day_number date, money amount,
+                               const std::string_view* segment_values,
                                unsigned line) {
   if (row_customer_.size() == UINT32_MAX) {
     throw InputError("more than 4,294,967,295 rows", sources_.back(), line);
   }
-  const customer_part part = saw_currency_column_ ? part_of(id, code, line)
-                             : customer_part{options_.parents ? options_.parents->top(id) : id};
-  row_customer_.push_back(predictor_.lookup(part.id, part.currency, date, customers_));
+  const customer_part part =
+      saw_currency_column_
+          ? part_of(id, code, line)
+          : customer_part{options_.parents ? options_.parents->top(id) : id};
+  row_customer_.push_back(
+      predictor_.lookup(part.id, part.currency, date, customers_));
   row_date_.push_back(date_number(date, line));
   row_amount_.push_back(amount);
   row_line_.push_back(line);
-  if (!options_.segment_cols.empty()) row_segment_.push_back(segment_number(segment_values));
+  if (!options_.segment_cols.empty())
+    row_segment_.push_back(segment_number(segment_values));
 }
 
 std::optional<data_set_builder::customer_part> data_set_builder::customer_key(
@@ -479,24 +545,30 @@ std::optional<data_set_builder::customer_part> data_set_builder::customer_key(
   if (code.empty()) return part_of(id, code, record.line);
   const auto parsed = parse_currency_code(code);
   if (!parsed) {
-    bad_row(record.line, columns, columns.currency,
-            fmt::format("invalid currency '{}': not a three-letter code like USD", code));
+    bad_row(
+        record.line, columns, columns.currency,
+        fmt::format("invalid currency '{}': not a three-letter code like USD",
+                    code));
     return std::nullopt;
   }
   return part_of(id, *parsed, record.line);
 }
 
 data_set_builder::customer_part data_set_builder::part_of(std::string_view id,
-                                                          std::string_view code, unsigned line) {
+                                                          std::string_view code,
+                                                          unsigned line) {
   if (options_.parents) id = options_.parents->top(id);
   note_currency(code, line);
   if (code.empty()) return customer_part{id};
-  if (reporting_.empty() && options_.reporting_currency_from_data) reporting_.assign(code);
-  if (code == reporting_) return customer_part{id};  // summed with the blank cells
+  if (reporting_.empty() && options_.reporting_currency_from_data)
+    reporting_.assign(code);
+  if (code == reporting_)
+    return customer_part{id};  // summed with the blank cells
   return customer_part{id, currency_number(code, line)};
 }
 
-std::uint16_t data_set_builder::currency_number(std::string_view code, unsigned line) {
+std::uint16_t data_set_builder::currency_number(std::string_view code,
+                                                unsigned line) {
   for (size_t k = 1; k < part_currencies_.size(); ++k) {
     if (part_currencies_[k] == code) return std::uint16_t(k);
   }
@@ -510,7 +582,8 @@ std::uint16_t data_set_builder::currency_number(std::string_view code, unsigned 
 std::string data_set_builder::display_name(std::uint32_t customer) const {
   const std::string_view id = customers_.name(customer);
   const std::uint16_t k = customers_.currency(customer);
-  return k == 0 ? std::string(id) : fmt::format("{} ({})", id, part_currencies_[k]);
+  return k == 0 ? std::string(id)
+                : fmt::format("{} ({})", id, part_currencies_[k]);
 }
 
 void data_set_builder::note_currency(std::string_view code, unsigned line) {
@@ -522,8 +595,10 @@ void data_set_builder::note_currency(std::string_view code, unsigned line) {
 
 // Records one (customer, date) group's data-quality facts in options_.stats:
 // `rows` are the group's row indexes in read order.
-void data_set_builder::note_group(std::uint32_t customer, const std::uint32_t* rows,
-                                  const money* amounts, size_t n, std::uint16_t date) {
+void data_set_builder::note_group(std::uint32_t customer,
+                                  const std::uint32_t* rows,
+                                  const money* amounts, size_t n,
+                                  std::uint16_t date) {
   load_stats& s = *options_.stats;
   const auto place = [&](std::uint32_t r) {
     const auto [source, line] = place_of(r);
@@ -537,8 +612,10 @@ void data_set_builder::note_group(std::uint32_t customer, const std::uint32_t* r
     if (amount < money()) ++s.negative_rows;  // fine while the total stays >= 0
   }
   if (n > 1 && s.summed_pairs++ < load_stats::kExamples) {
-    load_stats::summed_pair pair{display_name(customer), date_of_rank_[date], {}};
-    for (size_t k = 0; k < n && pair.rows.size() < 5; ++k) pair.rows.push_back(place(rows[k]));
+    load_stats::summed_pair pair{
+        display_name(customer), date_of_rank_[date], {}};
+    for (size_t k = 0; k < n && pair.rows.size() < 5; ++k)
+      pair.rows.push_back(place(rows[k]));
     s.summed_examples.push_back(std::move(pair));
   }
   ++s.customers_with_rows[date];
@@ -572,7 +649,8 @@ void run_on(unsigned threads, Work work) {
 void sort_group(std::vector<std::uint16_t>& date, std::vector<money>& amount,
                 std::vector<std::uint32_t>& row, size_t begin, size_t end) {
   bool sorted = true;
-  for (size_t k = begin + 1; k < end && sorted; ++k) sorted = date[k - 1] <= date[k];
+  for (size_t k = begin + 1; k < end && sorted; ++k)
+    sorted = date[k - 1] <= date[k];
   if (sorted) return;
   struct item {
     std::uint16_t date;
@@ -581,7 +659,8 @@ void sort_group(std::vector<std::uint16_t>& date, std::vector<money>& amount,
   };
   std::vector<item> items;
   items.reserve(end - begin);
-  for (size_t k = begin; k < end; ++k) items.push_back({date[k], row[k], amount[k]});
+  for (size_t k = begin; k < end; ++k)
+    items.push_back({date[k], row[k], amount[k]});
   std::sort(items.begin(), items.end(), [](const item& a, const item& b) {
     return a.date != b.date ? a.date < b.date : a.row < b.row;
   });
@@ -593,7 +672,8 @@ void sort_group(std::vector<std::uint16_t>& date, std::vector<money>& amount,
 }
 
 void data_set_builder::no_rows() const {
-  std::string what = skipped_ ? "no valid data rows (every row was skipped)" : "no data rows";
+  std::string what =
+      skipped_ ? "no valid data rows (every row was skipped)" : "no data rows";
   if (sources_.size() == 1) throw InputError(what, sources_[0]);
   std::string names;
   for (const auto& s : sources_) names += (names.empty() ? "" : ", ") + s;
@@ -603,37 +683,46 @@ void data_set_builder::no_rows() const {
 void data_set_builder::check_segment_count() const {
   if (segments_.size() <= options_.max_segments) return;
   std::string columns;
-  for (const auto& c : options_.segment_cols) columns += (columns.empty() ? "" : " ") + c;
-  throw InputError(fmt::format("--segment-by {}: {} distinct values, more than --max-segments {}; "
-                               "segment by a column with fewer values, or raise --max-segments",
-                               columns, segments_.size(), options_.max_segments));
+  for (const auto& c : options_.segment_cols)
+    columns += (columns.empty() ? "" : " ") + c;
+  throw InputError(fmt::format(
+      "--segment-by {}: {} distinct values, more than --max-segments {}; "
+      "segment by a column with fewer values, or raise --max-segments",
+      columns, segments_.size(), options_.max_segments));
 }
 
-std::uint32_t data_set_builder::first_row_with_date(std::uint16_t number) const {
-  return std::uint32_t(std::find(row_date_.begin(), row_date_.end(), number) - row_date_.begin());
+std::uint32_t data_set_builder::first_row_with_date(
+    std::uint16_t number) const {
+  return std::uint32_t(std::find(row_date_.begin(), row_date_.end(), number) -
+                       row_date_.begin());
 }
 
 // Every date outside the main run of dates (main_date_run, weighted by
 // rows) is an error naming its first row.
-void data_set_builder::check_outlier_dates(const std::vector<day_number>& sorted) const {
+void data_set_builder::check_outlier_dates(
+    const std::vector<day_number>& sorted) const {
   bool far = false;
-  for (size_t k = 1; k < sorted.size(); ++k) far = far || sorted[k] - sorted[k - 1] > kOutlierDays;
+  for (size_t k = 1; k < sorted.size(); ++k)
+    far = far || sorted[k] - sorted[k - 1] > kOutlierDays;
   if (!far) return;
   std::vector<std::pair<day_number, std::uint64_t>> weighted;
   for (const day_number d : sorted) weighted.emplace_back(d, 0);
   for (const std::uint16_t number : row_date_) {
-    const auto at = std::lower_bound(sorted.begin(), sorted.end(), dates_seen_[number]);
+    const auto at =
+        std::lower_bound(sorted.begin(), sorted.end(), dates_seen_[number]);
     ++weighted[size_t(at - sorted.begin())].second;
   }
   const date_run run = main_date_run(weighted);
   size_t reported = 0;
-  for (size_t k = 0; k < sorted.size() && reported < load_stats::kExamples; ++k) {
+  for (size_t k = 0; k < sorted.size() && reported < load_stats::kExamples;
+       ++k) {
     if (run.contains(sorted[k])) continue;
-    const auto number = std::uint16_t(std::find(dates_seen_.begin(), dates_seen_.end(), sorted[k]) -
-                                      dates_seen_.begin());
+    const auto number = std::uint16_t(
+        std::find(dates_seen_.begin(), dates_seen_.end(), sorted[k]) -
+        dates_seen_.begin());
     const auto [source, line] = place_of(first_row_with_date(number));
-    InputError error(outlier_date_message(sorted[k], run), sources_[source], line,
-                     options_.date_col);
+    InputError error(outlier_date_message(sorted[k], run), sources_[source],
+                     line, options_.date_col);
     if (!options_.on_data_error) throw error;
     options_.on_data_error(error);
     ++reported;
@@ -656,8 +745,10 @@ snapshot_store data_set_builder::finish() {
   std::sort(store.dates.begin(), store.dates.end());
   std::vector<std::uint16_t> rank(dates_seen_.size());
   for (size_t k = 0; k < dates_seen_.size(); ++k) {
-    rank[k] = std::uint16_t(std::lower_bound(store.dates.begin(), store.dates.end(), dates_seen_[k]) -
-                            store.dates.begin());
+    rank[k] =
+        std::uint16_t(std::lower_bound(store.dates.begin(), store.dates.end(),
+                                       dates_seen_[k]) -
+                      store.dates.begin());
   }
   date_of_rank_ = store.dates;
   check_segment_count();
@@ -666,11 +757,14 @@ snapshot_store data_set_builder::finish() {
   const std::uint32_t customers = customers_.size();
   // Validate's statistics and callbacks see groups in order: one thread then.
   const unsigned threads =
-      n < options_.parallel_rows || options_.stats || options_.on_data_error ? 1 : 2;
+      n < options_.parallel_rows || options_.stats || options_.on_data_error
+          ? 1
+          : 2;
   std::vector<std::uint16_t> date(n);
   std::vector<money> amount(n);
   std::vector<std::uint32_t> row(n);
-  const std::vector<std::uint32_t> group_start = group_by_customer(rank, date, amount, row, threads);
+  const std::vector<std::uint32_t> group_start =
+      group_by_customer(rank, date, amount, row, threads);
 
   if (options_.stats) {
     options_.stats->files = sources_;
@@ -678,17 +772,20 @@ snapshot_store data_set_builder::finish() {
     first_row_.assign(store.dates.size(), UINT32_MAX);
   }
   store.offsets.assign(size_t(customers) + 1, 0);
-  // Customer ranges of about equal rows, each summed in place from its own start.
+  // Customer ranges of about equal rows, each summed in place from its own
+  // start.
   std::vector<std::uint32_t> bounds{0};
   for (unsigned t = 1; t < threads; ++t) {
-    bounds.push_back(std::uint32_t(
-        std::lower_bound(group_start.begin(), group_start.end(), std::uint32_t(n * t / threads)) -
-        group_start.begin()));
+    bounds.push_back(
+        std::uint32_t(std::lower_bound(group_start.begin(), group_start.end(),
+                                       std::uint32_t(n * t / threads)) -
+                      group_start.begin()));
   }
   bounds.push_back(customers);
   std::vector<fold_result> folded(threads);
   const auto fold = [&](unsigned t) {
-    folded[t] = fold_range(bounds[t], bounds[t + 1], group_start, date, amount, row, store);
+    folded[t] = fold_range(bounds[t], bounds[t + 1], group_start, date, amount,
+                           row, store);
   };
   run_on(threads, fold);
   size_t out = 0;
@@ -696,17 +793,21 @@ snapshot_store data_set_builder::finish() {
     if (folded[t].error) throw *folded[t].error;
     const size_t from = group_start[bounds[t]], count = folded[t].end - from;
     std::memmove(date.data() + out, date.data() + from, count * sizeof date[0]);
-    std::memmove(amount.data() + out, amount.data() + from, count * sizeof amount[0]);
+    std::memmove(amount.data() + out, amount.data() + from,
+                 count * sizeof amount[0]);
     out += count;
-    store.entry_segment.insert(store.entry_segment.end(), folded[t].segments.begin(),
+    store.entry_segment.insert(store.entry_segment.end(),
+                               folded[t].segments.begin(),
                                folded[t].segments.end());
     store.entry_segment_amount.insert(store.entry_segment_amount.end(),
                                       folded[t].segment_amounts.begin(),
                                       folded[t].segment_amounts.end());
-    store.entry_segment_row.insert(store.entry_segment_row.end(), folded[t].segment_rows.begin(),
+    store.entry_segment_row.insert(store.entry_segment_row.end(),
+                                   folded[t].segment_rows.begin(),
                                    folded[t].segment_rows.end());
   }
-  for (std::uint32_t c = 0; c < customers; ++c) store.offsets[c + 1] += store.offsets[c];
+  for (std::uint32_t c = 0; c < customers; ++c)
+    store.offsets[c + 1] += store.offsets[c];
   if (options_.stats) {
     for (const std::uint32_t first : first_row_) {
       const auto [source, line] = place_of(first);
@@ -728,16 +829,16 @@ snapshot_store data_set_builder::finish() {
 // A counting sort of the rows by customer: each row's date (as its rank),
 // amount and index move to its customer's group, in read order. Frees the
 // read-order columns it no longer needs; returns where each group starts.
-std::vector<std::uint32_t> data_set_builder::group_by_customer(const std::vector<std::uint16_t>& rank,
-                                                               std::vector<std::uint16_t>& date,
-                                                               std::vector<money>& amount,
-                                                               std::vector<std::uint32_t>& row,
-                                                               unsigned threads) {
+std::vector<std::uint32_t> data_set_builder::group_by_customer(
+    const std::vector<std::uint16_t>& rank, std::vector<std::uint16_t>& date,
+    std::vector<money>& amount, std::vector<std::uint32_t>& row,
+    unsigned threads) {
   const size_t n = row_customer_.size();
   const std::uint32_t customers = customers_.size();
   // Thread t takes rows [t*n/threads, (t+1)*n/threads) and places them after
   // the earlier threads' rows of the same customer, so read order is kept.
-  std::vector<std::vector<std::uint32_t>> next(threads, std::vector<std::uint32_t>(customers, 0));
+  std::vector<std::vector<std::uint32_t>> next(
+      threads, std::vector<std::uint32_t>(customers, 0));
   const auto rows_of = [&](unsigned t) {
     return std::pair<size_t, size_t>{n * t / threads, n * (t + 1) / threads};
   };
@@ -776,9 +877,10 @@ std::vector<std::uint32_t> data_set_builder::group_by_customer(const std::vector
 // entry, written in place from the range's own start; counts go to
 // store.offsets. The first error stops the range and is returned.
 data_set_builder::fold_result data_set_builder::fold_range(
-    std::uint32_t first, std::uint32_t last, const std::vector<std::uint32_t>& group_start,
-    std::vector<std::uint16_t>& date, std::vector<money>& amount, std::vector<std::uint32_t>& row,
-    snapshot_store& store) {
+    std::uint32_t first, std::uint32_t last,
+    const std::vector<std::uint32_t>& group_start,
+    std::vector<std::uint16_t>& date, std::vector<money>& amount,
+    std::vector<std::uint32_t>& row, snapshot_store& store) {
   fold_result result;
   size_t out = group_start[first];
   try {
@@ -788,7 +890,8 @@ data_set_builder::fold_result data_set_builder::fold_range(
       for (size_t g = begin; g != end;) {
         // Segments are read by row number, from all over the file: ask for
         // the one a few entries ahead, which no hardware prefetcher guesses.
-        if (!row_segment_.empty() && g + 32 < row.size()) __builtin_prefetch(&row_segment_[row[g + 32]]);
+        if (!row_segment_.empty() && g + 32 < row.size())
+          __builtin_prefetch(&row_segment_[row[g + 32]]);
         const std::uint16_t d = date[g];
         size_t h = g;
         money total;
@@ -796,18 +899,23 @@ data_set_builder::fold_result data_set_builder::fold_range(
         for (; h != end && date[h] == d; ++h) {
           if (amount[h] > amount[largest]) largest = h;
           if (!total.add(amount[h])) {
-            throw row_error(row[h], fmt::format("the total MRR of customer '{}' on {} is too large",
-                                                display_name(c), format_date(store.dates[d])));
+            throw row_error(
+                row[h],
+                fmt::format("the total MRR of customer '{}' on {} is too large",
+                            display_name(c), format_date(store.dates[d])));
           }
         }
-        if (options_.stats) note_group(c, row.data() + g, amount.data() + g, h - g, d);
+        if (options_.stats)
+          note_group(c, row.data() + g, amount.data() + g, h - g, d);
         if (total < money()) negative_total(c, row[g], total, store.dates[d]);
         if (total > money()) {
-          const money largest_amount = amount[largest];  // before `out` overwrites it
+          const money largest_amount =
+              amount[largest];  // before `out` overwrites it
           date[out] = d;
           amount[out] = total;
           ++out;
-          if (!row_segment_.empty()) result.segments.push_back(row_segment_[row[largest]]);
+          if (!row_segment_.empty())
+            result.segments.push_back(row_segment_[row[largest]]);
           if (!row_segment_.empty() && saw_currency_column_) {
             result.segment_amounts.push_back(largest_amount);
             result.segment_rows.push_back(row[largest]);
@@ -825,8 +933,10 @@ data_set_builder::fold_result data_set_builder::fold_range(
 }
 
 template <typename Source>
-snapshot_store load_all(const std::vector<Source>& sources, const load_options& options,
-                        void (*read_one)(data_set_builder&, const Source&, const load_options&)) {
+snapshot_store load_all(const std::vector<Source>& sources,
+                        const load_options& options,
+                        void (*read_one)(data_set_builder&, const Source&,
+                                         const load_options&)) {
   data_set_builder builder(options);
   for (const auto& s : sources) read_one(builder, s, options);
   return builder.finish();
@@ -848,13 +958,15 @@ std::uint64_t middle_line_start(const std::string& path, std::uint64_t size) {
 // rows in file order. Returns false, having changed nothing, when that cannot
 // be guaranteed (a quoted field across the cut, or the parts' first currency
 // symbols differ), and the file must be read in one pass.
-bool read_in_parts(data_set_builder& builder, const std::string& path, const std::string& name,
-                   std::uint64_t size, const load_options& options) {
+bool read_in_parts(data_set_builder& builder, const std::string& path,
+                   const std::string& name, std::uint64_t size,
+                   const load_options& options) {
   const std::uint64_t split = middle_line_start(path, size);
   if (split == 0) return false;
   data_set_builder first(options), second(options);
   first.begin_part(name, builder);
-  first.expect_bytes(size);  // its columns become the builder's when it is the first file
+  first.expect_bytes(
+      size);  // its columns become the builder's when it is the first file
   second.expect_bytes(size - split);
   column_map columns;
   unsigned first_lines = 0;
@@ -862,7 +974,8 @@ bool read_in_parts(data_set_builder& builder, const std::string& path, const std
   std::exception_ptr second_failure;
   {
     io::LineReader lines(name, open_text_range(path, name, 0, split));
-    csv_record_reader reader(lines, options.delimiter, name, /*cut_at_end=*/true);
+    csv_record_reader reader(lines, options.delimiter, name,
+                             /*cut_at_end=*/true);
     columns = first.read_header(reader, name);
     if (columns.names.empty()) return false;
     second.begin_part(name, builder);
@@ -891,7 +1004,9 @@ bool read_in_parts(data_set_builder& builder, const std::string& path, const std
                                  first.currency() != currency_symbol::none &&
                                  second.currency() != currency_symbol::none &&
                                  first.currency() != second.currency();
-  if (first.ended_in_quotes() || currencies_differ || second.part_currency_error()) return false;
+  if (first.ended_in_quotes() || currencies_differ ||
+      second.part_currency_error())
+    return false;
   if (second_failure) std::rethrow_exception(second_failure);
   if (second_error) {
     throw second_error->moved_down(first_lines);
@@ -902,7 +1017,8 @@ bool read_in_parts(data_set_builder& builder, const std::string& path, const std
   return true;
 }
 
-void read_path(data_set_builder& builder, const std::string& path, const load_options& options) {
+void read_path(data_set_builder& builder, const std::string& path,
+               const load_options& options) {
   const std::string name = path == "-" ? "<stdin>" : path;
   std::uint64_t size = 0;
   auto source = open_text(path, name, options.encoding, &size);
@@ -916,8 +1032,10 @@ void read_path(data_set_builder& builder, const std::string& path, const load_op
   builder.read(name, lines);
 }
 
-void read_text(data_set_builder& builder, const named_text& text, const load_options& options) {
-  io::LineReader lines(text.name, text_in_memory(text.text, text.name, options.encoding));
+void read_text(data_set_builder& builder, const named_text& text,
+               const load_options& options) {
+  io::LineReader lines(text.name,
+                       text_in_memory(text.text, text.name, options.encoding));
   builder.read(text.name, lines);
 }
 
@@ -929,8 +1047,8 @@ struct snapshot_rows::impl {
   data_set_builder builder;
 };
 
-snapshot_rows::snapshot_rows(const load_options& options, const std::string& source,
-                             bool currency_column)
+snapshot_rows::snapshot_rows(const load_options& options,
+                             const std::string& source, bool currency_column)
     : impl_(std::make_unique<impl>(options)) {
   impl_->builder.begin_source(source, "mrr");
   if (currency_column) impl_->builder.set_currency_column();
@@ -940,8 +1058,9 @@ snapshot_rows::~snapshot_rows() = default;
 
 void snapshot_rows::reserve(size_t rows) { impl_->builder.expect_rows(rows); }
 
-void snapshot_rows::add(std::string_view customer, std::string_view currency, day_number date,
-                        money amount, const std::string_view* segments, unsigned line) {
+void snapshot_rows::add(std::string_view customer, std::string_view currency,
+                        day_number date, money amount,
+                        const std::string_view* segments, unsigned line) {
   impl_->builder.add_row(customer, currency, date, amount, segments, line);
 }
 
@@ -949,10 +1068,12 @@ snapshot_store snapshot_rows::finish() { return impl_->builder.finish(); }
 
 std::string snapshot_store::display_name(std::uint32_t c) const {
   const std::string& code = currency_of(c);
-  return code.empty() ? customers[c] : fmt::format("{} ({})", customers[c], code);
+  return code.empty() ? customers[c]
+                      : fmt::format("{} ({})", customers[c], code);
 }
 
-std::vector<const snapshot_store::currency_seen*> currency_codes(const snapshot_store& store) {
+std::vector<const snapshot_store::currency_seen*> currency_codes(
+    const snapshot_store& store) {
   std::vector<const snapshot_store::currency_seen*> codes;
   for (const auto& seen : store.currencies_seen) {
     if (!seen.code.empty()) codes.push_back(&seen);
@@ -964,15 +1085,18 @@ money snapshot_store::mrr_at(std::uint32_t c, std::uint32_t d) const {
   const auto first = entry_date.begin() + offsets[c];
   const auto last = entry_date.begin() + offsets[c + 1];
   const auto it = std::lower_bound(first, last, d);
-  return it != last && *it == d ? entry_mrr[size_t(it - entry_date.begin())] : money();
+  return it != last && *it == d ? entry_mrr[size_t(it - entry_date.begin())]
+                                : money();
 }
 
-snapshot_store load_files(const std::vector<std::string>& paths, const load_options& options) {
+snapshot_store load_files(const std::vector<std::string>& paths,
+                          const load_options& options) {
   require_distinct_files(paths);
   return load_all<std::string>(paths, options, read_path);
 }
 
-snapshot_store load_texts(const std::vector<named_text>& texts, const load_options& options) {
+snapshot_store load_texts(const std::vector<named_text>& texts,
+                          const load_options& options) {
   return load_all<named_text>(texts, options, read_text);
 }
 

@@ -26,8 +26,11 @@ class customer_index {
   std::string_view name(std::uint32_t n) const {
     return {arena_.data() + starts_[n], size_t(starts_[n + 1] - starts_[n])};
   }
-  std::uint16_t currency(std::uint32_t n) const { return currencies_.empty() ? 0 : currencies_[n]; }
-  bool is(std::uint32_t n, std::string_view id, std::uint16_t currency_number) const {
+  std::uint16_t currency(std::uint32_t n) const {
+    return currencies_.empty() ? 0 : currencies_[n];
+  }
+  bool is(std::uint32_t n, std::string_view id,
+          std::uint16_t currency_number) const {
     return name(n) == id && currency(n) == currency_number;
   }
   std::uint32_t size() const { return std::uint32_t(starts_.size() - 1); }
@@ -40,9 +43,12 @@ class customer_index {
   void grow();
 
   std::vector<char> arena_;
-  std::vector<std::uint64_t> starts_{0};  // id n is arena_[starts_[n], starts_[n+1])
-  std::vector<std::uint16_t> currencies_;  // filled from the first part not in currency 0
-  std::vector<std::uint64_t> slots_;      // 0 empty, else (hash high bits << 32) | (id + 1)
+  std::vector<std::uint64_t> starts_{
+      0};  // id n is arena_[starts_[n], starts_[n+1])
+  std::vector<std::uint16_t>
+      currencies_;  // filled from the first part not in currency 0
+  std::vector<std::uint64_t>
+      slots_;  // 0 empty, else (hash high bits << 32) | (id + 1)
   std::uint64_t mask_ = 0;
 };
 
@@ -50,8 +56,8 @@ class customer_index {
 // last row, or the customer that came next at the previous snapshot date.
 class customer_predictor {
  public:
-  std::uint32_t lookup(std::string_view id, std::uint16_t currency, std::int32_t date,
-                       customer_index& index);
+  std::uint32_t lookup(std::string_view id, std::uint16_t currency,
+                       std::int32_t date, customer_index& index);
 
  private:
   static constexpr std::uint32_t kNone = UINT32_MAX;
@@ -60,10 +66,12 @@ class customer_predictor {
 
   std::int32_t date_ = INT32_MIN;
   std::uint32_t last_ = kNone;
-  std::vector<std::uint32_t> previous_;     // customers of the previous date, in row order
-  std::vector<std::uint32_t> current_;      // customers of this date so far
-  std::vector<std::uint32_t> position_;     // customer -> index in previous_, or kNone
-  size_t cursor_ = 0;                       // the guess: previous_[cursor_]
+  std::vector<std::uint32_t>
+      previous_;  // customers of the previous date, in row order
+  std::vector<std::uint32_t> current_;  // customers of this date so far
+  std::vector<std::uint32_t>
+      position_;       // customer -> index in previous_, or kNone
+  size_t cursor_ = 0;  // the guess: previous_[cursor_]
 };
 
 }  // namespace ndr

@@ -1,10 +1,10 @@
 #include "byte_source.h"
 
 #include <fcntl.h>
-#include <sys/stat.h>
 #include <fmt/format.h>
-#include <unistd.h>
 #include <iconv.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <zlib.h>
 #ifdef __SSE2__
 #include <emmintrin.h>
@@ -30,7 +30,8 @@ namespace {
 // for standard input, which cannot be peeked at and rewound).
 class gzip_source : public io::ByteSourceBase {
  public:
-  gzip_source(gzFile file, std::string name) : file_(file), name_(std::move(name)) {}
+  gzip_source(gzFile file, std::string name)
+      : file_(file), name_(std::move(name)) {}
   ~gzip_source() override { gzclose(file_); }
   gzip_source(const gzip_source&) = delete;
   gzip_source& operator=(const gzip_source&) = delete;
@@ -40,12 +41,15 @@ class gzip_source : public io::ByteSourceBase {
     int code = Z_OK;
     const char* message = gzerror(file_, &code);
     if (n < 0 || (code != Z_OK && code != Z_STREAM_END)) {
-      // A truncated download ends with Z_BUF_ERROR: never treated as a clean end.
+      // A truncated download ends with Z_BUF_ERROR: never treated as a clean
+      // end.
       std::string why = code == Z_ERRNO ? std::strerror(errno) : message;
       if (why.rfind("<fd:", 0) == 0 && why.find(": ") != std::string::npos) {
-        why.erase(0, why.find(": ") + 2);  // zlib names the descriptor; we name the file
+        why.erase(0, why.find(": ") +
+                         2);  // zlib names the descriptor; we name the file
       }
-      throw InputError("cannot decompress (" + why + "); is the file complete?", name_);
+      throw InputError("cannot decompress (" + why + "); is the file complete?",
+                       name_);
     }
     return n;
   }
@@ -68,7 +72,9 @@ class file_source : public io::ByteSourceBase {
     while (total < size) {
       const ssize_t n = ::read(fd_, buffer + total, size_t(size - total));
       if (n < 0 && errno == EINTR) continue;
-      if (n < 0) throw InputError(fmt::format("cannot read: {}", std::strerror(errno)), name_);
+      if (n < 0)
+        throw InputError(fmt::format("cannot read: {}", std::strerror(errno)),
+                         name_);
       if (n == 0) break;
       total += int(n);
     }
@@ -92,10 +98,13 @@ class range_source : public io::ByteSourceBase {
   int read(char* buffer, int size) override {
     int total = 0;
     while (total < size && next_ < end_) {
-      const size_t want = size_t(std::min<std::uint64_t>(std::uint64_t(size - total), end_ - next_));
+      const size_t want = size_t(
+          std::min<std::uint64_t>(std::uint64_t(size - total), end_ - next_));
       const ssize_t n = pread(fd_, buffer + total, want, off_t(next_));
       if (n < 0 && errno == EINTR) continue;
-      if (n < 0) throw InputError(fmt::format("cannot read: {}", std::strerror(errno)), name_);
+      if (n < 0)
+        throw InputError(fmt::format("cannot read: {}", std::strerror(errno)),
+                         name_);
       if (n == 0) break;
       total += int(n);
       next_ += std::uint64_t(n);
@@ -141,13 +150,15 @@ class converter {
 };
 
 bool is_utf16_bom(const unsigned char* b, size_t n) {
-  return n >= 2 && ((b[0] == 0xFF && b[1] == 0xFE) || (b[0] == 0xFE && b[1] == 0xFF));
+  return n >= 2 &&
+         ((b[0] == 0xFF && b[1] == 0xFE) || (b[0] == 0xFE && b[1] == 0xFF));
 }
 
 bool names_utf8(const std::string& encoding) {
   std::string e;
   for (char c : encoding) {
-    if (c != '-' && c != '_') e += char(std::tolower(static_cast<unsigned char>(c)));
+    if (c != '-' && c != '_')
+      e += char(std::tolower(static_cast<unsigned char>(c)));
   }
   return e.empty() || e == "utf8";
 }
@@ -158,9 +169,11 @@ bool names_utf8(const std::string& encoding) {
 // read() fills the whole buffer unless the input has ended.
 class text_source : public io::ByteSourceBase {
  public:
-  text_source(std::unique_ptr<io::ByteSourceBase> inner, std::string name, std::string head,
-              std::string encoding)
-      : inner_(std::move(inner)), name_(std::move(name)), head_(std::move(head)),
+  text_source(std::unique_ptr<io::ByteSourceBase> inner, std::string name,
+              std::string head, std::string encoding)
+      : inner_(std::move(inner)),
+        name_(std::move(name)),
+        head_(std::move(head)),
         encoding_(std::move(encoding)) {
     if (!encoding_.empty()) {
       converter_ = std::make_unique<converter>(encoding_);
@@ -174,7 +187,8 @@ class text_source : public io::ByteSourceBase {
     const int n = converter_ ? decode(buffer, size) : raw(buffer, size);
     check(buffer, size_t(n));
     // The bad byte comes after every decoded byte, those still in out_ too.
-    if (!decode_error_.empty() && out_pos_ == out_end_) fail(buffer, size_t(n), decode_error_);
+    if (!decode_error_.empty() && out_pos_ == out_end_)
+      fail(buffer, size_t(n), decode_error_);
     if (n < size && need_ > 0) {
       fail(buffer, lead_at_ < size_t(n) ? lead_at_ : size_t(n),
            "invalid UTF-8: the file ends inside a character");
@@ -183,7 +197,8 @@ class text_source : public io::ByteSourceBase {
   }
 
  private:
-  // Bytes as stored: the head read to look for a byte-order mark, then the rest.
+  // Bytes as stored: the head read to look for a byte-order mark, then the
+  // rest.
   int raw(char* buffer, int size) {
     int n = 0;
     if (!head_.empty()) {
@@ -221,7 +236,9 @@ class text_source : public io::ByteSourceBase {
         in_pos_ = 0;
         const int got = raw(in_.data() + in_end_, int(in_.size() - in_end_));
         if (got == 0) {
-          if (in_end_ > 0) decode_error_ = fmt::format("the file ends inside a {} character", encoding_);
+          if (in_end_ > 0)
+            decode_error_ =
+                fmt::format("the file ends inside a {} character", encoding_);
           break;
         }
         in_end_ += size_t(got);
@@ -235,8 +252,9 @@ class text_source : public io::ByteSourceBase {
       if (errno == EINVAL) {
         starved_ = true;  // a character cut at the end of in_: read more
       } else {
-        decode_error_ = fmt::format("byte 0x{:02X} is not {} text",
-                                    unsigned(static_cast<unsigned char>(*in)), encoding_);
+        decode_error_ =
+            fmt::format("byte 0x{:02X} is not {} text",
+                        unsigned(static_cast<unsigned char>(*in)), encoding_);
       }
     }
     out_end_ = size_t(out - out_.data());
@@ -245,7 +263,8 @@ class text_source : public io::ByteSourceBase {
 
   void check(const char* p, size_t n);
   // Throws `what` at byte `at` of the block p being checked.
-  [[noreturn]] void fail(const char* p, size_t at, const std::string& what) const;
+  [[noreturn]] void fail(const char* p, size_t at,
+                         const std::string& what) const;
 
   std::unique_ptr<io::ByteSourceBase> inner_;
   std::string name_;
@@ -254,25 +273,30 @@ class text_source : public io::ByteSourceBase {
   std::unique_ptr<converter> converter_;
   std::vector<char> in_;  // undecoded bytes [in_pos_, in_end_)
   size_t in_pos_ = 0, in_end_ = 0;
-  std::vector<char> out_;  // decoded bytes not yet handed out [out_pos_, out_end_)
+  std::vector<char>
+      out_;  // decoded bytes not yet handed out [out_pos_, out_end_)
   size_t out_pos_ = 0, out_end_ = 0;
   bool starved_ = false;
   std::string decode_error_;
   // The checker's state across blocks.
   unsigned line_ = 1;
-  std::uint64_t carry_chars_ = 0;  // characters of the current line in earlier blocks
-  std::uint64_t carry_before_ = 0;  // … as it was before the block being checked
-  size_t line_begin_ = 0;          // in the block being checked: where the line starts
-  bool line_in_block_ = false;     // … when it starts in this block at all
-  int need_ = 0;                   // continuation bytes still expected
-  unsigned char lo_ = 0x80, hi_ = 0xBF;  // the range of the next continuation byte
-  unsigned char lead_ = 0;         // the first byte of the character being checked
-  size_t lead_at_ = SIZE_MAX;      // … and where it is in this block
+  std::uint64_t carry_chars_ =
+      0;  // characters of the current line in earlier blocks
+  std::uint64_t carry_before_ =
+      0;                   // … as it was before the block being checked
+  size_t line_begin_ = 0;  // in the block being checked: where the line starts
+  bool line_in_block_ = false;  // … when it starts in this block at all
+  int need_ = 0;                // continuation bytes still expected
+  unsigned char lo_ = 0x80,
+                hi_ = 0xBF;    // the range of the next continuation byte
+  unsigned char lead_ = 0;     // the first byte of the character being checked
+  size_t lead_at_ = SIZE_MAX;  // … and where it is in this block
 };
 
 size_t count_chars(const char* p, size_t n) {
   size_t c = 0;
-  for (size_t i = 0; i < n; ++i) c += (static_cast<unsigned char>(p[i]) & 0xC0) != 0x80;
+  for (size_t i = 0; i < n; ++i)
+    c += (static_cast<unsigned char>(p[i]) & 0xC0) != 0x80;
   return c;
 }
 
@@ -287,9 +311,12 @@ void text_source::check(const char* p, size_t n) {
     if (need_ == 0) {
       const __m128i newline = _mm_set1_epi8('\n'), zero = _mm_setzero_si128();
       for (; i + 16 <= n; i += 16) {
-        const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
-        if (_mm_movemask_epi8(v) | _mm_movemask_epi8(_mm_cmpeq_epi8(v, zero))) break;
-        const unsigned lines = unsigned(_mm_movemask_epi8(_mm_cmpeq_epi8(v, newline)));
+        const __m128i v =
+            _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
+        if (_mm_movemask_epi8(v) | _mm_movemask_epi8(_mm_cmpeq_epi8(v, zero)))
+          break;
+        const unsigned lines =
+            unsigned(_mm_movemask_epi8(_mm_cmpeq_epi8(v, newline)));
         if (lines) {
           line_ += unsigned(__builtin_popcount(lines));
           line_begin_ = i + 32 - size_t(__builtin_clz(lines));
@@ -303,12 +330,14 @@ void text_source::check(const char* p, size_t n) {
     if (need_ > 0) {
       // Named by its first byte, where the character starts (or, when it
       // started in the block before, where it breaks).
-      if (b < lo_ || b > hi_) fail(p, lead_at_ < i ? lead_at_ : i, invalid_utf8(lead_));
+      if (b < lo_ || b > hi_)
+        fail(p, lead_at_ < i ? lead_at_ : i, invalid_utf8(lead_));
       --need_;
       lo_ = 0x80, hi_ = 0xBF;
     } else if (b == 0) {
       fail(p, i,
-           "a NUL byte: this is not a text file (UTF-16 without a byte-order mark? pass "
+           "a NUL byte: this is not a text file (UTF-16 without a byte-order "
+           "mark? pass "
            "--encoding UTF-16LE)");
     } else if (b == '\n') {
       ++line_;
@@ -340,10 +369,13 @@ void text_source::check(const char* p, size_t n) {
   }
 }
 
-void text_source::fail(const char* p, size_t at, const std::string& what) const {
-  const std::uint64_t before = line_in_block_ ? count_chars(p + line_begin_, at - line_begin_)
-                                              : carry_before_ + count_chars(p, at);
-  throw InputError(what, name_, line_, {}, unsigned(std::min<std::uint64_t>(before + 1, UINT32_MAX)));
+void text_source::fail(const char* p, size_t at,
+                       const std::string& what) const {
+  const std::uint64_t before =
+      line_in_block_ ? count_chars(p + line_begin_, at - line_begin_)
+                     : carry_before_ + count_chars(p, at);
+  throw InputError(what, name_, line_, {},
+                   unsigned(std::min<std::uint64_t>(before + 1, UINT32_MAX)));
 }
 
 std::unique_ptr<io::ByteSourceBase> open_gzip(int fd, const std::string& name) {
@@ -357,70 +389,89 @@ std::unique_ptr<io::ByteSourceBase> open_gzip(int fd, const std::string& name) {
 }
 
 // Reads the first bytes of raw, to see a UTF-16 byte-order mark, and wraps it.
-std::unique_ptr<io::ByteSourceBase> as_text(std::unique_ptr<io::ByteSourceBase> raw,
-                                            const std::string& name, std::string encoding) {
+std::unique_ptr<io::ByteSourceBase> as_text(
+    std::unique_ptr<io::ByteSourceBase> raw, const std::string& name,
+    std::string encoding) {
   std::string head(4, '\0');
   head.resize(size_t(raw->read(head.data(), 4)));
   if (names_utf8(encoding)) {
     encoding.clear();
-    if (is_utf16_bom(reinterpret_cast<const unsigned char*>(head.data()), head.size())) {
+    if (is_utf16_bom(reinterpret_cast<const unsigned char*>(head.data()),
+                     head.size())) {
       encoding = "UTF-16";  // iconv reads the mark and drops it
     }
   }
-  return std::make_unique<text_source>(std::move(raw), name, std::move(head), std::move(encoding));
+  return std::make_unique<text_source>(std::move(raw), name, std::move(head),
+                                       std::move(encoding));
 }
 
 }  // namespace
 
 std::string unknown_encoding(const std::string& encoding) {
-  return fmt::format("--encoding '{}' is not an encoding iconv knows (for example windows-1252, "
-                     "latin1, UTF-16LE; 'iconv -l' lists them)",
-                     encoding);
+  return fmt::format(
+      "--encoding '{}' is not an encoding iconv knows (for example "
+      "windows-1252, "
+      "latin1, UTF-16LE; 'iconv -l' lists them)",
+      encoding);
 }
 
 std::string invalid_utf8(unsigned char byte) {
-  return fmt::format("byte 0x{:02X} is not UTF-8; if the file is in another encoding, pass it "
-                     "with --encoding (for example --encoding windows-1252)",
-                     unsigned(byte));
+  return fmt::format(
+      "byte 0x{:02X} is not UTF-8; if the file is in another encoding, pass it "
+      "with --encoding (for example --encoding windows-1252)",
+      unsigned(byte));
 }
 
 void check_encoding(const std::string& encoding) {
   if (names_utf8(encoding)) return;
-  if (!converter(encoding).valid()) throw UsageError(unknown_encoding(encoding));
+  if (!converter(encoding).valid())
+    throw UsageError(unknown_encoding(encoding));
 }
 
-std::unique_ptr<io::ByteSourceBase> open_text(const std::string& path, const std::string& name,
-                                              const std::string& encoding, std::uint64_t* size) {
+std::unique_ptr<io::ByteSourceBase> open_text(const std::string& path,
+                                              const std::string& name,
+                                              const std::string& encoding,
+                                              std::uint64_t* size) {
   if (size) *size = 0;
   if (path == "-") {
     const int fd = dup(STDIN_FILENO);
-    if (fd < 0) throw InputError(fmt::format("cannot open: {}", std::strerror(errno)), name);
+    if (fd < 0)
+      throw InputError(fmt::format("cannot open: {}", std::strerror(errno)),
+                       name);
     return as_text(open_gzip(fd, name), name, encoding);
   }
   const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) throw InputError(fmt::format("cannot open: {}", std::strerror(errno)), name);
+  if (fd < 0)
+    throw InputError(fmt::format("cannot open: {}", std::strerror(errno)),
+                     name);
   unsigned char magic[2] = {0, 0};
-  const bool gzipped = pread(fd, magic, 2, 0) == 2 && magic[0] == 0x1f && magic[1] == 0x8b;
+  const bool gzipped =
+      pread(fd, magic, 2, 0) == 2 && magic[0] == 0x1f && magic[1] == 0x8b;
   if (gzipped) return as_text(open_gzip(fd, name), name, encoding);
   struct stat st;
-  if (size && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && names_utf8(encoding) &&
-      !is_utf16_bom(magic, 2)) {
+  if (size && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+      names_utf8(encoding) && !is_utf16_bom(magic, 2)) {
     *size = std::uint64_t(st.st_size);
   }
   return as_text(std::make_unique<file_source>(fd, name), name, encoding);
 }
 
 std::unique_ptr<io::ByteSourceBase> open_text_range(const std::string& path,
-                                                    const std::string& name, std::uint64_t begin,
+                                                    const std::string& name,
+                                                    std::uint64_t begin,
                                                     std::uint64_t end) {
   const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) throw InputError(fmt::format("cannot open: {}", std::strerror(errno)), name);
-  return std::make_unique<text_source>(std::make_unique<range_source>(fd, name, begin, end), name,
-                                       std::string(), std::string());
+  if (fd < 0)
+    throw InputError(fmt::format("cannot open: {}", std::strerror(errno)),
+                     name);
+  return std::make_unique<text_source>(
+      std::make_unique<range_source>(fd, name, begin, end), name, std::string(),
+      std::string());
 }
 
-std::unique_ptr<io::ByteSourceBase> text_in_memory(std::string_view text, const std::string& name,
-                                                   const std::string& encoding) {
+std::unique_ptr<io::ByteSourceBase> text_in_memory(
+    std::string_view text, const std::string& name,
+    const std::string& encoding) {
   return as_text(std::make_unique<memory_source>(text), name, encoding);
 }
 
@@ -441,17 +492,20 @@ void require_distinct_files(const std::vector<std::string>& paths) {
       continue;
     }
     for (const auto& [id, j] : seen) {
-      if (id == std::make_pair(st.st_dev, st.st_ino) && (paths[k] == "-") == (paths[j] == "-")) {
-        throw UsageError(fmt::format("'{}' and '{}' are the same file; give each file once (its "
-                                     "rows would be counted twice)",
-                                     paths[j], paths[k]));
+      if (id == std::make_pair(st.st_dev, st.st_ino) &&
+          (paths[k] == "-") == (paths[j] == "-")) {
+        throw UsageError(fmt::format(
+            "'{}' and '{}' are the same file; give each file once (its "
+            "rows would be counted twice)",
+            paths[j], paths[k]));
       }
     }
     seen.push_back({{st.st_dev, st.st_ino}, k});
   }
 }
 
-size_t read_range(const std::string& path, std::uint64_t offset, char* buffer, size_t n) {
+size_t read_range(const std::string& path, std::uint64_t offset, char* buffer,
+                  size_t n) {
   const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return 0;
   const ssize_t got = pread(fd, buffer, n, off_t(offset));

@@ -17,8 +17,8 @@ struct parent_row {
   std::string parent;
   unsigned line = 0;
 };
-using parent_table =
-    std::unordered_map<std::string, parent_row, customer_map_hash, std::equal_to<>>;
+using parent_table = std::unordered_map<std::string, parent_row,
+                                        customer_map_hash, std::equal_to<>>;
 
 std::string parent_text(const std::string& parent) {
   return parent.empty() ? std::string("none") : "'" + parent + "'";
@@ -27,25 +27,32 @@ std::string parent_text(const std::string& parent) {
 // Reads child → parent rows, in file order. A row without a parent (empty,
 // or the child itself) is kept too, so that a second row giving that child a
 // parent is the conflict it is.
-std::vector<std::string> read_parents(io::LineReader& lines, const std::string& name,
+std::vector<std::string> read_parents(io::LineReader& lines,
+                                      const std::string& name,
                                       parent_table& parents) {
   strict_csv_reader reader(lines, name, "customer map");
   const std::vector<std::string>& header = reader.header();
-  const size_t child_col = find_column(header, "customer_id", name, "--customer-map");
-  const size_t parent_col = find_column(header, "parent_id", name, "--customer-map");
+  const size_t child_col =
+      find_column(header, "customer_id", name, "--customer-map");
+  const size_t parent_col =
+      find_column(header, "parent_id", name, "--customer-map");
   std::vector<std::string> order;
   csv_record record;
   while (reader.next(record)) {
     const std::string child(record.fields[child_col]);
     std::string parent(record.fields[parent_col]);
-    if (child.empty()) throw InputError("empty customer id", name, record.line, header[child_col]);
+    if (child.empty())
+      throw InputError("empty customer id", name, record.line,
+                       header[child_col]);
     if (parent == child) parent.clear();  // a top-level account
-    const auto [it, added] = parents.try_emplace(child, parent_row{parent, record.line});
+    const auto [it, added] =
+        parents.try_emplace(child, parent_row{parent, record.line});
     if (!added && it->second.parent != parent) {
-      throw InputError(fmt::format("customer '{}' has parent {} here and {} on line {}", child,
-                                   parent_text(parent), parent_text(it->second.parent),
-                                   it->second.line),
-                       name, record.line, header[parent_col]);
+      throw InputError(
+          fmt::format("customer '{}' has parent {} here and {} on line {}",
+                      child, parent_text(parent),
+                      parent_text(it->second.parent), it->second.line),
+          name, record.line, header[parent_col]);
     }
     if (added && !parent.empty()) order.push_back(child);
   }
@@ -78,8 +85,10 @@ void roll_up(const parent_table& parents, const std::vector<std::string>& order,
       }
       if (const auto seen = on_path.find(next); seen != on_path.end()) {
         std::string cycle;
-        for (size_t k = seen->second; k < path.size(); ++k) cycle += std::string(path[k]) + " \u2192 ";
-        throw InputError(fmt::format("customer map has a cycle: {}{}", cycle, next), name);
+        for (size_t k = seen->second; k < path.size(); ++k)
+          cycle += std::string(path[k]) + " \u2192 ";
+        throw InputError(
+            fmt::format("customer map has a cycle: {}{}", cycle, next), name);
       }
       on_path.emplace(next, path.size());
       path.push_back(next);
@@ -87,7 +96,8 @@ void roll_up(const parent_table& parents, const std::vector<std::string>& order,
     }
     for (const std::string_view id : path) {
       const auto it = parents.find(id);
-      if (it != parents.end() && !it->second.parent.empty()) top.emplace(std::string(id), root);
+      if (it != parents.end() && !it->second.parent.empty())
+        top.emplace(std::string(id), root);
     }
   }
 }

@@ -20,10 +20,10 @@ struct cell {
 };
 
 struct column {
-  const char* name;       // machine name (csv header, json key)
-  const char* title;      // table heading; "MRR" becomes "ARR" with --arr
-  bool in_short = true;   // shown by the table without --wide
-  bool is_text = false;   // left-aligned in tables
+  const char* name;      // machine name (csv header, json key)
+  const char* title;     // table heading; "MRR" becomes "ARR" with --arr
+  bool in_short = true;  // shown by the table without --wide
+  bool is_text = false;  // left-aligned in tables
 };
 
 // What every format renders: columns and rows of cells, plus json metadata.
@@ -48,7 +48,8 @@ struct table_model {
 
 // A model whose rows are given whole (small tables: the cohort triangle).
 void set_rows(table_model& t, std::vector<std::vector<cell>> rows) {
-  auto shared = std::make_shared<std::vector<std::vector<cell>>>(std::move(rows));
+  auto shared =
+      std::make_shared<std::vector<std::vector<cell>>>(std::move(rows));
   t.row_count = shared->size();
   t.row = [shared](size_t i, std::vector<cell>& out) { out = (*shared)[i]; };
 }
@@ -59,20 +60,25 @@ void set_rows(table_model& t, std::vector<std::vector<cell>> rows) {
 class cell_maker {
  public:
   explicit cell_maker(const format_options& o)
-      : arr_(o.arr), human_(o.format == output_format::table || o.format == output_format::markdown) {}
+      : arr_(o.arr),
+        human_(o.format == output_format::table ||
+               o.format == output_format::markdown) {}
 
   cell text(std::string s) const {
     std::string human = human_ ? s : std::string();
     return {std::move(s), std::move(human), true};
   }
   cell count(std::int64_t n) const {
-    return {fmt::format("{}", n), human_ ? format_money(money::from_whole(n), 0, true) : "", false};
+    return {fmt::format("{}", n),
+            human_ ? format_money(money::from_whole(n), 0, true) : "", false};
   }
   cell share(const ratio& r) const {
-    return {r.defined() ? format_ratio(r, 4) : std::string(), human_ ? format_percent(r, 1) : "", false};
+    return {r.defined() ? format_ratio(r, 4) : std::string(),
+            human_ ? format_percent(r, 1) : "", false};
   }
   cell amount(money m) const {
-    if (arr_ && !m.mul(12)) throw InputError("an amount is too large to show as ARR (×12)");
+    if (arr_ && !m.mul(12))
+      throw InputError("an amount is too large to show as ARR (×12)");
     return {format_money(m, 2), human_ ? format_money(m, 2, true) : "", false};
   }
 
@@ -106,12 +112,14 @@ std::vector<column> report_columns(bool segmented, bool fx) {
       {"new_mrr", "New MRR", false},
       {"new_customers", "New", false},
   };
-  if (segmented) c.insert(c.begin() + 3, column{"segment", "Segment", true, true});
+  if (segmented)
+    c.insert(c.begin() + 3, column{"segment", "Segment", true, true});
   if (fx) c.push_back({"fx_impact_mrr", "FX impact"});
   return c;
 }
 
-std::vector<cell> report_cells(const report_row& row, const report& r, const cell_maker& m) {
+std::vector<cell> report_cells(const report_row& row, const report& r,
+                               const cell_maker& m) {
   std::vector<cell> c{m.text(r.options.scheme.label(row.period)),
                       m.text(format_date(row.start_date)),
                       m.text(format_date(row.end_date)),
@@ -142,23 +150,27 @@ const char* reactivation_name(reactivation_policy p) {
 }
 
 const char* period_name(period_kind k) {
-  return k == period_kind::month ? "month" : k == period_kind::quarter ? "quarter" : "year";
+  return k == period_kind::month     ? "month"
+         : k == period_kind::quarter ? "quarter"
+                                     : "year";
 }
 
 // The skipped rows, when there were any (nothing is dropped silently).
-void add_skipped_metadata(std::vector<std::pair<std::string, std::string>>& metadata,
-                          const format_options& options) {
+void add_skipped_metadata(
+    std::vector<std::pair<std::string, std::string>>& metadata,
+    const format_options& options) {
   if (options.skipped_rows == 0) return;
   std::string first;
   for (const auto& place : options.skipped_first) {
     first += (first.empty() ? "" : ", ") + json_string(place);
   }
-  metadata.emplace_back("skipped_rows", fmt::format("{}", options.skipped_rows));
+  metadata.emplace_back("skipped_rows",
+                        fmt::format("{}", options.skipped_rows));
   metadata.emplace_back("skipped_first", "[" + first + "]");
 }
 
-std::vector<std::pair<std::string, std::string>> report_metadata(const report_options& o,
-                                                                 const format_options& options) {
+std::vector<std::pair<std::string, std::string>> report_metadata(
+    const report_options& o, const format_options& options) {
   std::vector<std::pair<std::string, std::string>> metadata{
       {"period", json_string(period_name(o.scheme.kind))},
       {"fiscal_year_start", fmt::format("{}", o.scheme.fiscal_start)},
@@ -171,12 +183,14 @@ std::vector<std::pair<std::string, std::string>> report_metadata(const report_op
 
 std::string render_csv(const table_model& t) {
   std::string out;
-  for (size_t i = 0; i < t.columns.size(); ++i) out += (i ? "," : "") + std::string(t.columns[i].name);
+  for (size_t i = 0; i < t.columns.size(); ++i)
+    out += (i ? "," : "") + std::string(t.columns[i].name);
   out += '\n';
   t.each_row([&](const std::vector<cell>& row) {
     for (size_t i = 0; i < row.size(); ++i) {
       if (i) out += ',';
-      out += csv_field(row[i].quoted ? spreadsheet_safe(row[i].machine) : row[i].machine);
+      out += csv_field(row[i].quoted ? spreadsheet_safe(row[i].machine)
+                                     : row[i].machine);
     }
     out += '\n';
   });
@@ -193,14 +207,17 @@ std::string render_json(const table_model& t) {
     first = false;
     for (size_t i = 0; i < t.columns.size(); ++i) {
       const cell& c = row[i];
-      const std::string value =
-          c.quoted ? json_string(c.machine) : c.machine.empty() ? "null" : c.machine;
-      out += fmt::format("{}\"{}\": {}", i ? ", " : "", t.columns[i].name, value);
+      const std::string value = c.quoted            ? json_string(c.machine)
+                                : c.machine.empty() ? "null"
+                                                    : c.machine;
+      out +=
+          fmt::format("{}\"{}\": {}", i ? ", " : "", t.columns[i].name, value);
     }
     out += '}';
   });
   out += t.row_count == 0 ? "]" : "\n  ]";
-  for (const auto& [key, value] : t.metadata) out += fmt::format(",\n  \"{}\": {}", key, value);
+  for (const auto& [key, value] : t.metadata)
+    out += fmt::format(",\n  \"{}\": {}", key, value);
   return out + "\n}\n";
 }
 
@@ -215,7 +232,8 @@ std::string heading(const column& c, bool arr) {
 
 // Display width in terminal columns: counts UTF-8 code points.
 size_t display_width(std::string_view s) {
-  return size_t(std::count_if(s.begin(), s.end(), [](char c) { return (c & 0xC0) != 0x80; }));
+  return size_t(std::count_if(s.begin(), s.end(),
+                              [](char c) { return (c & 0xC0) != 0x80; }));
 }
 
 std::string pad(const std::string& s, size_t width, bool right) {
@@ -223,16 +241,20 @@ std::string pad(const std::string& s, size_t width, bool right) {
   return right ? fill + s : s + fill;
 }
 
-std::string render_table(const table_model& t, bool wide, bool arr, bool markdown) {
+std::string render_table(const table_model& t, bool wide, bool arr,
+                         bool markdown) {
   std::vector<size_t> shown;
   for (size_t i = 0; i < t.columns.size(); ++i) {
     if (wide || t.columns[i].in_short) shown.push_back(i);
   }
-  const auto text = [&](const std::string& s) { return markdown ? markdown_safe(s) : terminal_safe(s); };
+  const auto text = [&](const std::string& s) {
+    return markdown ? markdown_safe(s) : terminal_safe(s);
+  };
   std::vector<size_t> width(t.columns.size());
   for (size_t i : shown) width[i] = display_width(heading(t.columns[i], arr));
   t.each_row([&](const std::vector<cell>& row) {
-    for (size_t i : shown) width[i] = std::max(width[i], display_width(text(row[i].human)));
+    for (size_t i : shown)
+      width[i] = std::max(width[i], display_width(text(row[i].human)));
   });
   const char* sep = markdown ? " | " : "  ";
   const auto line = [&](auto&& text_of) {
@@ -257,41 +279,51 @@ std::string render_table(const table_model& t, bool wide, bool arr, bool markdow
 
 std::string render(const table_model& t, const format_options& options) {
   switch (options.format) {
-    case output_format::csv: return render_csv(t);
-    case output_format::json: return render_json(t);
-    case output_format::table: return render_table(t, options.wide, options.arr, false);
-    case output_format::markdown: return render_table(t, options.wide, options.arr, true);
-    case output_format::html: break;  // only `ndr report` has a page (render_html)
+    case output_format::csv:
+      return render_csv(t);
+    case output_format::json:
+      return render_json(t);
+    case output_format::table:
+      return render_table(t, options.wide, options.arr, false);
+    case output_format::markdown:
+      return render_table(t, options.wide, options.arr, true);
+    case output_format::html:
+      break;  // only `ndr report` has a page (render_html)
   }
   throw UsageError("--format html is for ndr report only");
 }
 
 // The cohort triangle for people: one line per cohort, one column per age.
-std::string render_triangle(const std::vector<cohort_cell>& cells, const period_scheme& scheme,
+std::string render_triangle(const std::vector<cohort_cell>& cells,
+                            const period_scheme& scheme,
                             const format_options& options) {
   const cell_maker m(options);
   table_model t;
   std::int64_t max_age = -1;
   for (const auto& c : cells) max_age = std::max(max_age, c.age);
   std::vector<std::string> age_titles;
-  for (std::int64_t a = 0; a <= max_age; ++a) age_titles.push_back(fmt::format("+{}", a));
-  t.columns = {{"cohort", "Cohort", true, true}, {"customers", "Customers"},
+  for (std::int64_t a = 0; a <= max_age; ++a)
+    age_titles.push_back(fmt::format("+{}", a));
+  t.columns = {{"cohort", "Cohort", true, true},
+               {"customers", "Customers"},
                {"starting_mrr", options.arr ? "Starting ARR" : "Starting MRR"}};
   for (const auto& title : age_titles) t.columns.push_back({"", title.c_str()});
   std::vector<std::vector<cell>> rows;
   for (size_t i = 0; i < cells.size();) {
     const cohort_cell& head = cells[i];
-    std::vector<cell> row{m.text(scheme.label(head.cohort)), m.count(head.customers),
-                          m.amount(head.starting_mrr)};
+    std::vector<cell> row{m.text(scheme.label(head.cohort)),
+                          m.count(head.customers), m.amount(head.starting_mrr)};
     row.resize(t.columns.size());
     for (; i < cells.size() && cells[i].cohort == head.cohort; ++i) {
-      const ratio r = options.logos ? cells[i].logo_retention() : cells[i].revenue_retention();
+      const ratio r = options.logos ? cells[i].logo_retention()
+                                    : cells[i].revenue_retention();
       row[size_t(3 + cells[i].age)] = m.share(r);
     }
     rows.push_back(std::move(row));
   }
   set_rows(t, std::move(rows));
-  return render_table(t, true, false, options.format == output_format::markdown);
+  return render_table(t, true, false,
+                      options.format == output_format::markdown);
 }
 
 }  // namespace
@@ -299,47 +331,65 @@ std::string render_triangle(const std::vector<cohort_cell>& cells, const period_
 std::string render_report(const report& r, const format_options& options) {
   const cell_maker m(options);
   table_model t{report_columns(r.segmented, r.fx), r.rows.size(),
-                [&](size_t i, std::vector<cell>& out) { out = report_cells(r.rows[i], r, m); },
+                [&](size_t i, std::vector<cell>& out) {
+                  out = report_cells(r.rows[i], r, m);
+                },
                 report_metadata(r.options, options)};
   return render(t, options);
 }
 
-std::string render_ledger(const std::vector<ledger_line>& lines, const snapshot_store& store,
+std::string render_ledger(const std::vector<ledger_line>& lines,
+                          const snapshot_store& store,
                           const report_options& report, std::int64_t period,
                           const format_options& options) {
   const cell_maker m(options);
   table_model t;
-  t.columns = {{"customer_id", "Customer", true, true}, {"start_mrr", "Start MRR"},
-               {"end_mrr", "End MRR"}, {"movement", "Movement", true, true},
+  t.columns = {{"customer_id", "Customer", true, true},
+               {"start_mrr", "Start MRR"},
+               {"end_mrr", "End MRR"},
+               {"movement", "Movement", true, true},
                {"delta", "Delta"}};
-  if (store.segmented()) t.columns.insert(t.columns.begin() + 1, {"segment", "Segment", true, true});
+  if (store.segmented())
+    t.columns.insert(t.columns.begin() + 1, {"segment", "Segment", true, true});
   t.row_count = lines.size();
   t.row = [&](size_t i, std::vector<cell>& row) {
     const ledger_line& l = lines[i];
-    row = {m.text(store.customers[l.customer]), m.amount(l.start_mrr), m.amount(l.end_mrr),
-           m.text(movement_name(l.kind)), m.amount(l.delta)};
+    row = {m.text(store.customers[l.customer]), m.amount(l.start_mrr),
+           m.amount(l.end_mrr), m.text(movement_name(l.kind)),
+           m.amount(l.delta)};
     if (store.segmented()) row.insert(row.begin() + 1, m.text(l.segment));
   };
   t.metadata = report_metadata(report, options);
-  t.metadata.insert(t.metadata.begin(), {"at", json_string(report.scheme.label(period))});
+  t.metadata.insert(t.metadata.begin(),
+                    {"at", json_string(report.scheme.label(period))});
   return render(t, options);
 }
 
-std::string render_cohorts(const std::vector<cohort_cell>& cells, const period_scheme& scheme,
+std::string render_cohorts(const std::vector<cohort_cell>& cells,
+                           const period_scheme& scheme,
                            const format_options& options) {
-  if (options.format == output_format::table || options.format == output_format::markdown) {
+  if (options.format == output_format::table ||
+      options.format == output_format::markdown) {
     return render_triangle(cells, scheme, options);
   }
   const cell_maker m(options);
   table_model t;
-  t.columns = {{"cohort", "Cohort", true, true}, {"age", "Age"}, {"customers", "Customers"},
-               {"starting_mrr", "Starting MRR"}, {"mrr", "MRR"},
-               {"revenue_retention", "Revenue ret."}, {"logo_retention", "Logo ret."}};
+  t.columns = {{"cohort", "Cohort", true, true},
+               {"age", "Age"},
+               {"customers", "Customers"},
+               {"starting_mrr", "Starting MRR"},
+               {"mrr", "MRR"},
+               {"revenue_retention", "Revenue ret."},
+               {"logo_retention", "Logo ret."}};
   t.row_count = cells.size();
   t.row = [&](size_t i, std::vector<cell>& row) {
     const cohort_cell& c = cells[i];
-    row = {m.text(scheme.label(c.cohort)), m.count(c.age), m.count(c.customers),
-           m.amount(c.starting_mrr), m.amount(c.mrr), m.share(c.revenue_retention()),
+    row = {m.text(scheme.label(c.cohort)),
+           m.count(c.age),
+           m.count(c.customers),
+           m.amount(c.starting_mrr),
+           m.amount(c.mrr),
+           m.share(c.revenue_retention()),
            m.share(c.logo_retention())};
   };
   t.metadata = {{"period", json_string(period_name(scheme.kind))},
@@ -359,7 +409,8 @@ std::optional<output_format> parse_format(std::string_view name) {
 }
 
 std::string csv_field(std::string_view text) {
-  if (text.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(text);
+  if (text.find_first_of(",\"\r\n") == std::string_view::npos)
+    return std::string(text);
   std::string out = "\"";
   for (char c : text) {
     if (c == '"') out += '"';
@@ -369,7 +420,8 @@ std::string csv_field(std::string_view text) {
 }
 
 std::string spreadsheet_safe(std::string_view text) {
-  if (text.empty() || std::string_view("=+-@\t\r").find(text.front()) == std::string_view::npos) {
+  if (text.empty() || std::string_view("=+-@\t\r").find(text.front()) ==
+                          std::string_view::npos) {
     return std::string(text);
   }
   return "'" + std::string(text);
@@ -407,7 +459,8 @@ std::string json_string(std::string_view text) {
     if (c >= 0x80) {
       const size_t n = utf8_sequence_length(text, i);
       if (n == 0) {
-        out += "\\ufffd";  // not UTF-8: the replacement character, one per bad byte
+        out += "\\ufffd";  // not UTF-8: the replacement character, one per bad
+                           // byte
       } else {
         out.append(text.substr(i, n));
         i += n - 1;
@@ -415,11 +468,21 @@ std::string json_string(std::string_view text) {
       continue;
     }
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (c < 0x20) {
           out += fmt::format("\\u{:04x}", c);
@@ -445,8 +508,10 @@ size_t append_visible(std::string& out, std::string_view s, size_t i) {
     out += char(c);
   } else if (const size_t n = utf8_sequence_length(s, i); n == 0) {
     out += fmt::format("\\x{:02x}", c);  // not UTF-8
-  } else if (n == 2 && c == 0xC2 && static_cast<unsigned char>(s[i + 1]) < 0xA0) {
-    out += fmt::format("\\u{:04x}", static_cast<unsigned char>(s[i + 1]));  // C1: U+0080..U+009F
+  } else if (n == 2 && c == 0xC2 &&
+             static_cast<unsigned char>(s[i + 1]) < 0xA0) {
+    out += fmt::format("\\u{:04x}", static_cast<unsigned char>(
+                                        s[i + 1]));  // C1: U+0080..U+009F
     return i + 2;
   } else {
     out.append(s.substr(i, n));

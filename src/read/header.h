@@ -12,14 +12,16 @@ namespace ndr {
 // Throws InputError naming `source`, line 1, when none or two match; a
 // missing column's message lists the header and suggests the closest column
 // as the exact option to add (`option`, e.g. "--mrr-col"), without using it.
-size_t find_column(const std::vector<std::string>& header, const std::string& wanted,
-                   const std::string& source, const char* option);
+size_t find_column(const std::vector<std::string>& header,
+                   const std::string& wanted, const std::string& source,
+                   const char* option);
 
 inline constexpr size_t kNoColumn = size_t(-1);
 
 // The index of the column named `wanted`, or kNoColumn when the header has
 // none (for optional columns). Throws InputError when two columns match.
-size_t find_optional_column(const std::vector<std::string>& header, const std::string& wanted,
+size_t find_optional_column(const std::vector<std::string>& header,
+                            const std::string& wanted,
                             const std::string& source);
 
 // `s` with ASCII letters in lower case (column names, statuses, intervals).

@@ -24,7 +24,8 @@ std::uint64_t hash_id(std::string_view s) {
 std::uint64_t hash_part(std::string_view id, std::uint16_t currency) {
   const std::uint64_t h = hash_id(id);
   if (currency == 0) return h;
-  const std::uint64_t m = (h ^ (std::uint64_t(currency) << 48)) * 0xFF51AFD7ED558CCDull;
+  const std::uint64_t m =
+      (h ^ (std::uint64_t(currency) << 48)) * 0xFF51AFD7ED558CCDull;
   return m ^ (m >> 31);
 }
 
@@ -32,7 +33,8 @@ std::uint64_t hash_part(std::string_view id, std::uint16_t currency) {
 
 customer_index::customer_index() : slots_(1 << 16, 0), mask_((1 << 16) - 1) {}
 
-std::uint32_t customer_index::intern(std::string_view id, std::uint16_t currency_number) {
+std::uint32_t customer_index::intern(std::string_view id,
+                                     std::uint16_t currency_number) {
   const std::uint64_t h = hash_part(id, currency_number);
   const std::uint64_t tag = h >> 32 << 32;
   for (std::uint64_t i = h & mask_;; i = (i + 1) & mask_) {
@@ -47,7 +49,8 @@ std::uint32_t customer_index::intern(std::string_view id, std::uint16_t currency
   arena_.insert(arena_.end(), id.begin(), id.end());
   starts_.push_back(arena_.size());
   if (currency_number != 0 || !currencies_.empty()) {
-    currencies_.resize(n, 0);  // the ids before the first part in another currency
+    currencies_.resize(n,
+                       0);  // the ids before the first part in another currency
     currencies_.push_back(currency_number);
   }
   if ((std::uint64_t(n) + 1) * 2 > slots_.size()) {
@@ -65,7 +68,8 @@ void customer_index::grow() {
   std::vector<std::uint64_t> old(slots_.size() * 2, 0);
   old.swap(slots_);
   mask_ = slots_.size() - 1;
-  for (std::uint32_t n = 0; n + 1 < size(); ++n) {  // the newest id is placed by intern()
+  for (std::uint32_t n = 0; n + 1 < size();
+       ++n) {  // the newest id is placed by intern()
     const std::uint64_t h = hash_part(name(n), currency(n));
     for (std::uint64_t i = h & mask_;; i = (i + 1) & mask_) {
       if (slots_[i] == 0) {
@@ -88,7 +92,8 @@ void customer_predictor::start_date(std::int32_t date) {
   previous_.swap(current_);
   current_.clear();
   for (size_t k = 0; k < previous_.size(); ++k) {
-    if (position_[previous_[k]] == kNone) position_[previous_[k]] = std::uint32_t(k);
+    if (position_[previous_[k]] == kNone)
+      position_[previous_[k]] = std::uint32_t(k);
   }
   cursor_ = 0;
   date_ = date;
@@ -99,18 +104,24 @@ void customer_predictor::record(std::uint32_t c) {
   last_ = c;
 }
 
-std::uint32_t customer_predictor::lookup(std::string_view id, std::uint16_t currency,
-                                         std::int32_t date, customer_index& index) {
+std::uint32_t customer_predictor::lookup(std::string_view id,
+                                         std::uint16_t currency,
+                                         std::int32_t date,
+                                         customer_index& index) {
   if (date != date_) start_date(date);
-  if (last_ != kNone && index.is(last_, id, currency)) return last_;  // a split row, or customer order
-  if (cursor_ < previous_.size() && index.is(previous_[cursor_], id, currency)) {
+  if (last_ != kNone && index.is(last_, id, currency))
+    return last_;  // a split row, or customer order
+  if (cursor_ < previous_.size() &&
+      index.is(previous_[cursor_], id, currency)) {
     const std::uint32_t c = previous_[cursor_++];
     record(c);
     return c;
   }
   const std::uint32_t c = index.intern(id, currency);
-  if (c >= position_.size()) position_.resize(size_t(c) + 1 + position_.size() / 2, kNone);
-  if (position_[c] != kNone) cursor_ = position_[c] + 1;  // back in step with the last date
+  if (c >= position_.size())
+    position_.resize(size_t(c) + 1 + position_.size() / 2, kNone);
+  if (position_[c] != kNone)
+    cursor_ = position_[c] + 1;  // back in step with the last date
   record(c);
   return c;
 }

@@ -3,8 +3,9 @@
 namespace ndr {
 namespace {
 
-std::string locate(const std::string& message, const std::string& source, unsigned line,
-                   const std::string& column, unsigned position) {
+std::string locate(const std::string& message, const std::string& source,
+                   unsigned line, const std::string& column,
+                   unsigned position) {
   std::string out;
   if (!source.empty()) {
     out += source;
@@ -18,8 +19,8 @@ std::string locate(const std::string& message, const std::string& source, unsign
 
 }  // namespace
 
-InputError::InputError(const std::string& message, std::string source, unsigned line,
-                       std::string column, unsigned position)
+InputError::InputError(const std::string& message, std::string source,
+                       unsigned line, std::string column, unsigned position)
     : std::runtime_error(locate(message, source, line, column, position)),
       source_(std::move(source)),
       line_(line),
@@ -28,7 +29,8 @@ InputError::InputError(const std::string& message, std::string source, unsigned 
       detail_(message) {}
 
 InputError InputError::moved_down(unsigned lines) const {
-  return InputError(detail_, source_, line_ ? line_ + lines : 0, column_, position_);
+  return InputError(detail_, source_, line_ ? line_ + lines : 0, column_,
+                    position_);
 }
 
 }  // namespace ndr

@@ -14,7 +14,9 @@ namespace {
 bool iequals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   for (size_t i = 0; i < a.size(); ++i) {
-    const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? char(c - 'A' + 'a') : c; };
+    const auto lower = [](char c) {
+      return c >= 'A' && c <= 'Z' ? char(c - 'A' + 'a') : c;
+    };
     if (lower(a[i]) != lower(b[i])) return false;
   }
   return true;
@@ -26,7 +28,6 @@ std::string join_columns(const std::vector<std::string>& header) {
   return out;
 }
 
-
 size_t edit_distance(const std::string& a, const std::string& b) {
   std::vector<size_t> row(b.size() + 1);
   for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
@@ -35,7 +36,8 @@ size_t edit_distance(const std::string& a, const std::string& b) {
     row[0] = i;
     for (size_t j = 1; j <= b.size(); ++j) {
       const size_t up = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] != b[j - 1])});
+      row[j] = std::min(
+          {row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] != b[j - 1])});
       diagonal = up;
     }
   }
@@ -44,23 +46,28 @@ size_t edit_distance(const std::string& a, const std::string& b) {
 
 // The header column most likely meant for `wanted`, to suggest (never to use:
 // an "amount" column may hold annual prices). Empty when nothing is close.
-std::string closest_column(const std::vector<std::string>& header, const std::string& wanted,
-                           const char* option) {
-  static const std::vector<std::pair<std::string, std::vector<std::string>>> kSynonyms{
-      {"--customer-col", {"customer", "customer id", "account", "account_id", "client", "client_id",
-                          "subscriber", "user_id", "company"}},
-      {"--date-col", {"month", "snapshot_date", "snapshot", "period", "as_of", "as_of_date", "day",
-                      "date_month", "month_end"}},
-      {"--mrr-col", {"amount", "mrr_amount", "monthly_amount", "revenue", "value", "recurring_revenue",
-                     "monthly_recurring_revenue"}},
-  };
+std::string closest_column(const std::vector<std::string>& header,
+                           const std::string& wanted, const char* option) {
+  static const std::vector<std::pair<std::string, std::vector<std::string>>>
+      kSynonyms{
+          {"--customer-col",
+           {"customer", "customer id", "account", "account_id", "client",
+            "client_id", "subscriber", "user_id", "company"}},
+          {"--date-col",
+           {"month", "snapshot_date", "snapshot", "period", "as_of",
+            "as_of_date", "day", "date_month", "month_end"}},
+          {"--mrr-col",
+           {"amount", "mrr_amount", "monthly_amount", "revenue", "value",
+            "recurring_revenue", "monthly_recurring_revenue"}},
+      };
   const std::string w = lower(wanted);
   std::string best;
   size_t best_distance = std::max<size_t>(2, w.size() / 3) + 1;
   for (const auto& h : header) {
     const std::string l = lower(h);
     size_t d = edit_distance(l, w);
-    if (l.size() >= 3 && (l.find(w) != std::string::npos || w.find(l) != std::string::npos)) {
+    if (l.size() >= 3 &&
+        (l.find(w) != std::string::npos || w.find(l) != std::string::npos)) {
       d = std::min<size_t>(d, 1);
     }
     if (d < best_distance) {
@@ -90,8 +97,8 @@ std::string lower(std::string_view s) {
 
 std::string shell_word(const std::string& s) {
   const bool plain = !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '_' || c == '-' || c == '.';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+           (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.';
   });
   if (plain) return s;
   std::string out = "'";
@@ -99,43 +106,49 @@ std::string shell_word(const std::string& s) {
   return out + "'";
 }
 
-size_t find_optional_column(const std::vector<std::string>& header, const std::string& wanted,
+size_t find_optional_column(const std::vector<std::string>& header,
+                            const std::string& wanted,
                             const std::string& source) {
   size_t found = kNoColumn;
   for (size_t i = 0; i < header.size(); ++i) {
     if (!iequals(header[i], wanted)) continue;
     if (found != kNoColumn) {
-      throw InputError(fmt::format("columns '{}' and '{}' both match '{}'; rename one",
-                                   header[found], header[i], wanted),
-                       source, 1);
+      throw InputError(
+          fmt::format("columns '{}' and '{}' both match '{}'; rename one",
+                      header[found], header[i], wanted),
+          source, 1);
     }
     found = i;
   }
   return found;
 }
 
-size_t find_column(const std::vector<std::string>& header, const std::string& wanted,
-                   const std::string& source, const char* option) {
+size_t find_column(const std::vector<std::string>& header,
+                   const std::string& wanted, const std::string& source,
+                   const char* option) {
   const size_t found = find_optional_column(header, wanted, source);
   if (found == kNoColumn) {
     if (header.size() == 1) {
       for (const char* d : {";", "\t", "|", ","}) {
         if (header[0].find(d[0]) != std::string::npos) {
           const std::string name = d[0] == '\t' ? "tab" : std::string(d);
-          throw InputError(fmt::format("missing column '{}': the header is one column, '{}'; is the "
-                                       "delimiter {}? add --delimiter {} (or --delimiter auto)",
-                                       wanted, header[0], name, shell_word(name)),
-                           source, 1);
+          throw InputError(
+              fmt::format(
+                  "missing column '{}': the header is one column, '{}'; is the "
+                  "delimiter {}? add --delimiter {} (or --delimiter auto)",
+                  wanted, header[0], name, shell_word(name)),
+              source, 1);
         }
       }
     }
     const std::string like = closest_column(header, wanted, option);
     const std::string advice =
         like.empty() ? fmt::format("name the column to use with {}", option)
-                     : fmt::format("if '{}' is the column, add {} {}", like, option, shell_word(like));
-    throw InputError(
-        fmt::format("missing column '{}' (the header has: {}); {}", wanted, join_columns(header), advice),
-        source, 1);
+                     : fmt::format("if '{}' is the column, add {} {}", like,
+                                   option, shell_word(like));
+    throw InputError(fmt::format("missing column '{}' (the header has: {}); {}",
+                                 wanted, join_columns(header), advice),
+                     source, 1);
   }
   return found;
 }

@@ -2,6 +2,7 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -15,8 +16,6 @@
 #include <cstdio>
 #include <cstring>
 #include <stdexcept>
-
-#include <fmt/format.h>
 
 namespace ndr {
 namespace {
@@ -34,7 +33,8 @@ std::atomic<bool> g_temp_live{false};
 extern "C" void remove_temp_and_die(int sig) {
   if (g_temp_live.load()) unlink(g_temp_path);
   signal(sig, SIG_DFL);
-  raise(sig);  // delivered when the handler returns: the signal is blocked in it
+  raise(
+      sig);  // delivered when the handler returns: the signal is blocked in it
 }
 
 // Blocks the fatal signals for its lifetime, so that a temporary is never
@@ -70,17 +70,20 @@ void publish_temp(const std::string& temp) {
   sigemptyset(&act.sa_mask);
   for (size_t i = 0; i < kSignalCount; ++i) {
     sigaction(kFatalSignals[i], nullptr, &g_saved.old[i]);
-    if (g_saved.old[i].sa_handler != SIG_IGN) sigaction(kFatalSignals[i], &act, nullptr);
+    if (g_saved.old[i].sa_handler != SIG_IGN)
+      sigaction(kFatalSignals[i], &act, nullptr);
   }
 }
 
 void withdraw_temp() {
   g_temp_live.store(false);
-  for (size_t i = 0; i < kSignalCount; ++i) sigaction(kFatalSignals[i], &g_saved.old[i], nullptr);
+  for (size_t i = 0; i < kSignalCount; ++i)
+    sigaction(kFatalSignals[i], &g_saved.old[i], nullptr);
 }
 
 std::runtime_error io_error(const std::string& path, const char* what) {
-  return std::runtime_error(fmt::format("{}: {}: {}", path, what, std::strerror(errno)));
+  return std::runtime_error(
+      fmt::format("{}: {}: {}", path, what, std::strerror(errno)));
 }
 
 void write_all(int fd, std::string_view data, const std::string& path) {
@@ -104,7 +107,9 @@ std::string folder_of(const std::string& path) {
   return slash == std::string::npos ? "" : path.substr(0, slash + 1);
 }
 
-std::string name_of(const std::string& path) { return path.substr(folder_of(path).size()); }
+std::string name_of(const std::string& path) {
+  return path.substr(folder_of(path).size());
+}
 
 // Follows symlinks to the file they name, which may not exist yet.
 std::string follow_links(const std::string& path) {
@@ -127,7 +132,8 @@ pid_t temp_owner(std::string_view entry, std::string_view prefix) {
   if (entry.substr(0, prefix.size()) != prefix) return 0;
   entry.remove_prefix(prefix.size());
   const auto dash = entry.find('-');
-  if (dash == 0 || dash == std::string_view::npos || entry.size() - dash != 7) return 0;
+  if (dash == 0 || dash == std::string_view::npos || entry.size() - dash != 7)
+    return 0;
   pid_t pid = 0;
   for (char c : entry.substr(0, dash)) {
     if (c < '0' || c > '9' || pid > 99999999) return 0;
@@ -144,14 +150,16 @@ void remove_stale_temps(const std::string& target) {
   if (!dir) return;  // creating the temporary will say why
   while (const dirent* e = readdir(dir)) {
     const pid_t pid = temp_owner(e->d_name, prefix);
-    if (pid > 0 && kill(pid, 0) == -1 && errno == ESRCH) unlink((folder + e->d_name).c_str());
+    if (pid > 0 && kill(pid, 0) == -1 && errno == ESRCH)
+      unlink((folder + e->d_name).c_str());
   }
   closedir(dir);
 }
 
 void fsync_folder(const std::string& target, const std::string& path) {
   const std::string folder = folder_of(target);
-  const int fd = open(folder.empty() ? "." : folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  const int fd = open(folder.empty() ? "." : folder.c_str(),
+                      O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0) throw io_error(path, "cannot open the folder to flush it");
   const int rc = fsync(fd);
   close(fd);
@@ -159,17 +167,20 @@ void fsync_folder(const std::string& target, const std::string& path) {
 }
 
 // The replaced file's mode, owner and group, or a new file's usual mode.
-void copy_attributes(int fd, const std::string& target, const std::string& path) {
+void copy_attributes(int fd, const std::string& target,
+                     const std::string& path) {
   struct stat st;
   if (stat(target.c_str(), &st) != 0) {
-    if (fchmod(fd, 0666 & ~current_umask()) != 0) throw io_error(path, "cannot set permissions");
+    if (fchmod(fd, 0666 & ~current_umask()) != 0)
+      throw io_error(path, "cannot set permissions");
     return;
   }
   // Owner first: changing it may clear set-id bits that fchmod then restores.
   if (fchown(fd, st.st_uid, st.st_gid) != 0 && errno != EPERM) {
     throw io_error(path, "cannot set the owner");
   }
-  if (fchmod(fd, st.st_mode & 07777) != 0) throw io_error(path, "cannot set permissions");
+  if (fchmod(fd, st.st_mode & 07777) != 0)
+    throw io_error(path, "cannot set permissions");
 }
 
 }  // namespace
@@ -184,7 +195,8 @@ output_file::output_file(const std::string& path) : path_(path) {
   }
   target_ = follow_links(path);
   remove_stale_temps(target_);
-  std::string temp = fmt::format("{}.{}.ndr-{}-XXXXXX", folder_of(target_), name_of(target_), getpid());
+  std::string temp = fmt::format("{}.{}.ndr-{}-XXXXXX", folder_of(target_),
+                                 name_of(target_), getpid());
   assert(!g_temp_live.load());
   signals_blocked blocked;
   fd_ = mkostemp(temp.data(), O_CLOEXEC);
@@ -215,15 +227,18 @@ void output_file::commit() {
   if (close(fd) != 0) throw io_error(path_, "cannot write");
   fsync_folder(target_, path_);
   signals_blocked blocked;
-  if (std::rename(temp_.c_str(), target_.c_str()) != 0) throw io_error(path_, "cannot replace");
+  if (std::rename(temp_.c_str(), target_.c_str()) != 0)
+    throw io_error(path_, "cannot replace");
   temp_.clear();
   withdraw_temp();
   fsync_folder(target_, path_);
 }
 
 void write_stdout(std::string_view data) {
-  if (std::fwrite(data.data(), 1, data.size(), stdout) != data.size() || std::fflush(stdout) != 0) {
-    throw std::runtime_error(fmt::format("cannot write to standard output: {}", std::strerror(errno)));
+  if (std::fwrite(data.data(), 1, data.size(), stdout) != data.size() ||
+      std::fflush(stdout) != 0) {
+    throw std::runtime_error(fmt::format("cannot write to standard output: {}",
+                                         std::strerror(errno)));
   }
 }
 
@@ -232,12 +247,14 @@ bool same_file(const std::string& a, const std::string& b) {
     return (p == "-" ? fstat(STDIN_FILENO, &st) : stat(p.c_str(), &st)) == 0;
   };
   struct stat sa, sb;
-  return stat_of(a, sa) && stat_of(b, sb) && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+  return stat_of(a, sa) && stat_of(b, sb) && sa.st_dev == sb.st_dev &&
+         sa.st_ino == sb.st_ino;
 }
 
 std::string gzip(std::string_view data) {
   z_stream z{};
-  if (deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
+  if (deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8,
+                   Z_DEFAULT_STRATEGY) != Z_OK) {
     throw std::runtime_error("gzip: cannot start zlib");
   }
   std::string out;

@@ -24,11 +24,12 @@
 namespace ndr {
 
 struct csv_record {
-  std::vector<std::string_view> fields;  // unquoted and trimmed; valid until the next read
-  unsigned line = 0;                     // physical 1-based line where the record starts
-  bool blank = false;                    // the line was empty
-  const char* error = nullptr;           // set when the record is malformed (a bad row)
-  size_t error_field = 0;                // the field the error is in
+  std::vector<std::string_view>
+      fields;          // unquoted and trimmed; valid until the next read
+  unsigned line = 0;   // physical 1-based line where the record starts
+  bool blank = false;  // the line was empty
+  const char* error = nullptr;  // set when the record is malformed (a bad row)
+  size_t error_field = 0;       // the field the error is in
 };
 
 char detect_delimiter(std::string_view header);
@@ -49,7 +50,10 @@ class csv_record_reader {
   // in two, and the caller reads the file again in one piece.
   csv_record_reader(io::LineReader& lines, char delimiter, std::string name,
                     bool cut_at_end = false)
-      : lines_(lines), delimiter_(delimiter), name_(std::move(name)), cut_at_end_(cut_at_end) {}
+      : lines_(lines),
+        delimiter_(delimiter),
+        name_(std::move(name)),
+        cut_at_end_(cut_at_end) {}
   csv_record_reader(const csv_record_reader&) = delete;
   csv_record_reader& operator=(const csv_record_reader&) = delete;
 
@@ -61,7 +65,9 @@ class csv_record_reader {
   bool cut_at_end_hit() const { return cut_hit_; }
   // The header's column names, used to name the column in the reader's own
   // errors (a quote left open in column 'mrr').
-  void name_columns(std::vector<std::string> names) { names_ = std::move(names); }
+  void name_columns(std::vector<std::string> names) {
+    names_ = std::move(names);
+  }
 
  private:
   enum class split_status { ok, incomplete, error };
@@ -74,11 +80,11 @@ class csv_record_reader {
   // The scan of one record, kept across the lines it spans so that no byte
   // is looked at twice.
   struct scan_state {
-    size_t pos = 0;            // where scanning resumes
-    bool in_quotes = false;    // inside a quoted field that began at field_begin
+    size_t pos = 0;          // where scanning resumes
+    bool in_quotes = false;  // inside a quoted field that began at field_begin
     size_t field_begin = 0;
-    bool escaped = false;      // the open field has held a "" pair
-    unsigned quote_line = 0;   // the line where the open quote is
+    bool escaped = false;     // the open field has held a "" pair
+    unsigned quote_line = 0;  // the line where the open quote is
   };
   split_status scan(const char* text, size_t size, csv_record& out);
   void finish_fields(char* text, csv_record& out);
@@ -99,12 +105,14 @@ class csv_record_reader {
 
 // A small side file read strictly (a rates file, a customer map): the
 // delimiter is detected, blank lines are skipped, and a malformed row or one
-// with the wrong field count throws InputError naming the file, line and column.
+// with the wrong field count throws InputError naming the file, line and
+// column.
 class strict_csv_reader {
  public:
   // Reads the header; `what` names the file in the message when it is empty
   // ("rates file").
-  strict_csv_reader(io::LineReader& lines, const std::string& name, const char* what);
+  strict_csv_reader(io::LineReader& lines, const std::string& name,
+                    const char* what);
   const std::vector<std::string>& header() const { return header_; }
   // The next data row; false at the end.
   bool next(csv_record& out);

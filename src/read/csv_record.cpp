@@ -1,16 +1,18 @@
 #include "csv_record.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cstring>
-
-#include <fmt/format.h>
 
 #include "ndr/error.h"
 
 namespace ndr {
 namespace {
 
-bool is_trim(char c, char delimiter) { return (c == ' ' || c == '\t') && c != delimiter; }
+bool is_trim(char c, char delimiter) {
+  return (c == ' ' || c == '\t') && c != delimiter;
+}
 
 std::string_view trimmed(char* begin, char* end, char delimiter) {
   while (begin < end && is_trim(*begin, delimiter)) ++begin;
@@ -35,25 +37,29 @@ size_t skip_trim(const char* text, size_t pos, size_t size, char delimiter) {
 
 }  // namespace
 
-const char kTooManyFields[] = "more than 65,536 fields in one row; is the delimiter right?";
+const char kTooManyFields[] =
+    "more than 65,536 fields in one row; is the delimiter right?";
 
 width_error row_width_error(size_t fields, size_t header_fields) {
   if (fields < header_fields) {
-    return {fmt::format("missing field (the row has {} field{}, the header {})", fields,
-                        fields == 1 ? "" : "s", header_fields),
+    return {fmt::format("missing field (the row has {} field{}, the header {})",
+                        fields, fields == 1 ? "" : "s", header_fields),
             fields};
   }
-  return {fmt::format("the row has {} fields, the header only {} (a value with an unquoted "
-                      "delimiter?)",
-                      fields, header_fields),
-          header_fields - 1};
+  return {
+      fmt::format(
+          "the row has {} fields, the header only {} (a value with an unquoted "
+          "delimiter?)",
+          fields, header_fields),
+      header_fields - 1};
 }
 
 // Scans text[state_.pos, size) into spans_. A record cut inside a quoted
 // field returns incomplete with the state saved: the next call, on the same
 // text with a line appended, resumes where this one stopped.
-csv_record_reader::split_status csv_record_reader::scan(const char* text, size_t size,
-                                                         csv_record& out) {
+csv_record_reader::split_status csv_record_reader::scan(const char* text,
+                                                        size_t size,
+                                                        csv_record& out) {
   scan_state& s = state_;
   for (;;) {
     if (!s.in_quotes) {
@@ -65,7 +71,8 @@ csv_record_reader::split_status csv_record_reader::scan(const char* text, size_t
         s.quote_line = lines_.get_file_line();  // p is on the line read last
       } else {
         const void* stop = std::memchr(text + p, delimiter_, size - p);
-        const size_t end = stop ? size_t(static_cast<const char*>(stop) - text) : size;
+        const size_t end =
+            stop ? size_t(static_cast<const char*>(stop) - text) : size;
         spans_.push_back({p, end, false});
         s.pos = end;
       }
@@ -73,7 +80,8 @@ csv_record_reader::split_status csv_record_reader::scan(const char* text, size_t
     if (s.in_quotes) {
       const char* close;
       for (;;) {
-        close = static_cast<const char*>(std::memchr(text + s.pos, '"', size - s.pos));
+        close = static_cast<const char*>(
+            std::memchr(text + s.pos, '"', size - s.pos));
         if (!close) {
           s.pos = size;
           return split_status::incomplete;
@@ -95,7 +103,8 @@ csv_record_reader::split_status csv_record_reader::scan(const char* text, size_t
       }
     }
     if (s.pos == size) return split_status::ok;
-    if (spans_.size() == kMaxFields) {  // each field costs ~40 bytes: bound them
+    if (spans_.size() ==
+        kMaxFields) {  // each field costs ~40 bytes: bound them
       out.error = kTooManyFields;
       out.error_field = names_.empty() ? 0 : names_.size() - 1;
       return split_status::error;
@@ -136,9 +145,12 @@ char* csv_record_reader::next_line() {
     return lines_.next_line();
   } catch (const io::error::line_length_limit_exceeded&) {
     std::string column;
-    if (state_.in_quotes && spans_.size() < names_.size()) column = names_[spans_.size()];
-    throw InputError("line too long (over 16 MiB without a line end); is this a text CSV file?",
-                     name_, lines_.get_file_line(), column);
+    if (state_.in_quotes && spans_.size() < names_.size())
+      column = names_[spans_.size()];
+    throw InputError(
+        "line too long (over 16 MiB without a line end); is this a text CSV "
+        "file?",
+        name_, lines_.get_file_line(), column);
   }
 }
 
@@ -156,7 +168,8 @@ bool csv_record_reader::next(csv_record& out) {
   out.error = nullptr;
   out.error_field = 0;
   const size_t len = std::strlen(line);
-  out.blank = std::all_of(line, line + len, [](char c) { return c == ' ' || c == '\t'; }) &&
+  out.blank = std::all_of(line, line + len,
+                          [](char c) { return c == ' ' || c == '\t'; }) &&
               delimiter_ != '\t';
   out.fields.clear();
   if (out.blank) return true;
@@ -171,7 +184,8 @@ bool csv_record_reader::next(csv_record& out) {
 // A quoted field goes on over the next lines: copy the first line out of
 // LineReader's buffer, then append the next lines one by one, scanning only
 // what each adds.
-bool csv_record_reader::join_lines(const char* first, size_t size, csv_record& out) {
+bool csv_record_reader::join_lines(const char* first, size_t size,
+                                   csv_record& out) {
   joined_.assign(first, size);
   split_status status;
   do {
@@ -181,12 +195,16 @@ bool csv_record_reader::join_lines(const char* first, size_t size, csv_record& o
         cut_hit_ = true;
         return false;
       }
-      open_quote_error("unterminated quoted field: the quote that opens here is never closed");
+      open_quote_error(
+          "unterminated quoted field: the quote that opens here is never "
+          "closed");
     }
     joined_ += '\n';
     joined_ += more;
     if (joined_.size() > kMaxRecordBytes) {
-      open_quote_error("a quoted field runs on for over 16 MiB: is this quote never closed?");
+      open_quote_error(
+          "a quoted field runs on for over 16 MiB: is this quote never "
+          "closed?");
     }
     status = scan(joined_.data(), joined_.size(), out);
   } while (status == split_status::incomplete);
@@ -194,12 +212,13 @@ bool csv_record_reader::join_lines(const char* first, size_t size, csv_record& o
   return true;
 }
 
-strict_csv_reader::strict_csv_reader(io::LineReader& lines, const std::string& name,
-                                     const char* what)
+strict_csv_reader::strict_csv_reader(io::LineReader& lines,
+                                     const std::string& name, const char* what)
     : reader_(lines, 0, name), name_(name) {
   csv_record record;
   do {
-    if (!reader_.next(record)) throw InputError(fmt::format("empty {}: no header", what), name);
+    if (!reader_.next(record))
+      throw InputError(fmt::format("empty {}: no header", what), name);
   } while (record.blank);
   if (record.error) throw InputError(record.error, name, record.line);
   header_.assign(record.fields.begin(), record.fields.end());
@@ -211,8 +230,9 @@ bool strict_csv_reader::next(csv_record& out) {
     if (!reader_.next(out)) return false;
   } while (out.blank);
   if (out.error) {
-    throw InputError(out.error, name_, out.line,
-                     out.error_field < header_.size() ? header_[out.error_field] : "");
+    throw InputError(
+        out.error, name_, out.line,
+        out.error_field < header_.size() ? header_[out.error_field] : "");
   }
   if (out.fields.size() != header_.size()) {
     const width_error e = row_width_error(out.fields.size(), header_.size());
