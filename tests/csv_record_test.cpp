@@ -10,7 +10,7 @@ namespace {
 // prefixed with its line, or "L:error" for a malformed one.
 std::vector<std::string> records(const std::string& text,
                                  char delimiter = ',') {
-  io::LineReader lines("t.csv", text.data(), text.data() + text.size());
+  ndr::line_reader lines("t.csv", text.data(), text.data() + text.size());
   ndr::csv_record_reader reader(lines, delimiter, "t.csv");
   ndr::csv_record r;
   std::vector<std::string> out;
@@ -73,7 +73,7 @@ TEST_CASE(
                     "here is never closed");
   // With the header's names, the column too.
   std::string text = "id,mrr\nx,\"1\n";
-  io::LineReader lines("t.csv", text.data(), text.data() + text.size());
+  ndr::line_reader lines("t.csv", text.data(), text.data() + text.size());
   ndr::csv_record_reader reader(lines, ',', "t.csv");
   ndr::csv_record r;
   REQUIRE(reader.next(r));
@@ -86,7 +86,7 @@ TEST_CASE(
 
 TEST_CASE("the first part of a cut file ends quietly inside a quoted field") {
   std::string text = "a,b\n\"x\ny";
-  io::LineReader lines("t.csv", text.data(), text.data() + text.size());
+  ndr::line_reader lines("t.csv", text.data(), text.data() + text.size());
   ndr::csv_record_reader reader(lines, ',', "t.csv", /*cut_at_end=*/true);
   ndr::csv_record r;
   REQUIRE(reader.next(r));

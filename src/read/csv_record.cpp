@@ -212,7 +212,7 @@ bool csv_record_reader::join_lines(const char* first, size_t size,
   return true;
 }
 
-strict_csv_reader::strict_csv_reader(io::LineReader& lines,
+strict_csv_reader::strict_csv_reader(line_reader& lines,
                                      const std::string& name, const char* what)
     : reader_(lines, 0, name), name_(name) {
   csv_record record;

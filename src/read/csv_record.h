@@ -21,6 +21,8 @@
 #include <string_view>
 #include <vector>
 
+#include "line_reader.h"
+
 namespace ndr {
 
 struct csv_record {
@@ -48,7 +50,7 @@ class csv_record_reader {
   // open at the end of the input ends the reading quietly (next returns false
   // and cut_at_end_hit() is true): the input is the first part of a file cut
   // in two, and the caller reads the file again in one piece.
-  csv_record_reader(io::LineReader& lines, char delimiter, std::string name,
+  csv_record_reader(line_reader& lines, char delimiter, std::string name,
                     bool cut_at_end = false)
       : lines_(lines),
         delimiter_(delimiter),
@@ -92,7 +94,7 @@ class csv_record_reader {
   bool join_lines(const char* first, size_t size, csv_record& out);
   [[noreturn]] void open_quote_error(const char* what) const;
 
-  io::LineReader& lines_;
+  line_reader& lines_;
   char delimiter_;
   std::string name_;
   bool cut_at_end_;
@@ -111,7 +113,7 @@ class strict_csv_reader {
  public:
   // Reads the header; `what` names the file in the message when it is empty
   // ("rates file").
-  strict_csv_reader(io::LineReader& lines, const std::string& name,
+  strict_csv_reader(line_reader& lines, const std::string& name,
                     const char* what);
   const std::vector<std::string>& header() const { return header_; }
   // The next data row; false at the end.

@@ -27,7 +27,7 @@ std::string parent_text(const std::string& parent) {
 // Reads child → parent rows, in file order. A row without a parent (empty,
 // or the child itself) is kept too, so that a second row giving that child a
 // parent is the conflict it is.
-std::vector<std::string> read_parents(io::LineReader& lines,
+std::vector<std::string> read_parents(line_reader& lines,
                                       const std::string& name,
                                       parent_table& parents) {
   strict_csv_reader reader(lines, name, "customer map");
@@ -102,7 +102,7 @@ void roll_up(const parent_table& parents, const std::vector<std::string>& order,
   }
 }
 
-customer_map read_map(io::LineReader& lines, const std::string& name) {
+customer_map read_map(line_reader& lines, const std::string& name) {
   parent_table parents;
   const std::vector<std::string> order = read_parents(lines, name, parents);
   customer_map map;
@@ -113,12 +113,12 @@ customer_map read_map(io::LineReader& lines, const std::string& name) {
 }  // namespace
 
 customer_map customer_map::load(const std::string& path) {
-  io::LineReader lines(path, open_text(path, path));
+  line_reader lines(path, open_text(path, path));
   return read_map(lines, path);
 }
 
 customer_map customer_map::parse(const named_text& text) {
-  io::LineReader lines(text.name, text_in_memory(text.text, text.name));
+  line_reader lines(text.name, text_in_memory(text.text, text.name));
   return read_map(lines, text.name);
 }
 

@@ -48,7 +48,7 @@ class data_set_builder {
       : options_(options), reporting_(options.reporting_currency) {}
 
   // Reads one whole input: its header, then its rows.
-  void read(const std::string& name, io::LineReader& lines);
+  void read(const std::string& name, line_reader& lines);
 
   // Reading one large file in parts on two threads (read_in_parts):
   // a part builder keeps its skipped rows (kept_) instead of reporting them,
@@ -221,7 +221,7 @@ void data_set_builder::begin_source(const std::string& name,
   mrr_names_.push_back(mrr_name);
 }
 
-void data_set_builder::read(const std::string& name, io::LineReader& lines) {
+void data_set_builder::read(const std::string& name, line_reader& lines) {
   begin_source(name, options_.mrr_col);
   csv_record_reader reader(lines, options_.delimiter, name);
   const column_map columns = read_header(reader, name);
@@ -973,7 +973,7 @@ bool read_in_parts(data_set_builder& builder, const std::string& path,
   std::optional<InputError> second_error;
   std::exception_ptr second_failure;
   {
-    io::LineReader lines(name, open_text_range(path, name, 0, split));
+    line_reader lines(name, open_text_range(path, name, 0, split));
     csv_record_reader reader(lines, options.delimiter, name,
                              /*cut_at_end=*/true);
     columns = first.read_header(reader, name);
@@ -982,7 +982,7 @@ bool read_in_parts(data_set_builder& builder, const std::string& path,
     const char delimiter = reader.delimiter();
     std::thread worker([&] {
       try {
-        io::LineReader rest(name, open_text_range(path, name, split, size));
+        line_reader rest(name, open_text_range(path, name, split, size));
         csv_record_reader rest_reader(rest, delimiter, name);
         second.read_rows(rest_reader, columns);
       } catch (const InputError& e) {
@@ -1028,14 +1028,14 @@ void read_path(data_set_builder& builder, const std::string& path,
     source = open_text(path, name, options.encoding, &size);
   }
   builder.expect_bytes(size);
-  io::LineReader lines(name, std::move(source));
+  line_reader lines(name, std::move(source));
   builder.read(name, lines);
 }
 
 void read_text(data_set_builder& builder, const named_text& text,
                const load_options& options) {
-  io::LineReader lines(text.name,
-                       text_in_memory(text.text, text.name, options.encoding));
+  line_reader lines(text.name,
+                    text_in_memory(text.text, text.name, options.encoding));
   builder.read(text.name, lines);
 }
 

@@ -17,7 +17,7 @@ namespace ndr {
 // Reads a rates file into an fx_rates.
 class fx_reader {
  public:
-  static fx_rates read(io::LineReader& lines, const std::string& name,
+  static fx_rates read(line_reader& lines, const std::string& name,
                        const std::string& reporting,
                        const std::string& date_format);
 };
@@ -63,7 +63,7 @@ std::optional<std::int64_t> parse_rate(std::string_view text,
 
 }  // namespace
 
-fx_rates fx_reader::read(io::LineReader& lines, const std::string& name,
+fx_rates fx_reader::read(line_reader& lines, const std::string& name,
                          const std::string& reporting,
                          const std::string& date_format) {
   fx_rates rates(reporting);
@@ -122,13 +122,13 @@ fx_rates fx_reader::read(io::LineReader& lines, const std::string& name,
 
 fx_rates fx_rates::load(const std::string& path, const std::string& reporting,
                         const std::string& date_format) {
-  io::LineReader lines(path, open_text(path, path));
+  line_reader lines(path, open_text(path, path));
   return fx_reader::read(lines, path, reporting, date_format);
 }
 
 fx_rates fx_rates::parse(const named_text& text, const std::string& reporting,
                          const std::string& date_format) {
-  io::LineReader lines(text.name, text_in_memory(text.text, text.name));
+  line_reader lines(text.name, text_in_memory(text.text, text.name));
   return fx_reader::read(lines, text.name, reporting, date_format);
 }
 

@@ -77,7 +77,7 @@ class subscription_reader {
                               : lower(s.substr(first, last - first + 1)));
     }
   }
-  void read(const std::string& name, io::LineReader& lines);
+  void read(const std::string& name, line_reader& lines);
   derived_snapshots finish();
 
  private:
@@ -161,7 +161,7 @@ subscription_header subscription_reader::read_header(csv_record_reader& reader,
   return h;
 }
 
-void subscription_reader::read(const std::string& name, io::LineReader& lines) {
+void subscription_reader::read(const std::string& name, line_reader& lines) {
   sources_.push_back(name);
   csv_record_reader reader(lines, o_.delimiter, name);
   const subscription_header h = read_header(reader, name);
@@ -563,7 +563,7 @@ derived_snapshots derive_snapshots(const std::vector<std::string>& paths,
   return derive(
       paths, options, [&](subscription_reader& r, const std::string& path) {
         const std::string name = path == "-" ? "<stdin>" : path;
-        io::LineReader lines(name, open_text(path, name, options.encoding));
+        line_reader lines(name, open_text(path, name, options.encoding));
         r.read(name, lines);
       });
 }
@@ -678,7 +678,7 @@ derived_snapshots derive_snapshot_texts(const std::vector<named_text>& texts,
                                         const subscription_options& options) {
   return derive(texts, options,
                 [&](subscription_reader& r, const named_text& t) {
-                  io::LineReader lines(
+                  line_reader lines(
                       t.name, text_in_memory(t.text, t.name, options.encoding));
                   r.read(t.name, lines);
                 });
