@@ -621,3 +621,45 @@ TEST_CASE("errors found after a block is checked keep the column of its line") {
   CHECK_THROWS_WITH(load("customer_id,date,mrr\x81x\n", cp1252),
                     "q1.csv:1:21: byte 0x81 is not windows-1252 text");
 }
+
+TEST_CASE("amounts held in cents widen, exactly, when one is not whole cents") {
+  // 21,474,836.47 is the largest amount 32 bits of cents hold.
+  const auto s = load(
+      "customer_id,date,mrr\n"
+      "a,2024-01-31,21474836.47\n"
+      "a,2024-01-31,0.01\n"          // a total past 32 bits: 21,474,836.48
+      "b,2024-01-31,-21474836.48\n"  // the most negative, then back up
+      "b,2024-01-31,21474836.49\n"
+      "c,2024-01-31,1.5\n"
+      "c,2024-02-29,0.000001\n"  // the column widens here, row 7
+      "a,2024-02-29,99999999999.99\n");
+  CHECK(mrr(s, "a", "2024-01-31") == money::from_units(21'474'836'480'000));
+  CHECK(mrr(s, "b", "2024-01-31") == money::from_units(10'000));
+  CHECK(mrr(s, "c", "2024-01-31") == money::from_units(1'500'000));
+  CHECK(mrr(s, "c", "2024-02-29") == money::from_units(1));
+  CHECK(mrr(s, "a", "2024-02-29") == money::from_units(99'999'999'999'990'000));
+}
+
+TEST_CASE("a failed sum names its row, whether or not rows were kept") {
+  // load_texts can read again, so it first sums without the rows' places,
+  // and on an error reads again with them (the rows after a skipped one
+  // are on other lines than their numbers say).
+  const std::string text =
+      "customer_id,date,mrr\nb,2024-01-31,1\na,2024-01-31,5\nb,2024-02-29,2\n"
+      "a,2024-01-31,-7\n";
+  const char* want =
+      "q1.csv:3: column 'mrr': customer 'a' has a negative total MRR (-2.00) "
+      "on 2024-01-31";
+  CHECK_THROWS_WITH(load(text), want);
+  std::vector<std::string> skipped;
+  load_options o;
+  o.skip_bad_rows = true;
+  o.on_skipped_row = [&](const ndr::InputError& e) {
+    skipped.push_back(e.what());
+  };
+  CHECK_THROWS_WITH(
+      load("customer_id,date,mrr\nx,bad,1\n" + text.substr(21), o),
+      "q1.csv:4: column 'mrr': customer 'a' has a negative total "
+      "MRR (-2.00) on 2024-01-31");
+  CHECK(skipped.size() == 1);  // reported once, not again on the second read
+}

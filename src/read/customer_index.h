@@ -38,6 +38,9 @@ class customer_index {
   const std::vector<std::uint16_t>& currencies() const { return currencies_; }
   // Every id as a string, in number order.
   std::vector<std::string> names() const;
+  // Frees the lookup table once every id is in (names stay); intern() may
+  // not be called after.
+  void drop_lookup() { std::vector<std::uint64_t>().swap(slots_); }
 
  private:
   void grow();
@@ -56,6 +59,8 @@ class customer_index {
 // last row, or the customer that came next at the previous snapshot date.
 class customer_predictor {
  public:
+  // Frees what it learned (the loader is done reading).
+  void reset() { *this = customer_predictor(); }
   std::uint32_t lookup(std::string_view id, std::uint16_t currency,
                        std::int32_t date, customer_index& index);
 

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 #include <libfccp/csv.h>
+#include <sys/mman.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -18,6 +19,7 @@
 #include "customer_index.h"
 #include "header.h"
 #include "ndr/hierarchy.h"
+#include "row_columns.h"
 
 namespace ndr {
 namespace {
@@ -41,11 +43,21 @@ struct column_map {
   std::vector<std::string> names;  // the header as written (trimmed)
 };
 
+// Thrown by finish() when a sum fails without rows kept: the error needs
+// the lines of the rows, so the input is read again keeping them.
+struct needs_rows {};
+
 // Accumulates the rows of every file, then folds them into a snapshot_store.
 class data_set_builder {
  public:
-  explicit data_set_builder(const load_options& options)
-      : options_(options), reporting_(options.reporting_currency) {}
+  // keep_rows: sum with each row's read position at hand, for segments,
+  // validate's statistics and error lines. Without it a sum that fails
+  // throws needs_rows, and the input is read again with it (load_all).
+  explicit data_set_builder(const load_options& options, bool keep_rows = true)
+      : options_(options),
+        keep_rows_(keep_rows || !options.segment_cols.empty() ||
+                   options.stats || bool(options.on_data_error)),
+        reporting_(options.reporting_currency) {}
 
   // Reads one whole input: its header, then its rows.
   void read(const std::string& name, line_reader& lines);
@@ -119,21 +131,28 @@ class data_set_builder {
         segment_amounts;  // with currency parts: the segment rows' amounts
     std::vector<std::uint32_t> segment_rows;  // … and read positions
     std::optional<InputError> error;
+    bool wide = false;  // a total is not a whole number of cents in 32 bits
+    bool needs_rows = false;  // a sum failed without rows kept
   };
   std::vector<std::uint32_t> group_by_customer(
       const std::vector<std::uint16_t>& rank, std::vector<std::uint16_t>& date,
-      std::vector<money>& amount, std::vector<std::uint32_t>& row,
-      unsigned threads);
+      amount_column& amount, std::vector<std::uint32_t>& row, unsigned threads);
+  void sort_group(std::vector<std::uint16_t>& date, amount_column& amount,
+                  std::vector<std::uint32_t>& row, size_t begin, size_t end);
   fold_result fold_range(std::uint32_t first, std::uint32_t last,
                          const std::vector<std::uint32_t>& group_start,
                          std::vector<std::uint16_t>& date,
-                         std::vector<money>& amount,
-                         std::vector<std::uint32_t>& row,
+                         amount_column& amount, std::vector<std::uint32_t>& row,
                          snapshot_store& store);
+  size_t write_range(std::uint32_t first, std::uint32_t last,
+                     const std::vector<std::uint32_t>& group_start,
+                     std::vector<std::uint16_t>& date, amount_column& amount);
   void note_group(std::uint32_t customer, const std::uint32_t* rows,
-                  const money* amounts, size_t n, std::uint16_t date);
+                  const amount_column& amount, size_t g, size_t n,
+                  std::uint16_t date);
 
   const load_options& options_;
+  const bool keep_rows_;
   std::vector<std::string> sources_;
   std::vector<std::string>
       mrr_names_;  // per source: the MRR column as its header spells it
@@ -151,12 +170,14 @@ class data_set_builder {
   std::vector<std::uint32_t>
       first_row_;  // stats: per date, its first row in read order
   std::vector<day_number> date_of_rank_;  // finish(): the sorted snapshot dates
-  // The rows read, one array per field (18 bytes a row without segments):
-  // row i is customer row_customer_[i], date dates_seen_[row_date_[i]], …
+  // The rows read, one array per field (10 bytes a row without segments,
+  // amounts in cents; row_columns.h): row i is customer row_customer_[i],
+  // date dates_seen_[row_date_[i]], …; finish() sorts them by customer in
+  // place.
   std::vector<std::uint32_t> row_customer_;
   std::vector<std::uint16_t> row_date_;
-  std::vector<money> row_amount_;
-  std::vector<std::uint32_t> row_line_;
+  amount_column row_amount_;
+  row_lines row_line_;
   std::vector<std::uint32_t> row_segment_;  // only with segment columns
   std::vector<std::uint32_t>
       source_first_row_;                // source k's rows start at this index
@@ -327,14 +348,25 @@ void data_set_builder::absorb(data_set_builder& part, unsigned line_offset) {
   const size_t n = part.row_customer_.size();
   if (row_customer_.size() + n > UINT32_MAX)
     throw InputError("more than 4,294,967,295 rows");
-  for (size_t i = 0; i < n; ++i) {
-    row_customer_.push_back(customer_map[part.row_customer_[i]]);
-    row_date_.push_back(date_map[part.row_date_[i]]);
-    row_amount_.push_back(part.row_amount_[i]);
-    row_line_.push_back(part.row_line_[i] + line_offset);
+  row_line_.append(part.row_line_, std::uint32_t(row_customer_.size()),
+                   line_offset);
+  // The part's rows are given back as they are copied: the two copies of
+  // half a 10M-row file would otherwise be this step's 50 MB extra.
+  constexpr size_t kChunk = size_t(1) << 20;
+  const bool segmented = !part.row_segment_.empty();
+  for (size_t chunk = 0; chunk < n; chunk += kChunk) {
+    const size_t upto = std::min(n, chunk + kChunk);
+    for (size_t i = chunk; i < upto; ++i) {
+      row_customer_.push_back(customer_map[part.row_customer_[i]]);
+      row_date_.push_back(date_map[part.row_date_[i]]);
+      row_amount_.push_back(part.row_amount_[i]);
+      if (segmented) row_segment_.push_back(segment_map[part.row_segment_[i]]);
+    }
+    release_pages(part.row_customer_, 0, upto);
+    release_pages(part.row_date_, 0, upto);
+    part.row_amount_.release_read(0, upto);
+    if (segmented) release_pages(part.row_segment_, 0, upto);
   }
-  for (std::uint32_t seg : part.row_segment_)
-    row_segment_.push_back(segment_map[seg]);
 }
 
 void data_set_builder::bad_row(unsigned line, const column_map& columns,
@@ -372,7 +404,6 @@ void data_set_builder::expect_rows(size_t more) {
   row_customer_.reserve(rows);
   row_date_.reserve(rows);
   row_amount_.reserve(rows);
-  row_line_.reserve(rows);
   if (!options_.segment_cols.empty()) row_segment_.reserve(rows);
 }
 
@@ -382,7 +413,7 @@ std::pair<size_t, unsigned> data_set_builder::place_of(
   const auto k = std::upper_bound(source_first_row_.begin(),
                                   source_first_row_.end(), row) -
                  source_first_row_.begin() - 1;
-  return {size_t(k), row_line_[row]};
+  return {size_t(k), row_line_.line(row)};
 }
 
 // An error about the MRR of row i, located there.
@@ -509,8 +540,8 @@ void data_set_builder::read_row(const csv_record& record,
   row_customer_.push_back(
       predictor_.lookup(id->id, id->currency, *last_date_, customers_));
   row_date_.push_back(date_number(*last_date_, record.line));
+  row_line_.add(std::uint32_t(row_amount_.size()), record.line);
   row_amount_.push_back(*amount);
-  row_line_.push_back(record.line);
   if (!columns.segments.empty())
     row_segment_.push_back(segment_number(record, columns));
 }
@@ -529,8 +560,8 @@ void data_set_builder::add_row(std::string_view id, std::string_view code,
   row_customer_.push_back(
       predictor_.lookup(part.id, part.currency, date, customers_));
   row_date_.push_back(date_number(date, line));
+  row_line_.add(std::uint32_t(row_amount_.size()), line);
   row_amount_.push_back(amount);
-  row_line_.push_back(line);
   if (!options_.segment_cols.empty())
     row_segment_.push_back(segment_number(segment_values));
 }
@@ -597,19 +628,19 @@ void data_set_builder::note_currency(std::string_view code, unsigned line) {
 // `rows` are the group's row indexes in read order.
 void data_set_builder::note_group(std::uint32_t customer,
                                   const std::uint32_t* rows,
-                                  const money* amounts, size_t n,
-                                  std::uint16_t date) {
+                                  const amount_column& amount, size_t g,
+                                  size_t n, std::uint16_t date) {
   load_stats& s = *options_.stats;
   const auto place = [&](std::uint32_t r) {
     const auto [source, line] = place_of(r);
     return load_stats::place{sources_[source], line};
   };
   for (size_t k = 0; k < n; ++k) {
-    const money amount = amounts[k];
-    if (amount.is_zero() && s.zero_rows++ < load_stats::kExamples) {
+    const money a = amount[g + k];
+    if (a.is_zero() && s.zero_rows++ < load_stats::kExamples) {
       s.zero_examples.push_back(place(rows[k]));
     }
-    if (amount < money()) ++s.negative_rows;  // fine while the total stays >= 0
+    if (a < money()) ++s.negative_rows;  // fine while the total stays >= 0
   }
   if (n > 1 && s.summed_pairs++ < load_stats::kExamples) {
     load_stats::summed_pair pair{
@@ -641,33 +672,6 @@ void run_on(unsigned threads, Work work) {
   for (auto& t : pool) t.join();
   for (const auto& f : failed) {
     if (f) std::rethrow_exception(f);
-  }
-}
-
-// Puts one customer's rows [begin, end) in (date, read) order; rows usually
-// arrive in date order already, which is checked first.
-void sort_group(std::vector<std::uint16_t>& date, std::vector<money>& amount,
-                std::vector<std::uint32_t>& row, size_t begin, size_t end) {
-  bool sorted = true;
-  for (size_t k = begin + 1; k < end && sorted; ++k)
-    sorted = date[k - 1] <= date[k];
-  if (sorted) return;
-  struct item {
-    std::uint16_t date;
-    std::uint32_t row;
-    money amount;
-  };
-  std::vector<item> items;
-  items.reserve(end - begin);
-  for (size_t k = begin; k < end; ++k)
-    items.push_back({date[k], row[k], amount[k]});
-  std::sort(items.begin(), items.end(), [](const item& a, const item& b) {
-    return a.date != b.date ? a.date < b.date : a.row < b.row;
-  });
-  for (size_t k = begin; k < end; ++k) {
-    date[k] = items[k - begin].date;
-    row[k] = items[k - begin].row;
-    amount[k] = items[k - begin].amount;
   }
 }
 
@@ -736,6 +740,9 @@ void data_set_builder::check_outlier_dates(
 snapshot_store data_set_builder::finish() {
   const size_t n = row_customer_.size();
   if (n == 0) no_rows();
+  // What only reading needed: 14 MB on 480k customers.
+  predictor_.reset();
+  customers_.drop_lookup();
   snapshot_store store;
   store.rows_read = n;
   store.rows_skipped = skipped_;
@@ -760,9 +767,9 @@ snapshot_store data_set_builder::finish() {
       n < options_.parallel_rows || options_.stats || options_.on_data_error
           ? 1
           : 2;
-  std::vector<std::uint16_t> date(n);
-  std::vector<money> amount(n);
-  std::vector<std::uint32_t> row(n);
+  std::vector<std::uint16_t> date;
+  amount_column amount;
+  std::vector<std::uint32_t> row;  // only with keep_rows_
   const std::vector<std::uint32_t> group_start =
       group_by_customer(rank, date, amount, row, threads);
 
@@ -772,8 +779,7 @@ snapshot_store data_set_builder::finish() {
     first_row_.assign(store.dates.size(), UINT32_MAX);
   }
   store.offsets.assign(size_t(customers) + 1, 0);
-  // Customer ranges of about equal rows, each summed in place from its own
-  // start.
+  // Customer ranges of about equal rows, one per thread.
   std::vector<std::uint32_t> bounds{0};
   for (unsigned t = 1; t < threads; ++t) {
     bounds.push_back(
@@ -782,42 +788,56 @@ snapshot_store data_set_builder::finish() {
                       group_start.begin()));
   }
   bounds.push_back(customers);
+  // First pass: put each customer's rows in (date, read) order, check the
+  // totals, pick the segments and count the entries.
   std::vector<fold_result> folded(threads);
-  const auto fold = [&](unsigned t) {
+  run_on(threads, [&](unsigned t) {
     folded[t] = fold_range(bounds[t], bounds[t + 1], group_start, date, amount,
                            row, store);
-  };
-  run_on(threads, fold);
-  size_t out = 0;
+  });
+  bool wide = false;
   for (unsigned t = 0; t < threads; ++t) {
+    if (folded[t].needs_rows) throw needs_rows();
     if (folded[t].error) throw *folded[t].error;
-    const size_t from = group_start[bounds[t]], count = folded[t].end - from;
-    std::memmove(date.data() + out, date.data() + from, count * sizeof date[0]);
-    std::memmove(amount.data() + out, amount.data() + from,
-                 count * sizeof amount[0]);
-    out += count;
-    store.entry_segment.insert(store.entry_segment.end(),
-                               folded[t].segments.begin(),
-                               folded[t].segments.end());
-    store.entry_segment_amount.insert(store.entry_segment_amount.end(),
-                                      folded[t].segment_amounts.begin(),
-                                      folded[t].segment_amounts.end());
-    store.entry_segment_row.insert(store.entry_segment_row.end(),
-                                   folded[t].segment_rows.begin(),
-                                   folded[t].segment_rows.end());
+    wide = wide || folded[t].wide;
   }
-  for (std::uint32_t c = 0; c < customers; ++c)
-    store.offsets[c + 1] += store.offsets[c];
   if (options_.stats) {
     for (const std::uint32_t first : first_row_) {
       const auto [source, line] = place_of(first);
       options_.stats->first_row_of_date.push_back({sources_[source], line});
     }
   }
+  std::vector<std::uint32_t>().swap(row);
+  for (std::uint32_t c = 0; c < customers; ++c)
+    store.offsets[c + 1] += store.offsets[c];
+  for (auto& f : folded) {
+    store.entry_segment.insert(store.entry_segment.end(), f.segments.begin(),
+                               f.segments.end());
+    store.entry_segment_amount.insert(store.entry_segment_amount.end(),
+                                      f.segment_amounts.begin(),
+                                      f.segment_amounts.end());
+    store.entry_segment_row.insert(store.entry_segment_row.end(),
+                                   f.segment_rows.begin(),
+                                   f.segment_rows.end());
+  }
+  // Second pass: each group becomes one entry, written in place from its
+  // range's start, then the ranges are moved together.
+  if (wide) amount.widen();
+  std::vector<size_t> ends(threads);
+  run_on(threads, [&](unsigned t) {
+    ends[t] = write_range(bounds[t], bounds[t + 1], group_start, date, amount);
+  });
+  size_t out = 0;
+  for (unsigned t = 0; t < threads; ++t) {
+    const size_t from = group_start[bounds[t]], count = ends[t] - from;
+    std::memmove(date.data() + out, date.data() + from, count * sizeof date[0]);
+    amount.move_rows(out, from, count);
+    out += count;
+  }
   date.resize(out);
-  amount.resize(out);
   store.entry_date = std::move(date);
-  store.entry_mrr = std::move(amount);
+  store.entry_mrr = amount.to_money(out);
+  amount.release();
   store.customers = customers_.names();
   store.customer_currency = customers_.currencies();
   store.currency_names = std::move(part_currencies_);
@@ -827,12 +847,12 @@ snapshot_store data_set_builder::finish() {
 }
 
 // A counting sort of the rows by customer: each row's date (as its rank),
-// amount and index move to its customer's group, in read order. Frees the
-// read-order columns it no longer needs; returns where each group starts.
+// amount and (with keep_rows_) read position move to its customer's group,
+// in read order. The read-order columns are given back as they are read and
+// freed at the end; returns where each group starts.
 std::vector<std::uint32_t> data_set_builder::group_by_customer(
     const std::vector<std::uint16_t>& rank, std::vector<std::uint16_t>& date,
-    std::vector<money>& amount, std::vector<std::uint32_t>& row,
-    unsigned threads) {
+    amount_column& amount, std::vector<std::uint32_t>& row, unsigned threads) {
   const size_t n = row_customer_.size();
   const std::uint32_t customers = customers_.size();
   // Thread t takes rows [t*n/threads, (t+1)*n/threads) and places them after
@@ -857,32 +877,74 @@ std::vector<std::uint32_t> data_set_builder::group_by_customer(
     }
   }
   group_start[customers] = position;
+  date.resize(n);
+  amount.resize_like(row_amount_, n);
+  if (keep_rows_) row.resize(n);
+  constexpr size_t kChunk = size_t(1) << 20;  // rows between releases
   run_on(threads, [&](unsigned t) {
     const auto [first, last] = rows_of(t);
     std::uint32_t* const at = next[t].data();
-    for (size_t i = first; i < last; ++i) {
-      const std::uint32_t p = at[row_customer_[i]]++;
-      date[p] = rank[row_date_[i]];
-      amount[p] = row_amount_[i];
-      row[p] = std::uint32_t(i);
+    for (size_t chunk = first; chunk < last; chunk += kChunk) {
+      const size_t upto = std::min(last, chunk + kChunk);
+      for (size_t i = chunk; i < upto; ++i) {
+        const std::uint32_t p = at[row_customer_[i]]++;
+        date[p] = rank[row_date_[i]];
+        amount.copy_row(p, row_amount_, i);
+        if (keep_rows_) row[p] = std::uint32_t(i);
+      }
+      release_pages(row_customer_, first, upto);
+      release_pages(row_date_, first, upto);
+      row_amount_.release_read(first, upto);
     }
   });
   std::vector<std::uint32_t>().swap(row_customer_);
   std::vector<std::uint16_t>().swap(row_date_);
-  std::vector<money>().swap(row_amount_);
+  row_amount_.release();
   return group_start;
 }
 
-// Sums customers [first, last): each (customer, date) group becomes one
-// entry, written in place from the range's own start; counts go to
-// store.offsets. The first error stops the range and is returned.
+// Puts one customer's rows [begin, end) in (date, read) order: by date and
+// read position, or without positions by a stable sort (the rows are in read
+// order). Rows usually arrive in date order already, which is checked first.
+void data_set_builder::sort_group(std::vector<std::uint16_t>& date,
+                                  amount_column& amount,
+                                  std::vector<std::uint32_t>& row, size_t begin,
+                                  size_t end) {
+  bool sorted = true;
+  for (size_t k = begin + 1; k < end && sorted; ++k)
+    sorted = date[k - 1] <= date[k];
+  if (sorted) return;
+  struct item {
+    std::uint16_t date;
+    std::uint32_t row;
+    money amount;
+  };
+  std::vector<item> items;
+  items.reserve(end - begin);
+  for (size_t k = begin; k < end; ++k)
+    items.push_back(
+        {date[k], row.empty() ? std::uint32_t(k) : row[k], amount[k]});
+  std::sort(items.begin(), items.end(), [](const item& a, const item& b) {
+    return a.date != b.date ? a.date < b.date : a.row < b.row;
+  });
+  for (size_t k = begin; k < end; ++k) {
+    date[k] = items[k - begin].date;
+    if (!row.empty()) row[k] = items[k - begin].row;
+    amount.set(k, items[k - begin].amount);
+  }
+}
+
+// The first pass over customers [first, last): sorts each one's rows, sums
+// each (customer, date) group to check it, notes the statistics, and counts
+// the entries (groups with a total above 0) in store.offsets. The first error
+// stops the range and is returned.
 data_set_builder::fold_result data_set_builder::fold_range(
     std::uint32_t first, std::uint32_t last,
     const std::vector<std::uint32_t>& group_start,
-    std::vector<std::uint16_t>& date, std::vector<money>& amount,
+    std::vector<std::uint16_t>& date, amount_column& amount,
     std::vector<std::uint32_t>& row, snapshot_store& store) {
   fold_result result;
-  size_t out = group_start[first];
+  const bool narrow = amount.narrow();
   try {
     for (std::uint32_t c = first; c < last; ++c) {
       const size_t begin = group_start[c], end = group_start[c + 1];
@@ -897,27 +959,27 @@ data_set_builder::fold_result data_set_builder::fold_range(
         money total;
         size_t largest = g;  // its segment wins (SPEC §4); ties: the first read
         for (; h != end && date[h] == d; ++h) {
-          if (amount[h] > amount[largest]) largest = h;
-          if (!total.add(amount[h])) {
+          const money a = amount[h];
+          if (a > amount[largest]) largest = h;
+          if (!total.add(a)) {
+            if (row.empty()) throw needs_rows();  // the error needs the line
             throw row_error(
                 row[h],
                 fmt::format("the total MRR of customer '{}' on {} is too large",
                             display_name(c), format_date(store.dates[d])));
           }
         }
-        if (options_.stats)
-          note_group(c, row.data() + g, amount.data() + g, h - g, d);
-        if (total < money()) negative_total(c, row[g], total, store.dates[d]);
+        if (options_.stats) note_group(c, row.data() + g, amount, g, h - g, d);
+        if (total < money()) {
+          if (row.empty()) throw needs_rows();  // the error needs the line
+          negative_total(c, row[g], total, store.dates[d]);
+        }
         if (total > money()) {
-          const money largest_amount =
-              amount[largest];  // before `out` overwrites it
-          date[out] = d;
-          amount[out] = total;
-          ++out;
+          if (narrow && !amount_column::fits(total)) result.wide = true;
           if (!row_segment_.empty())
             result.segments.push_back(row_segment_[row[largest]]);
           if (!row_segment_.empty() && saw_currency_column_) {
-            result.segment_amounts.push_back(largest_amount);
+            result.segment_amounts.push_back(amount[largest]);
             result.segment_rows.push_back(row[largest]);
           }
           ++store.offsets[c + 1];
@@ -927,19 +989,57 @@ data_set_builder::fold_result data_set_builder::fold_range(
     }
   } catch (const InputError& e) {
     result.error = e;
+  } catch (const needs_rows&) {
+    result.needs_rows = true;
   }
-  result.end = out;
   return result;
+}
+
+// The second pass over customers [first, last), their rows sorted and
+// checked: each group's total and date replace its rows, in place from the
+// range's own start. Returns one past the range's last entry.
+size_t data_set_builder::write_range(
+    std::uint32_t first, std::uint32_t last,
+    const std::vector<std::uint32_t>& group_start,
+    std::vector<std::uint16_t>& date, amount_column& amount) {
+  size_t out = group_start[first];
+  for (std::uint32_t c = first; c < last; ++c) {
+    const size_t end = group_start[c + 1];
+    for (size_t g = group_start[c]; g != end;) {
+      const std::uint16_t d = date[g];
+      money total;
+      for (; g != end && date[g] == d; ++g) {
+        check_invariant(total.add(amount[g]),
+                        "a total the first pass checked does not fit");
+      }
+      if (total > money()) {
+        date[out] = d;
+        amount.set(out++, total);
+      }
+    }
+  }
+  return out;
 }
 
 template <typename Source>
 snapshot_store load_all(const std::vector<Source>& sources,
                         const load_options& options,
                         void (*read_one)(data_set_builder&, const Source&,
-                                         const load_options&)) {
-  data_set_builder builder(options);
-  for (const auto& s : sources) read_one(builder, s, options);
-  return builder.finish();
+                                         const load_options&),
+                        bool rereadable) {
+  try {
+    data_set_builder builder(options, !rereadable);
+    for (const auto& s : sources) read_one(builder, s, options);
+    return builder.finish();
+  } catch (const needs_rows&) {
+    // A sum failed: read again, keeping each row's position for the error.
+    // The skipped rows were reported the first time.
+    load_options again = options;
+    again.on_skipped_row = nullptr;
+    data_set_builder builder(again, true);
+    for (const auto& s : sources) read_one(builder, s, again);
+    return builder.finish();
+  }
 }
 
 // Where to cut a file in two: just after a line end near the middle, or 0.
@@ -1092,12 +1192,14 @@ money snapshot_store::mrr_at(std::uint32_t c, std::uint32_t d) const {
 snapshot_store load_files(const std::vector<std::string>& paths,
                           const load_options& options) {
   require_distinct_files(paths);
-  return load_all<std::string>(paths, options, read_path);
+  const bool rereadable =
+      std::find(paths.begin(), paths.end(), "-") == paths.end();
+  return load_all<std::string>(paths, options, read_path, rereadable);
 }
 
 snapshot_store load_texts(const std::vector<named_text>& texts,
                           const load_options& options) {
-  return load_all<named_text>(texts, options, read_text);
+  return load_all<named_text>(texts, options, read_text, true);
 }
 
 snapshot_store load_text(named_text&& text, const load_options& options) {
