@@ -175,7 +175,7 @@ class data_set_builder {
   // date dates_seen_[row_date_[i]], …; finish() sorts them by customer in
   // place.
   std::vector<std::uint32_t> row_customer_;
-  std::vector<std::uint16_t> row_date_;
+  date_column row_date_;
   amount_column row_amount_;
   row_lines row_line_;
   std::vector<std::uint32_t> row_segment_;  // only with segment columns
@@ -356,14 +356,14 @@ void data_set_builder::absorb(data_set_builder& part, unsigned line_offset) {
   const bool segmented = !part.row_segment_.empty();
   for (size_t chunk = 0; chunk < n; chunk += kChunk) {
     const size_t upto = std::min(n, chunk + kChunk);
-    for (size_t i = chunk; i < upto; ++i) {
+    part.row_date_.for_each(chunk, upto, [&](size_t i, std::uint16_t d) {
       row_customer_.push_back(customer_map[part.row_customer_[i]]);
-      row_date_.push_back(date_map[part.row_date_[i]]);
+      row_date_.push_back(date_map[d]);
       row_amount_.push_back(part.row_amount_[i]);
       if (segmented) row_segment_.push_back(segment_map[part.row_segment_[i]]);
-    }
+    });
     release_pages(part.row_customer_, 0, upto);
-    release_pages(part.row_date_, 0, upto);
+    part.row_date_.release_read(0, upto);
     part.row_amount_.release_read(0, upto);
     if (segmented) release_pages(part.row_segment_, 0, upto);
   }
@@ -697,8 +697,7 @@ void data_set_builder::check_segment_count() const {
 
 std::uint32_t data_set_builder::first_row_with_date(
     std::uint16_t number) const {
-  return std::uint32_t(std::find(row_date_.begin(), row_date_.end(), number) -
-                       row_date_.begin());
+  return std::uint32_t(row_date_.first_row_of(number));
 }
 
 // Every date outside the main run of dates (main_date_run, weighted by
@@ -711,10 +710,13 @@ void data_set_builder::check_outlier_dates(
   if (!far) return;
   std::vector<std::pair<day_number, std::uint64_t>> weighted;
   for (const day_number d : sorted) weighted.emplace_back(d, 0);
-  for (const std::uint16_t number : row_date_) {
+  std::vector<std::uint64_t> rows_of(dates_seen_.size(), 0);
+  row_date_.for_each(0, row_date_.size(),
+                     [&](size_t, std::uint16_t number) { ++rows_of[number]; });
+  for (size_t number = 0; number < rows_of.size(); ++number) {
     const auto at =
         std::lower_bound(sorted.begin(), sorted.end(), dates_seen_[number]);
-    ++weighted[size_t(at - sorted.begin())].second;
+    weighted[size_t(at - sorted.begin())].second += rows_of[number];
   }
   const date_run run = main_date_run(weighted);
   size_t reported = 0;
@@ -886,19 +888,19 @@ std::vector<std::uint32_t> data_set_builder::group_by_customer(
     std::uint32_t* const at = next[t].data();
     for (size_t chunk = first; chunk < last; chunk += kChunk) {
       const size_t upto = std::min(last, chunk + kChunk);
-      for (size_t i = chunk; i < upto; ++i) {
+      row_date_.for_each(chunk, upto, [&](size_t i, std::uint16_t d) {
         const std::uint32_t p = at[row_customer_[i]]++;
-        date[p] = rank[row_date_[i]];
+        date[p] = rank[d];
         amount.copy_row(p, row_amount_, i);
         if (keep_rows_) row[p] = std::uint32_t(i);
-      }
+      });
       release_pages(row_customer_, first, upto);
-      release_pages(row_date_, first, upto);
+      row_date_.release_read(first, upto);
       row_amount_.release_read(first, upto);
     }
   });
   std::vector<std::uint32_t>().swap(row_customer_);
-  std::vector<std::uint16_t>().swap(row_date_);
+  row_date_.release();
   row_amount_.release();
   return group_start;
 }

@@ -155,6 +155,95 @@ class amount_column {
   std::vector<money> wide_;
 };
 
+// Each row's snapshot-date number: as runs of rows with one date while the
+// rows come grouped by date (exports usually list one date's snapshot, then
+// the next: a 10M-row file is 36 runs), else one 16-bit number per row, the
+// column switching once when the runs grow many.
+class date_column {
+ public:
+  void reserve(size_t rows) {
+    reserved_ = rows;
+    if (!runs_mode_) per_row_.reserve(rows);
+  }
+  size_t size() const { return size_; }
+  void push_back(std::uint16_t d) {
+    if (runs_mode_) {
+      if (!runs_.empty() && runs_.back().date == d) return void(++size_);
+      if (runs_.size() < size_ / 32 + 1024) {
+        runs_.push_back({size_, d});
+        return void(++size_);
+      }
+      to_rows();
+    }
+    per_row_.push_back(d);
+    ++size_;
+  }
+  // f(i, date) for the rows i in [from, to), in order.
+  template <typename F>
+  void for_each(size_t from, size_t to, F f) const {
+    if (!runs_mode_) {
+      for (size_t i = from; i < to; ++i) f(i, per_row_[i]);
+      return;
+    }
+    size_t k = run_of(from);
+    for (size_t i = from; i < to; ++k) {
+      const size_t end =
+          std::min(to, k + 1 < runs_.size() ? runs_[k + 1].row : size_);
+      for (; i < end; ++i) f(i, runs_[k].date);
+    }
+  }
+  // The first row with date d, or size().
+  size_t first_row_of(std::uint16_t d) const {
+    if (!runs_mode_)
+      return size_t(std::find(per_row_.begin(), per_row_.end(), d) -
+                    per_row_.begin());
+    for (const run& r : runs_) {
+      if (r.date == d) return r.row;
+    }
+    return size_;
+  }
+  void release_read(size_t from, size_t upto) {
+    if (!runs_mode_) release_pages(per_row_, from, upto);
+  }
+  void release() {
+    std::vector<run>().swap(runs_);
+    std::vector<std::uint16_t>().swap(per_row_);
+  }
+  void swap(date_column& other) {
+    std::swap(runs_mode_, other.runs_mode_);
+    std::swap(size_, other.size_);
+    std::swap(reserved_, other.reserved_);
+    runs_.swap(other.runs_);
+    per_row_.swap(other.per_row_);
+  }
+
+ private:
+  struct run {
+    size_t row;  // the run's first row
+    std::uint16_t date;
+  };
+  size_t run_of(size_t row) const {  // the last run starting at or before row
+    size_t lo = 0, hi = runs_.size();
+    while (hi - lo > 1) {
+      const size_t mid = (lo + hi) / 2;
+      (runs_[mid].row <= row ? lo : hi) = mid;
+    }
+    return lo;
+  }
+  void to_rows() {
+    per_row_.reserve(std::max(reserved_, size_ + 1));
+    for_each(0, size_, [&](size_t, std::uint16_t d) { per_row_.push_back(d); });
+    std::vector<run>().swap(runs_);
+    runs_mode_ = false;
+  }
+
+  bool runs_mode_ = true;
+  size_t size_ = 0;
+  size_t reserved_ = 0;
+  std::vector<run> runs_;
+  std::vector<std::uint16_t> per_row_;
+};
+
 // Each row's line, as runs of rows on consecutive lines: a file with a row
 // per line is one run, whatever its length. Rows are added in order.
 class row_lines {

@@ -1,0 +1,103 @@
+// The loader's compact row columns (src/read/row_columns.h): whatever form a
+// column takes, it gives back exactly the values put in.
+#include "row_columns.h"
+
+#include <catch2/catch.hpp>
+
+#include "ndr/load.h"
+
+using ndr::money;
+
+TEST_CASE(
+    "date column: runs while rows come grouped by date, else one per row") {
+  for (const bool grouped : {true, false}) {
+    ndr::date_column column;
+    std::vector<std::uint16_t> want;
+    for (size_t i = 0; i < 5000; ++i) {
+      // Grouped: 10 runs of 500. Interleaved: a new date on every row, so
+      // the column switches to one number per row after 1024 runs.
+      const auto d = std::uint16_t(grouped ? i / 500 : i % 7);
+      column.push_back(d);
+      want.push_back(d);
+    }
+    REQUIRE(column.size() == want.size());
+    std::vector<std::uint16_t> got;
+    column.for_each(0, column.size(), [&](size_t i, std::uint16_t d) {
+      CHECK(i == got.size());
+      got.push_back(d);
+    });
+    CHECK(got == want);
+    std::vector<std::uint16_t> middle;  // from inside a run
+    column.for_each(1234, 2345,
+                    [&](size_t, std::uint16_t d) { middle.push_back(d); });
+    CHECK(middle ==
+          std::vector<std::uint16_t>(want.begin() + 1234, want.begin() + 2345));
+    CHECK(
+        column.first_row_of(want[4999]) ==
+        size_t(std::find(want.begin(), want.end(), want[4999]) - want.begin()));
+    CHECK(column.first_row_of(999) == column.size());
+  }
+}
+
+TEST_CASE(
+    "amount column: cents until an amount is not whole cents, then money") {
+  ndr::amount_column column;
+  const std::vector<money> values = {money::from_units(12'340'000),
+                                     money::from_units(-21'474'836'480'000),
+                                     money::from_units(21'474'836'470'000),
+                                     money::from_units(1),  // widens here
+                                     money::from_units(21'474'836'480'000)};
+  for (size_t i = 0; i < values.size(); ++i) {
+    column.push_back(values[i]);
+    CHECK(column.narrow() == (i < 3));
+  }
+  for (size_t i = 0; i < values.size(); ++i) CHECK(column[i] == values[i]);
+  CHECK(ndr::amount_column::fits(money::from_units(21'474'836'470'000)));
+  CHECK_FALSE(ndr::amount_column::fits(money::from_units(21'474'836'480'000)));
+  CHECK_FALSE(ndr::amount_column::fits(money::from_units(5'000)));
+}
+
+TEST_CASE("row lines: runs of consecutive lines, a new run at each gap") {
+  ndr::row_lines lines;
+  const unsigned line_of[] = {2, 3, 4, 7, 8,
+                              2, 3, 10};  // a skipped line, then a second file
+  for (std::uint32_t r = 0; r < 8; ++r) lines.add(r, line_of[r]);
+  for (std::uint32_t r = 0; r < 8; ++r) CHECK(lines.line(r) == line_of[r]);
+  ndr::row_lines more;
+  more.add(0, 2);
+  more.add(1, 3);
+  lines.append(more, 8, 100);  // a second part, its lines 100 further down
+  CHECK(lines.line(8) == 102);
+  CHECK(lines.line(9) == 103);
+}
+
+TEST_CASE("a file grouped by customer loads as the same file grouped by date") {
+  // 3,000 rows whose date changes on every row: the date column holds one
+  // number per row; the same rows in date order are 12 runs.
+  std::string by_customer = "customer_id,date,mrr\n", by_date = by_customer;
+  const char* months[] = {"2024-01-31", "2024-02-29", "2024-03-31",
+                          "2024-04-30", "2024-05-31", "2024-06-30",
+                          "2024-07-31", "2024-08-31", "2024-09-30",
+                          "2024-10-31", "2024-11-30", "2024-12-31"};
+  for (int c = 0; c < 250; ++c) {
+    for (int m = 0; m < 12; ++m) {
+      by_customer += "c" + std::to_string(c) + "," + months[m] + "," +
+                     std::to_string(c + m) + ".5\n";
+    }
+  }
+  for (int m = 0; m < 12; ++m) {
+    for (int c = 0; c < 250; ++c) {
+      by_date += "c" + std::to_string(c) + "," + months[m] + "," +
+                 std::to_string(c + m) + ".5\n";
+    }
+  }
+  const auto a = ndr::load_texts({{"a.csv", by_customer}}, {});
+  const auto b = ndr::load_texts({{"b.csv", by_date}}, {});
+  CHECK(a.customers == b.customers);
+  CHECK(a.dates == b.dates);
+  CHECK(a.offsets == b.offsets);
+  CHECK(a.entry_date == b.entry_date);
+  CHECK(a.entry_mrr == b.entry_mrr);
+  CHECK(a.mrr_at(249, 11) ==
+        money::from_units(260'500'000));  // c249 in December: 260.5
+}
