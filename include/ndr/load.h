@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -162,8 +163,11 @@ snapshot_store load_texts(const std::vector<named_text>& texts,
 // and the line given with each row.
 class snapshot_rows {
  public:
+  // keep_positions false holds less: then finish() returns nullopt when a
+  // sum fails (a negative or too large total), and the rows are to be added
+  // again to a snapshot_rows that keeps them, whose error names the row.
   snapshot_rows(const load_options& options, const std::string& source,
-                bool currency_column);
+                bool currency_column, bool keep_positions = true);
   ~snapshot_rows();
   void reserve(size_t rows);
   // currency: an upper-case code, or "" for the reporting currency;
@@ -171,7 +175,7 @@ class snapshot_rows {
   void add(std::string_view customer, std::string_view currency,
            day_number date, money amount, const std::string_view* segments,
            unsigned line);
-  snapshot_store finish();
+  std::optional<snapshot_store> finish();
 
  private:
   struct impl;

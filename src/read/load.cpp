@@ -134,6 +134,10 @@ class data_set_builder {
     bool wide = false;  // a total is not a whole number of cents in 32 bits
     bool needs_rows = false;  // a sum failed without rows kept
   };
+  struct grouped_rows;
+  std::vector<std::uint16_t> sort_dates(snapshot_store& store);
+  void check_groups(grouped_rows& g, snapshot_store& store);
+  void write_entries(grouped_rows& g, snapshot_store& store);
   std::vector<std::uint32_t> group_by_customer(
       const std::vector<std::uint16_t>& rank, std::vector<std::uint16_t>& date,
       amount_column& amount, std::vector<std::uint32_t>& row, unsigned threads);
@@ -739,6 +743,18 @@ void data_set_builder::check_outlier_dates(
 // amount and index into its customer's group (in read order, so each group's
 // first row stays first), groups not already in date order are sorted, then
 // one sequential pass sums each (customer, date) in place.
+// The rows grouped by customer (finish()): each customer's rows are
+// [start[c], start[c+1]) of date, amount and (with keep_rows_) row; thread t
+// takes customers [bounds[t], bounds[t+1]).
+struct data_set_builder::grouped_rows {
+  std::vector<std::uint16_t> date;  // ranks in store.dates
+  amount_column amount;
+  std::vector<std::uint32_t> row;  // read positions
+  std::vector<std::uint32_t> start;
+  std::vector<std::uint32_t> bounds;
+  unsigned threads = 1;
+};
+
 snapshot_store data_set_builder::finish() {
   const size_t n = row_customer_.size();
   if (n == 0) no_rows();
@@ -748,8 +764,38 @@ snapshot_store data_set_builder::finish() {
   snapshot_store store;
   store.rows_read = n;
   store.rows_skipped = skipped_;
+  const std::vector<std::uint16_t> rank = sort_dates(store);
+  check_segment_count();
+  if (!options_.allow_date_range) check_outlier_dates(store.dates);
 
-  // Snapshot dates in order, and each first-seen number's rank among them.
+  grouped_rows g;
+  // Validate's statistics and callbacks see groups in order: one thread then.
+  g.threads =
+      n < options_.parallel_rows || options_.stats || options_.on_data_error
+          ? 1
+          : 2;
+  g.start = group_by_customer(rank, g.date, g.amount, g.row, g.threads);
+  g.bounds = {0};  // customer ranges of about equal rows
+  for (unsigned t = 1; t < g.threads; ++t) {
+    g.bounds.push_back(
+        std::uint32_t(std::lower_bound(g.start.begin(), g.start.end(),
+                                       std::uint32_t(n * t / g.threads)) -
+                      g.start.begin()));
+  }
+  g.bounds.push_back(customers_.size());
+  check_groups(g, store);
+  write_entries(g, store);
+  store.customers = customers_.names();
+  store.customer_currency = customers_.currencies();
+  store.currency_names = std::move(part_currencies_);
+  store.segments = std::move(segments_);
+  store.currencies_seen = std::move(currencies_seen_);
+  return store;
+}
+
+// store.dates: the snapshot dates in order; returns each first-seen date
+// number's rank among them.
+std::vector<std::uint16_t> data_set_builder::sort_dates(snapshot_store& store) {
   store.dates = dates_seen_;
   std::sort(store.dates.begin(), store.dates.end());
   std::vector<std::uint16_t> rank(dates_seen_.size());
@@ -760,59 +806,41 @@ snapshot_store data_set_builder::finish() {
                       store.dates.begin());
   }
   date_of_rank_ = store.dates;
-  check_segment_count();
-  if (!options_.allow_date_range) check_outlier_dates(store.dates);
+  return rank;
+}
 
-  const std::uint32_t customers = customers_.size();
-  // Validate's statistics and callbacks see groups in order: one thread then.
-  const unsigned threads =
-      n < options_.parallel_rows || options_.stats || options_.on_data_error
-          ? 1
-          : 2;
-  std::vector<std::uint16_t> date;
-  amount_column amount;
-  std::vector<std::uint32_t> row;  // only with keep_rows_
-  const std::vector<std::uint32_t> group_start =
-      group_by_customer(rank, date, amount, row, threads);
-
+// The first pass: puts each customer's rows in (date, read) order, checks
+// the totals, picks the segments and counts the entries (store.offsets).
+// Frees the read positions: the second pass does without them.
+void data_set_builder::check_groups(grouped_rows& g, snapshot_store& store) {
   if (options_.stats) {
     options_.stats->files = sources_;
     options_.stats->customers_with_rows.assign(store.dates.size(), 0);
     first_row_.assign(store.dates.size(), UINT32_MAX);
   }
-  store.offsets.assign(size_t(customers) + 1, 0);
-  // Customer ranges of about equal rows, one per thread.
-  std::vector<std::uint32_t> bounds{0};
-  for (unsigned t = 1; t < threads; ++t) {
-    bounds.push_back(
-        std::uint32_t(std::lower_bound(group_start.begin(), group_start.end(),
-                                       std::uint32_t(n * t / threads)) -
-                      group_start.begin()));
-  }
-  bounds.push_back(customers);
-  // First pass: put each customer's rows in (date, read) order, check the
-  // totals, pick the segments and count the entries.
-  std::vector<fold_result> folded(threads);
-  run_on(threads, [&](unsigned t) {
-    folded[t] = fold_range(bounds[t], bounds[t + 1], group_start, date, amount,
-                           row, store);
+  store.offsets.assign(g.start.size(), 0);
+  std::vector<fold_result> folded(g.threads);
+  run_on(g.threads, [&](unsigned t) {
+    folded[t] = fold_range(g.bounds[t], g.bounds[t + 1], g.start, g.date,
+                           g.amount, g.row, store);
   });
   bool wide = false;
-  for (unsigned t = 0; t < threads; ++t) {
-    if (folded[t].needs_rows) throw needs_rows();
-    if (folded[t].error) throw *folded[t].error;
-    wide = wide || folded[t].wide;
+  for (const fold_result& f : folded) {
+    if (f.needs_rows) throw needs_rows();
+    if (f.error) throw *f.error;
+    wide = wide || f.wide;
   }
+  if (wide) g.amount.widen();  // a total needs it
   if (options_.stats) {
     for (const std::uint32_t first : first_row_) {
       const auto [source, line] = place_of(first);
       options_.stats->first_row_of_date.push_back({sources_[source], line});
     }
   }
-  std::vector<std::uint32_t>().swap(row);
-  for (std::uint32_t c = 0; c < customers; ++c)
+  std::vector<std::uint32_t>().swap(g.row);
+  for (size_t c = 0; c + 1 < store.offsets.size(); ++c)
     store.offsets[c + 1] += store.offsets[c];
-  for (auto& f : folded) {
+  for (const fold_result& f : folded) {
     store.entry_segment.insert(store.entry_segment.end(), f.segments.begin(),
                                f.segments.end());
     store.entry_segment_amount.insert(store.entry_segment_amount.end(),
@@ -822,30 +850,29 @@ snapshot_store data_set_builder::finish() {
                                    f.segment_rows.begin(),
                                    f.segment_rows.end());
   }
-  // Second pass: each group becomes one entry, written in place from its
-  // range's start, then the ranges are moved together.
-  if (wide) amount.widen();
-  std::vector<size_t> ends(threads);
-  run_on(threads, [&](unsigned t) {
-    ends[t] = write_range(bounds[t], bounds[t + 1], group_start, date, amount);
+}
+
+// The second pass: each (customer, date) group becomes one entry, written in
+// place from its thread's range start; then the ranges move together and
+// become the store's entries.
+void data_set_builder::write_entries(grouped_rows& g, snapshot_store& store) {
+  std::vector<size_t> ends(g.threads);
+  run_on(g.threads, [&](unsigned t) {
+    ends[t] =
+        write_range(g.bounds[t], g.bounds[t + 1], g.start, g.date, g.amount);
   });
   size_t out = 0;
-  for (unsigned t = 0; t < threads; ++t) {
-    const size_t from = group_start[bounds[t]], count = ends[t] - from;
-    std::memmove(date.data() + out, date.data() + from, count * sizeof date[0]);
-    amount.move_rows(out, from, count);
+  for (unsigned t = 0; t < g.threads; ++t) {
+    const size_t from = g.start[g.bounds[t]], count = ends[t] - from;
+    std::memmove(g.date.data() + out, g.date.data() + from,
+                 count * sizeof g.date[0]);
+    g.amount.move_rows(out, from, count);
     out += count;
   }
-  date.resize(out);
-  store.entry_date = std::move(date);
-  store.entry_mrr = amount.to_money(out);
-  amount.release();
-  store.customers = customers_.names();
-  store.customer_currency = customers_.currencies();
-  store.currency_names = std::move(part_currencies_);
-  store.segments = std::move(segments_);
-  store.currencies_seen = std::move(currencies_seen_);
-  return store;
+  g.date.resize(out);
+  store.entry_date = std::move(g.date);
+  store.entry_mrr = g.amount.to_money(out);
+  g.amount.release();
 }
 
 // A counting sort of the rows by customer: each row's date (as its rank),
@@ -1144,14 +1171,15 @@ void read_text(data_set_builder& builder, const named_text& text,
 }  // namespace
 
 struct snapshot_rows::impl {
-  explicit impl(const load_options& o) : options(o), builder(options) {}
+  impl(const load_options& o, bool keep) : options(o), builder(options, keep) {}
   load_options options;
   data_set_builder builder;
 };
 
 snapshot_rows::snapshot_rows(const load_options& options,
-                             const std::string& source, bool currency_column)
-    : impl_(std::make_unique<impl>(options)) {
+                             const std::string& source, bool currency_column,
+                             bool keep_positions)
+    : impl_(std::make_unique<impl>(options, keep_positions)) {
   impl_->builder.begin_source(source, "mrr");
   if (currency_column) impl_->builder.set_currency_column();
 }
@@ -1166,7 +1194,13 @@ void snapshot_rows::add(std::string_view customer, std::string_view currency,
   impl_->builder.add_row(customer, currency, date, amount, segments, line);
 }
 
-snapshot_store snapshot_rows::finish() { return impl_->builder.finish(); }
+std::optional<snapshot_store> snapshot_rows::finish() {
+  try {
+    return impl_->builder.finish();
+  } catch (const needs_rows&) {
+    return std::nullopt;
+  }
+}
 
 std::string snapshot_store::display_name(std::uint32_t c) const {
   const std::string& code = currency_of(c);

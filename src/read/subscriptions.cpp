@@ -477,9 +477,9 @@ derived_snapshots subscription_reader::finish() {
         s.end ? std::lower_bound(dates.begin(), dates.end(), *s.end) -
                     dates.begin()
               : std::ptrdiff_t(dates.size()));
-    // A date on which nothing counts keeps one zero row.
     for (std::uint32_t d = first[i]; d < past[i]; ++d) ++at[d + 1];
   }
+  // A date on which nothing counts keeps one zero row.
   for (size_t d = 0; d < dates.size(); ++d)
     at[d + 1] = std::max<std::uint64_t>(at[d + 1], 1);
   for (size_t d = 0; d < dates.size(); ++d) at[d + 1] += at[d];
@@ -487,27 +487,22 @@ derived_snapshots subscription_reader::finish() {
     throw InputError(
         fmt::format("more than {} derived snapshot rows", o_.max_rows));
   }
-  out.rows.assign(at.back(), derived_snapshots::kZeroRow);
-  {
-    std::vector<std::uint64_t> next(at.begin(), at.end() - 1);
+  // Each currency's first row, in row order (date, then input order).
+  for (std::uint32_t d = 0; d < dates.size(); ++d) {
     for (size_t i = 0; i < subs_.size(); ++i) {
-      for (std::uint32_t d = first[i]; d < past[i]; ++d)
-        out.rows[next[d]++] = std::uint32_t(i);
+      if (first[i] <= d && d < past[i]) note_currency(subs_[i]);
     }
   }
-  for (const std::uint32_t i : out.rows) {
-    if (i != derived_snapshots::kZeroRow) note_currency(subs_[i]);
-  }
   out.currencies_seen = currencies_seen_;
-  out.places.reserve(subs_.size());
+  out.sources = sources_;
+  out.amount_columns = amount_names_;
+  out.amount_columns.resize(sources_.size());
   out.subscriptions.reserve(subs_.size());
   for (size_t i = 0; i < subs_.size(); ++i) {
     subscription& sub = subs_[i];
-    out.places.push_back(
-        {sources_[sub.source], sub.line, amount_names_[sub.source]});
-    out.subscriptions.push_back({std::move(sub.customer), sub.mrr,
-                                 std::move(sub.currency),
-                                 std::move(sub.segments), std::uint32_t(i)});
+    out.subscriptions.push_back(
+        {std::move(sub.customer), sub.mrr, std::move(sub.currency),
+         std::move(sub.segments), sub.source, sub.line, first[i], past[i]});
   }
   subs_.clear();
   return out;
@@ -570,6 +565,14 @@ derived_snapshots derive_snapshots(const std::vector<std::string>& paths,
 
 constexpr const char* kDerivedName = "<derived snapshots>";
 
+std::uint32_t derived_snapshots::subscription_of_row(std::uint64_t k) const {
+  std::uint32_t found = kZeroRow;
+  for_each_row([&](std::uint64_t row, std::uint32_t, std::uint32_t i) {
+    if (row == k) found = i;
+  });
+  return found;
+}
+
 std::string derived_csv(const derived_snapshots& derived) {
   std::string csv = "customer_id,date,mrr";
   if (derived.has_currency) csv += ",currency";
@@ -582,13 +585,13 @@ std::string derived_csv(const derived_snapshots& derived) {
   std::vector<std::pair<std::string, std::string>> text(subs.size());
   for (size_t i = 0; i < subs.size(); ++i) {
     const auto& s = subs[i];
-    const auto& at = derived.places[s.place];
+    const std::string& source = derived.sources[s.source];
     text[i].first = csv_field(s.customer) + ',';
     std::string& after = text[i].second;
     after = ',' + format_money(s.mrr, money::kScaleDigits);
     if (derived.has_currency) after += "," + s.currency;
     for (const auto& v : s.segments) after += "," + csv_field(v);
-    after += ',' + csv_field(fmt::format("{}:{}", at.source, at.line)) + '\n';
+    after += ',' + csv_field(fmt::format("{}:{}", source, s.line)) + '\n';
   }
   // Nothing counts: one zero row (the first subscription's customer, no
   // currency, blank segments) keeps the date a snapshot date.
@@ -598,23 +601,21 @@ std::string derived_csv(const derived_snapshots& derived) {
   // Room for every row up front: a doubling string would peak at twice the
   // text (docs/performance.md, 200k subscriptions).
   size_t bytes = csv.size();
-  for (const std::uint32_t i : derived.rows) {
+  derived.for_each_row([&](std::uint64_t, std::uint32_t, std::uint32_t i) {
     bytes += 11 + (i == derived_snapshots::kZeroRow
                        ? text[0].first.size() + zero_after.size()
                        : text[i].first.size() + text[i].second.size());
-  }
+  });
   csv.reserve(bytes);
-  for (size_t d = 0; d < derived.dates.size(); ++d) {
-    const std::string date = format_date(derived.dates[d]);
-    for (std::uint64_t k = derived.date_rows[d]; k < derived.date_rows[d + 1];
-         ++k) {
-      const std::uint32_t i = derived.rows[k];
-      const bool zero = i == derived_snapshots::kZeroRow;
-      csv += text[zero ? 0 : i].first;
-      csv += date;
-      csv += zero ? zero_after : text[i].second;
-    }
-  }
+  std::string date;
+  std::uint32_t date_of = UINT32_MAX;
+  derived.for_each_row([&](std::uint64_t, std::uint32_t d, std::uint32_t i) {
+    if (d != date_of) date = format_date(derived.dates[date_of = d]);
+    const bool zero = i == derived_snapshots::kZeroRow;
+    csv += text[zero ? 0 : i].first;
+    csv += date;
+    csv += zero ? zero_after : text[i].second;
+  });
   return csv;
 }
 
@@ -626,26 +627,22 @@ void add_derived_rows(const derived_snapshots& derived,
   const auto& subs = derived.subscriptions;
   const size_t n = options.segment_cols.size();
   std::vector<std::string_view> values(n), zero_values(n);
-  for (size_t d = 0; d < derived.dates.size(); ++d) {
-    for (std::uint64_t k = derived.date_rows[d]; k < derived.date_rows[d + 1];
-         ++k) {
-      const std::uint32_t i = derived.rows[k];
-      const unsigned line = unsigned(k + 2);
-      if (i == derived_snapshots::kZeroRow) {
-        rows.add(subs[0].customer, "", derived.dates[d], money(),
-                 zero_values.data(), line);
-        continue;
-      }
-      const auto& s = subs[i];
-      for (size_t c = 0, read = 0; c < n; ++c) {
-        values[c] = derived.segment_is_currency[c]
-                        ? std::string_view(s.currency)
-                        : std::string_view(s.segments[read++]);
-      }
-      rows.add(s.customer, s.currency, derived.dates[d], s.mrr, values.data(),
-               line);
+  derived.for_each_row([&](std::uint64_t k, std::uint32_t d, std::uint32_t i) {
+    const unsigned line = unsigned(k + 2);
+    if (i == derived_snapshots::kZeroRow) {
+      rows.add(subs[0].customer, "", derived.dates[d], money(),
+               zero_values.data(), line);
+      return;
     }
-  }
+    const auto& s = subs[i];
+    for (size_t c = 0, read = 0; c < n; ++c) {
+      values[c] = derived.segment_is_currency[c]
+                      ? std::string_view(s.currency)
+                      : std::string_view(s.segments[read++]);
+    }
+    rows.add(s.customer, s.currency, derived.dates[d], s.mrr, values.data(),
+             line);
+  });
 }
 
 }  // namespace
@@ -654,23 +651,30 @@ snapshot_store load_derived(const derived_snapshots& derived,
                             load_options options) {
   options.skip_bad_rows = false;  // the derived rows are all good
   try {
-    snapshot_rows rows(options, kDerivedName, derived.has_currency);
-    rows.reserve(derived.rows.size());
-    add_derived_rows(derived, options, rows);
-    snapshot_store store = rows.finish();
-    store.currencies_seen = derived.currencies_seen;
-    return store;
+    // Without the rows' positions first; again with them only for an error.
+    std::optional<snapshot_store> store;
+    for (const bool keep : {false, true}) {
+      snapshot_rows rows(options, kDerivedName, derived.has_currency, keep);
+      rows.reserve(derived.rows());
+      add_derived_rows(derived, options, rows);
+      store = rows.finish();
+      if (store) break;
+    }
+    check_invariant(store.has_value(),
+                    "derived rows that keep their positions did not finish");
+    store->currencies_seen = derived.currencies_seen;
+    return std::move(*store);
   } catch (const InputError& e) {
     // A derived row's error (a negative or too large total) is the
     // subscription's it came from.
     const size_t row = e.line() >= 2 ? e.line() - 2 : SIZE_MAX;
-    if (e.source() != kDerivedName || row >= derived.rows.size() ||
-        derived.rows[row] == derived_snapshots::kZeroRow) {
-      throw;
-    }
-    const auto& at =
-        derived.places[derived.subscriptions[derived.rows[row]].place];
-    throw InputError(e.detail(), at.source, at.line, at.amount_column);
+    const std::uint32_t i = row < derived.rows()
+                                ? derived.subscription_of_row(row)
+                                : derived_snapshots::kZeroRow;
+    if (e.source() != kDerivedName || i == derived_snapshots::kZeroRow) throw;
+    const auto& at = derived.subscriptions[i];
+    throw InputError(e.detail(), derived.sources[at.source], at.line,
+                     derived.amount_columns[at.source]);
   }
 }
 
