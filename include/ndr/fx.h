@@ -90,12 +90,29 @@ snapshot_store convert_parts(const currency_parts& data, const fx_rates& rates,
 // Every date at its own rates, every one exact.
 snapshot_store spot_store(const currency_parts& data, const fx_rates& rates);
 
-// The report of a data set in several currencies: rows in `mode`, each with
-// fx_impact_mrr = ending_mrr at spot rates − ending_mrr in constant currency.
-// Throws InputError naming the currency and the earliest date that needs a
-// rate it has none for.
+// The report of a data set in several currencies, by the engine
+// (engine.cpp): rows in `mode`, each with fx_impact_mrr = ending_mrr at spot
+// rates − ending_mrr in constant currency. Throws InputError naming the
+// currency and the earliest date that needs a rate it has none for.
 report build_fx_report(const currency_parts& data, const fx_rates& rates,
                        fx_mode mode, const report_options& options);
+
+// Throws that InputError when a report with `options` would need a rate
+// `rates` lacks.
+void require_rates(const currency_parts& data, const fx_rates& rates,
+                   const report_options& options);
+
+// Part entry e converted at `rate` (× kScale), with its segment row's amount
+// converted too (SPEC §4 across parts: the largest converted row's segment,
+// ties to the row read first). Throws InputError when it does not fit, or
+// when a paying amount would convert to 0.
+struct part_amount {
+  money amount;
+  money segment_amount;
+  std::uint32_t segment_row = 0;
+};
+part_amount convert_part_entry(const currency_parts& data, std::uint32_t part,
+                               std::uint32_t e, std::int64_t rate);
 
 // The store behind report row `period` in `mode` (the ledger's), or nullopt
 // when there is no such row.

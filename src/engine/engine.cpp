@@ -1,5 +1,7 @@
 #include "ndr/engine.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cstdlib>
 #include <exception>
@@ -8,6 +10,7 @@
 #include <thread>
 
 #include "ndr/error.h"
+#include "ndr/fx.h"
 
 namespace ndr {
 namespace {
@@ -21,8 +24,8 @@ struct row_sums {
   std::int64_t members = 0;  // customers in the cohort or paying at the end
   std::int64_t counts[6] =
       {};             // cohort, expanded, contracted, churned, reactivated, new
-  i128 sums[7] = {};  // starting, expansion, contraction, churned,
-                      // reactivation, new, end total
+  i128 sums[8] = {};  // starting, expansion, contraction, churned,
+                      // reactivation, new, end total, FX impact
 };
 
 enum count_slot {
@@ -40,7 +43,8 @@ enum sum_slot {
   kChurnedMrr,
   kReactivation,
   kNewMrr,
-  kEndTotal
+  kEndTotal,
+  kFxImpact  // with currency parts: ending MRR at spot rates − at constant
 };
 
 // One planned report row: its period, start and end date indexes, and sums
@@ -227,7 +231,7 @@ money to_money(i128 v, const char* what) {
 }
 
 report_row finish_row(const snapshot_store& store, const row_plan& plan,
-                      const row_sums& b, std::string segment) {
+                      const row_sums& b, std::string segment, bool fx) {
   report_row r;
   r.period = plan.period;
   r.start_date = store.dates[plan.start];
@@ -253,6 +257,13 @@ report_row finish_row(const snapshot_store& store, const row_plan& plan,
                                b.sums[kContraction] - b.sums[kChurnedMrr] +
                                b.sums[kReactivation] + b.sums[kNewMrr],
       "a report row's movements do not add up to its ending MRR (SPEC §3)");
+  if (fx) {
+    const i128 impact = b.sums[kFxImpact];
+    if (impact > INT64_MAX || impact < INT64_MIN) {
+      throw InputError("the FX impact does not fit the money type");
+    }
+    r.fx_impact_mrr = money::from_units(std::int64_t(impact));
+  }
   return r;
 }
 
@@ -272,6 +283,199 @@ void merge(const row_sums& from, row_sums& into) {
     into.counts[i] += from.counts[i];
   for (size_t i = 0; i < std::size(from.sums); ++i)
     into.sums[i] += from.sums[i];
+}
+
+// Currency parts (fx.h): the store's customers are parts, each in one
+// currency, of the data set's customers (owners). A row converts an owner's
+// parts at its start's rates for the start; for the end, at the start's rates
+// (constant currency) or the end's (spot), and adds up the parts. Both are
+// computed: fx_impact_mrr is ending MRR at spot rates minus at constant.
+class fx_context {
+ public:
+  fx_context(const currency_parts& data, const fx_rates& rates, fx_mode mode)
+      : data_(data), mode_(mode), dates_(data.parts.dates.size()) {
+    first_part_.assign(data.customers.size() + 1, 0);
+    for (const std::uint32_t o : data.owner) ++first_part_[o + 1];
+    for (size_t o = 0; o < data.customers.size(); ++o)
+      first_part_[o + 1] += first_part_[o];
+    parts_.resize(data.owner.size());
+    std::vector<std::uint32_t> next(first_part_.begin(), first_part_.end() - 1);
+    for (std::uint32_t p = 0; p < data.owner.size(); ++p)
+      parts_[next[data.owner[p]]++] = p;  // in part order: read order
+    std::vector<std::string> codes;
+    for (const std::string& code : data.code) {
+      auto it = std::find(codes.begin(), codes.end(), code);
+      if (it == codes.end()) it = codes.insert(codes.end(), code);
+      part_code_.push_back(std::uint32_t(it - codes.begin()));
+    }
+    for (const std::string& code : codes) {
+      identity_.push_back(code.empty() || code == rates.reporting());
+      for (std::uint32_t d = 0; d < dates_; ++d) {
+        rate_.push_back(rates.at(code, data.parts.dates[d]).value_or(-1));
+      }
+    }
+  }
+  const currency_parts& data() const { return data_; }
+  fx_mode mode() const { return mode_; }
+  std::uint32_t owners() const { return std::uint32_t(first_part_.size() - 1); }
+  const std::uint32_t* parts_begin(std::uint32_t o) const {
+    return parts_.data() + first_part_[o];
+  }
+  const std::uint32_t* parts_end(std::uint32_t o) const {
+    return parts_.data() + first_part_[o + 1];
+  }
+  bool identity(std::uint32_t part) const {
+    return identity_[part_code_[part]];
+  }
+  // Part p's rate at date index d (require_rates has checked the ones needed).
+  std::int64_t rate(std::uint32_t part, std::uint32_t d) const {
+    const std::int64_t r = rate_[size_t(part_code_[part]) * dates_ + d];
+    check_invariant(r > 0, "a rate require_rates checked is missing");
+    return r;
+  }
+
+ private:
+  const currency_parts& data_;
+  fx_mode mode_;
+  size_t dates_;
+  std::vector<std::uint32_t> first_part_,
+      parts_;  // owner o: parts_[first_part_[o]…]
+  std::vector<std::uint32_t> part_code_;
+  std::vector<bool> identity_;      // per code
+  std::vector<std::int64_t> rate_;  // per code and date index; -1: none
+};
+
+// An owner's MRR at one date, its parts converted at one date's rates, and
+// its segment there: the part whose segment row converts to the most (ties:
+// the row read first; SPEC §4 across currencies).
+struct owner_value {
+  i128 total = 0;
+  std::uint32_t segment = kNoSegment;
+  money segment_amount;
+  std::uint32_t segment_row = 0;
+  bool any = false;
+};
+
+owner_value value_at(const fx_context& fx, std::uint32_t owner, std::uint32_t d,
+                     std::uint32_t rate_date) {
+  const snapshot_store& store = fx.data().parts;
+  owner_value v;
+  money total;
+  for (const std::uint32_t* p = fx.parts_begin(owner); p != fx.parts_end(owner);
+       ++p) {
+    const auto i = customer_series::of(store, *p).find(d);
+    if (i < 0) continue;
+    const std::uint32_t e = store.offsets[*p] + std::uint32_t(i);
+    const part_amount a =
+        convert_part_entry(fx.data(), *p, e, fx.rate(*p, rate_date));
+    if (!total.add(a.amount)) {
+      throw InputError(
+          fmt::format("the total MRR of customer '{}' on {} is too large",
+                      fx.data().customers[owner], format_date(store.dates[d])));
+    }
+    if (!v.any || a.segment_amount > v.segment_amount ||
+        (a.segment_amount == v.segment_amount &&
+         a.segment_row < v.segment_row)) {
+      v.segment = store.segmented() ? store.entry_segment[e] : kNoSegment;
+      v.segment_amount = a.segment_amount;
+      v.segment_row = a.segment_row;
+    }
+    v.any = true;
+  }
+  v.total = total.units();
+  return v;
+}
+
+// The dates at which an owner pays: those of any of its parts.
+class owner_dates {
+ public:
+  void load(const fx_context& fx, std::uint32_t owner) {
+    dates_.clear();
+    const snapshot_store& store = fx.data().parts;
+    for (const std::uint32_t* p = fx.parts_begin(owner);
+         p != fx.parts_end(owner); ++p) {
+      const auto c = customer_series::of(store, *p);
+      dates_.insert(dates_.end(), c.date_begin, c.date_end);
+    }
+    std::sort(dates_.begin(), dates_.end());
+    dates_.erase(std::unique(dates_.begin(), dates_.end()), dates_.end());
+  }
+  std::int64_t positive_between(std::uint32_t a, std::uint32_t b) const {
+    return std::lower_bound(dates_.begin(), dates_.end(), b) -
+           std::upper_bound(dates_.begin(), dates_.end(), a);
+  }
+  bool positive_before(std::uint32_t d) const {
+    return !dates_.empty() && dates_.front() < d;
+  }
+
+ private:
+  std::vector<std::uint16_t> dates_;
+};
+
+// One owner in one row: the movement in the report's mode, and the row's FX
+// impact (a cohort customer still paying at the end: spot − constant).
+customer_movement classify_owner(const fx_context& fx, std::uint32_t owner,
+                                 const owner_dates& paying,
+                                 reactivation_policy policy,
+                                 std::uint32_t start, std::uint32_t end,
+                                 i128& impact) {
+  const owner_value s = value_at(fx, owner, start, start);
+  const owner_value e_constant = value_at(fx, owner, end, start);
+  const owner_value e_spot = value_at(fx, owner, end, end);
+  const owner_value& e = fx.mode() == fx_mode::spot ? e_spot : e_constant;
+  customer_movement m;
+  m.s = s.total;
+  m.e = e.total;
+  m.segment = m.s > 0 ? s.segment : m.e > 0 ? e.segment : kNoSegment;
+  m.in_cohort = m.s > 0;
+  if (m.in_cohort) {
+    const bool dipped =
+        paying.positive_between(start, end) < std::int64_t(end) - start - 1;
+    m.churned = m.e == 0 || (dipped && policy == reactivation_policy::separate);
+    m.reactivated = m.churned && m.e > 0;
+  } else if (m.e > 0) {
+    m.reactivated = paying.positive_before(start);
+    m.is_new = !m.reactivated;
+  }
+  impact = m.in_cohort && !m.churned ? e_spot.total - e_constant.total : 0;
+  return m;
+}
+
+void add_impact(const customer_movement& m, i128 impact, row_plan& row) {
+  row.total.sums[kFxImpact] += impact;
+  if (m.segment != kNoSegment)
+    row.by_segment[m.segment].sums[kFxImpact] += impact;
+}
+
+// Owners [first, last) into every planned row. An owner whose one part is in
+// the reporting currency takes the plain path (no conversion, no impact).
+void classify_owners(const fx_context& fx, const report_options& options,
+                     std::uint32_t first, std::uint32_t last,
+                     std::vector<row_plan>& rows) {
+  const snapshot_store& store = fx.data().parts;
+  owner_dates paying;
+  for (std::uint32_t o = first; o < last; ++o) {
+    const std::uint32_t* p = fx.parts_begin(o);
+    if (fx.parts_end(o) - p == 1 && fx.identity(*p)) {
+      const auto series = customer_series::of(store, *p);
+      for (auto& row : rows) {
+        const customer_movement m =
+            classify(series, options.reactivation, row.start, row.end);
+        add(m, row.total);
+        if (m.segment != kNoSegment) add(m, row.by_segment[m.segment]);
+      }
+      continue;
+    }
+    paying.load(fx, o);
+    for (auto& row : rows) {
+      i128 impact = 0;
+      const customer_movement m = classify_owner(
+          fx, o, paying, options.reactivation, row.start, row.end, impact);
+      add(m, row.total);
+      if (m.segment != kNoSegment) add(m, row.by_segment[m.segment]);
+      add_impact(m, impact, row);
+    }
+  }
 }
 
 // Classifies customers [first, last) into every planned row, customer by
@@ -347,15 +551,17 @@ class sums_pool {
 // Classifies every customer into rows[first, last) on up to four threads (in
 // slices of about equal work; the slices' sums add up).
 void classify_rows(const snapshot_store& store, const report_options& options,
-                   std::vector<row_plan>& all, size_t first, size_t last,
-                   sums_pool& pool_of_sums) {
+                   const fx_context* fx, std::vector<row_plan>& all,
+                   size_t first, size_t last, sums_pool& pool_of_sums) {
   std::vector<row_plan> rows(std::make_move_iterator(all.begin() + long(first)),
                              std::make_move_iterator(all.begin() + long(last)));
   const bool segmented = store.segmented();
   if (segmented) {
     for (auto& row : rows) row.by_segment = pool_of_sums.take();
   }
-  const std::uint32_t customers = std::uint32_t(store.offsets.size() - 1);
+  // With currency parts, owners are classified, not the store's customers.
+  const std::uint32_t customers =
+      fx ? fx->owners() : std::uint32_t(store.offsets.size() - 1);
   const size_t work =
       store.entry_date.size() * std::max<size_t>(rows.size(), 1);
   const unsigned threads =
@@ -372,17 +578,23 @@ void classify_rows(const snapshot_store& store, const report_options& options,
   std::vector<std::uint32_t> bounds{0};
   for (unsigned t = 1; t < threads; ++t) {
     const auto target = store.entry_date.size() * t / threads;
-    bounds.push_back(std::uint32_t(
-        std::lower_bound(store.offsets.begin(), store.offsets.end(), target) -
-        store.offsets.begin()));
+    bounds.push_back(
+        fx ? std::uint32_t(std::uint64_t(customers) * t / threads)
+           : std::uint32_t(std::lower_bound(store.offsets.begin(),
+                                            store.offsets.end(), target) -
+                           store.offsets.begin()));
   }
   bounds.push_back(customers);
   std::vector<std::exception_ptr> failed(
       threads);  // rethrown here, never terminating
   const auto slice = [&](unsigned t) {
     try {
-      classify_slice(store, options, bounds[t], bounds[t + 1],
-                     t == 0 ? rows : partial[t - 1]);
+      auto& slice_rows = t == 0 ? rows : partial[t - 1];
+      if (fx) {
+        classify_owners(*fx, options, bounds[t], bounds[t + 1], slice_rows);
+      } else {
+        classify_slice(store, options, bounds[t], bounds[t + 1], slice_rows);
+      }
     } catch (...) {
       failed[t] = std::current_exception();
     }
@@ -407,8 +619,11 @@ void classify_rows(const snapshot_store& store, const report_options& options,
 
 }  // namespace
 
-report build_report(const snapshot_store& store,
-                    const report_options& options) {
+namespace {
+
+// The report over `store`; with fx, its customers are currency parts.
+report build_rows(const snapshot_store& store, const report_options& options,
+                  const fx_context* fx) {
   check_invariant(options.window >= 1, "a report window below 1 period");
   std::vector<row_plan> rows = plan_rows(store, options);
   const size_t per_row =
@@ -420,26 +635,41 @@ report build_report(const snapshot_store& store,
   const size_t batch =
       per_row == 0 ? std::max<size_t>(rows.size(), 1)
                    : std::max<size_t>(options.segment_sums_budget / per_row, 1);
-  report out{options, store.segmented(), {}};
+  report out{options, store.segmented(), {}, fx != nullptr};
   const auto order = segment_order(store);
   sums_pool pool_of_sums(store.segments.size());
   for (size_t first = 0; first < rows.size(); first += batch) {
     const size_t last = std::min(rows.size(), first + batch);
-    classify_rows(store, options, rows, first, last, pool_of_sums);
+    classify_rows(store, options, fx, rows, first, last, pool_of_sums);
     for (size_t r = first; r < last; ++r) {
       const row_plan& plan = rows[r];
       for (std::uint32_t s : order) {
         if (plan.by_segment[s].members > 0) {
-          out.rows.push_back(
-              finish_row(store, plan, plan.by_segment[s], store.segments[s]));
+          out.rows.push_back(finish_row(store, plan, plan.by_segment[s],
+                                        store.segments[s], fx != nullptr));
         }
       }
       out.rows.push_back(finish_row(store, plan, plan.total,
-                                    out.segmented ? kAllSegments : ""));
+                                    out.segmented ? kAllSegments : "",
+                                    fx != nullptr));
       pool_of_sums.give(std::move(rows[r].by_segment));
     }
   }
   return out;
+}
+
+}  // namespace
+
+report build_report(const snapshot_store& store,
+                    const report_options& options) {
+  return build_rows(store, options, nullptr);
+}
+
+report build_fx_report(const currency_parts& data, const fx_rates& rates,
+                       fx_mode mode, const report_options& options) {
+  require_rates(data, rates, options);
+  const fx_context fx(data, rates, mode);
+  return build_rows(data.parts, options, &fx);
 }
 
 const char* movement_name(movement m) {

@@ -334,124 +334,6 @@ rate_plan constant_plan(const snapshot_store& s, day_number start,
   return plan;
 }
 
-// Per date index, the customers with MRR in a currency other than the
-// reporting one there: the only ones whose amounts a rate can change.
-std::vector<std::vector<std::uint32_t>> foreign_customers(
-    const currency_parts& data, const fx_rates& rates) {
-  const snapshot_store& in = data.parts;
-  std::vector<std::vector<std::uint32_t>> at(in.dates.size());
-  for (std::uint32_t p = 0; p < data.owner.size(); ++p) {
-    if (data.code[p].empty() || data.code[p] == rates.reporting()) continue;
-    for (std::uint32_t e = in.offsets[p]; e < in.offsets[p + 1]; ++e) {
-      at[in.entry_date[e]].push_back(data.owner[p]);
-    }
-  }
-  for (auto& customers : at) {
-    std::sort(customers.begin(), customers.end());
-    customers.erase(std::unique(customers.begin(), customers.end()),
-                    customers.end());
-  }
-  return at;
-}
-
-// The spot store with one row's start and end amounts set to constant
-// currency (both at the start's rates), and put back afterwards. Only
-// customers with a foreign part at the start or end change, and none of
-// them changes sign, so the store keeps its shape.
-class constant_patch {
- public:
-  constant_patch(const currency_parts& data, const fx_rates& rates,
-                 snapshot_store& store)
-      : data_(data),
-        rates_(rates),
-        store_(store),
-        parts_of_(parts_by_customer(data)),
-        foreign_(foreign_customers(data, rates)) {}
-
-  // The start's amounts are at the start's rates already (spot), so only
-  // the end's change.
-  void apply(day_number start, day_number end) {
-    const std::uint32_t e = std::uint32_t(date_index(store_, end));
-    for (const std::uint32_t c : foreign_[e]) set(c, std::uint16_t(e), start);
-  }
-  void undo() {
-    for (auto it = saved_.rbegin(); it != saved_.rend(); ++it) {
-      store_.entry_mrr[it->entry] = it->mrr;
-      if (store_.segmented()) store_.entry_segment[it->entry] = it->segment;
-    }
-    saved_.clear();
-  }
-
- private:
-  struct saved_entry {
-    size_t entry;
-    money mrr;
-    std::uint32_t segment;
-  };
-
-  // Customer c's amount at date index d, converted at day `rate_day`'s rates.
-  void set(std::uint32_t c, std::uint16_t d, day_number rate_day) {
-    const snapshot_store& in = data_.parts;
-    std::vector<converted_entry>& parts = scratch_;
-    parts.clear();
-    for (const std::uint32_t p : parts_of_[c]) {
-      const auto* first = in.entry_date.data() + in.offsets[p];
-      const auto* last = in.entry_date.data() + in.offsets[p + 1];
-      const auto* at = std::lower_bound(first, last, d);
-      if (at == last || *at != d) continue;
-      const auto rate = rates_.at(data_.code[p], rate_day);
-      check_invariant(
-          rate.has_value(),
-          "constant currency: a rate check_rates requires is missing");
-      parts.push_back(convert_entry(
-          data_, p, std::uint32_t(at - in.entry_date.data()), *rate));
-    }
-    const auto [total, largest] = merge_group(
-        parts.data(), parts.data() + parts.size(), data_.customers[c], in);
-    const auto* first = store_.entry_date.data() + store_.offsets[c];
-    const auto* last = store_.entry_date.data() + store_.offsets[c + 1];
-    const auto* at = std::lower_bound(first, last, d);
-    if (at == last || *at != d || total <= money()) {
-      // Parts hold amounts > 0 and a conversion to 0 is refused, so a
-      // customer pays at any rate or at none.
-      throw InternalError(
-          "constant currency: a paying customer's entry is missing");
-    }
-    const size_t entry = size_t(at - store_.entry_date.data());
-    saved_.push_back({entry, store_.entry_mrr[entry],
-                      store_.segmented() ? store_.entry_segment[entry] : 0});
-    store_.entry_mrr[entry] = total;
-    if (store_.segmented())
-      store_.entry_segment[entry] = in.entry_segment[largest->entry];
-  }
-
-  const currency_parts& data_;
-  const fx_rates& rates_;
-  snapshot_store& store_;
-  std::vector<std::vector<std::uint32_t>> parts_of_;
-  std::vector<std::vector<std::uint32_t>> foreign_;
-  std::vector<saved_entry> saved_;
-  std::vector<converted_entry> scratch_;
-};
-
-std::vector<report_row> constant_rows(
-    const currency_parts& data, const fx_rates& rates,
-    const report_options& options, snapshot_store& spot,
-    const std::vector<report_row>& spot_rows) {
-  std::vector<report_row> rows;
-  constant_patch patch(data, rates, spot);
-  for (size_t i = 0; i < spot_rows.size(); ++i) {
-    if (i > 0 && spot_rows[i].period == spot_rows[i - 1].period) continue;
-    const report_row& row = spot_rows[i];
-    report_options one = options;
-    one.from = one.to = row.period;
-    patch.apply(row.start_date, row.end_date);
-    for (auto& r : build_report(spot, one).rows) rows.push_back(std::move(r));
-    patch.undo();
-  }
-  return rows;
-}
-
 // The rows a report has (their periods, starts and ends), which depend on the
 // snapshot dates alone: the unconverted parts have the same dates.
 std::vector<report_row> rows_by_date(const currency_parts& data,
@@ -472,34 +354,16 @@ std::vector<report_row> rows_by_date(const currency_parts& data,
 
 }  // namespace
 
-report build_fx_report(const currency_parts& data, const fx_rates& rates,
-                       fx_mode mode, const report_options& options) {
+void require_rates(const currency_parts& data, const fx_rates& rates,
+                   const report_options& options) {
   // Both modes are computed (fx_impact_mrr needs both), so both need rates.
-  const std::vector<report_row> rows = rows_by_date(data, options);
-  check_rates(data, rates, rows, kSpot | kConstant);
-  snapshot_store spot = convert_parts(data, rates, spot_plan(data.parts, rows));
-  report spot_report = build_report(spot, options);
-  std::vector<report_row> constant =
-      constant_rows(data, rates, options, spot, spot_report.rows);
-  std::map<std::pair<std::int64_t, std::string>, money> spot_end, constant_end;
-  for (const auto& r : spot_report.rows)
-    spot_end[{r.period, r.segment}] = r.ending_mrr();
-  for (const auto& r : constant)
-    constant_end[{r.period, r.segment}] = r.ending_mrr();
-  report out;
-  out.options = options;
-  out.segmented = spot_report.segmented;
-  out.fx = true;
-  out.rows =
-      mode == fx_mode::spot ? std::move(spot_report.rows) : std::move(constant);
-  for (auto& r : out.rows) {
-    money impact = spot_end[{r.period, r.segment}];
-    if (!impact.sub(constant_end[{r.period, r.segment}])) {
-      throw InputError("the FX impact does not fit the money type");
-    }
-    r.fx_impact_mrr = impact;
-  }
-  return out;
+  check_rates(data, rates, rows_by_date(data, options), kSpot | kConstant);
+}
+
+part_amount convert_part_entry(const currency_parts& data, std::uint32_t part,
+                               std::uint32_t e, std::int64_t rate) {
+  const converted_entry c = convert_entry(data, part, e, rate);
+  return {c.amount, c.segment_amount, c.segment_row};
 }
 
 std::optional<snapshot_store> fx_store_for_row(const currency_parts& data,
