@@ -285,6 +285,31 @@ void merge(const row_sums& from, row_sums& into) {
     into.sums[i] += from.sums[i];
 }
 
+// Laying a customer out costs O(dates); it pays off over several rows, while
+// a row or two are cheaper with a few binary searches (measured: 36 one-row
+// passes over 10M entries, 2.2 s dense, see docs/performance.md).
+std::optional<dense_series> dense_for(const snapshot_store& store,
+                                      const std::vector<row_plan>& rows) {
+  if (store.dates.size() > dense_series::kMaxDates || rows.size() <= 2)
+    return {};
+  return dense_series(store.dates.size());
+}
+
+// One customer's movements into every row (laid_out: over every date).
+void classify_customer(const customer_series& series, dense_series* laid_out,
+                       const report_options& options,
+                       std::vector<row_plan>& rows) {
+  if (laid_out) laid_out->load(series);
+  for (auto& row : rows) {
+    const customer_movement m =
+        laid_out ? classify(*laid_out, options.reactivation, row.start, row.end)
+                 : classify(series, options.reactivation, row.start, row.end);
+    add(m, row.total);
+    if (m.segment != kNoSegment) add(m, row.by_segment[m.segment]);
+  }
+  if (laid_out) laid_out->unload();
+}
+
 // Currency parts (fx.h): the store's customers are parts, each in one
 // currency, of the data set's customers (owners). A row converts an owner's
 // parts at its start's rates for the start; for the end, at the start's rates
@@ -412,16 +437,50 @@ class owner_dates {
   std::vector<std::uint16_t> dates_;
 };
 
+// An owner's values at each date at that date's own rates, worked out once
+// per owner however many rows ask: each row's start, and its end at spot.
+class spot_values {
+ public:
+  explicit spot_values(size_t dates)
+      : values_(dates), owner_of_(dates, UINT32_MAX) {}
+  const owner_value& at(const fx_context& fx, std::uint32_t owner,
+                        std::uint32_t d) {
+    if (owner_of_[d] != owner) {
+      values_[d] = value_at(fx, owner, d, d);
+      owner_of_[d] = owner;
+    }
+    return values_[d];
+  }
+
+ private:
+  std::vector<owner_value> values_;
+  std::vector<std::uint32_t> owner_of_;  // whose value values_[d] is
+};
+
+// The owner's parts have the same rates at dates a and b.
+bool same_rates(const fx_context& fx, std::uint32_t owner, std::uint32_t a,
+                std::uint32_t b) {
+  for (const std::uint32_t* p = fx.parts_begin(owner); p != fx.parts_end(owner);
+       ++p) {
+    if (fx.rate(*p, a) != fx.rate(*p, b)) return false;
+  }
+  return true;
+}
+
 // One owner in one row: the movement in the report's mode, and the row's FX
 // impact (a cohort customer still paying at the end: spot − constant).
 customer_movement classify_owner(const fx_context& fx, std::uint32_t owner,
-                                 const owner_dates& paying,
+                                 const owner_dates& paying, spot_values& spot,
                                  reactivation_policy policy,
                                  std::uint32_t start, std::uint32_t end,
                                  i128& impact) {
-  const owner_value s = value_at(fx, owner, start, start);
-  const owner_value e_constant = value_at(fx, owner, end, start);
-  const owner_value e_spot = value_at(fx, owner, end, end);
+  const owner_value s = spot.at(fx, owner, start);
+  const owner_value e_spot = spot.at(fx, owner, end);
+  // The end at the start's rates: the spot value when no rate moved.
+  const owner_value e_constant =
+      !e_spot.any || same_rates(fx, owner, start, end)
+          ? e_spot
+          : value_at(fx, owner, end, start);
   const owner_value& e = fx.mode() == fx_mode::spot ? e_spot : e_constant;
   customer_movement m;
   m.s = s.total;
@@ -454,23 +513,22 @@ void classify_owners(const fx_context& fx, const report_options& options,
                      std::vector<row_plan>& rows) {
   const snapshot_store& store = fx.data().parts;
   owner_dates paying;
+  spot_values spot(store.dates.size());
+  std::optional<dense_series> dense = dense_for(store, rows);
+  dense_series* const laid_out = dense ? &*dense : nullptr;
   for (std::uint32_t o = first; o < last; ++o) {
     const std::uint32_t* p = fx.parts_begin(o);
     if (fx.parts_end(o) - p == 1 && fx.identity(*p)) {
       const auto series = customer_series::of(store, *p);
-      for (auto& row : rows) {
-        const customer_movement m =
-            classify(series, options.reactivation, row.start, row.end);
-        add(m, row.total);
-        if (m.segment != kNoSegment) add(m, row.by_segment[m.segment]);
-      }
+      if (!series.empty()) classify_customer(series, laid_out, options, rows);
       continue;
     }
     paying.load(fx, o);
     for (auto& row : rows) {
       i128 impact = 0;
-      const customer_movement m = classify_owner(
-          fx, o, paying, options.reactivation, row.start, row.end, impact);
+      const customer_movement m =
+          classify_owner(fx, o, paying, spot, options.reactivation, row.start,
+                         row.end, impact);
       add(m, row.total);
       if (m.segment != kNoSegment) add(m, row.by_segment[m.segment]);
       add_impact(m, impact, row);
@@ -483,26 +541,11 @@ void classify_owners(const fx_context& fx, const report_options& options,
 void classify_slice(const snapshot_store& store, const report_options& options,
                     std::uint32_t first, std::uint32_t last,
                     std::vector<row_plan>& rows) {
-  // Laying a customer out costs O(dates); it pays off over several rows, while
-  // a row or two (constant currency runs one row at a time) are cheaper with
-  // a few binary searches (measured: 36 one-row passes over 10M entries,
-  // 2.2 s dense, see docs/performance.md).
-  const bool dense =
-      store.dates.size() <= dense_series::kMaxDates && rows.size() > 2;
-  std::optional<dense_series> laid_out;
-  if (dense) laid_out.emplace(store.dates.size());
+  std::optional<dense_series> dense = dense_for(store, rows);
   for (std::uint32_t c = first; c < last; ++c) {
     const auto series = customer_series::of(store, c);
     if (series.empty()) continue;  // never paid: no row sees it
-    if (dense) laid_out->load(series);
-    for (auto& row : rows) {
-      const customer_movement m =
-          dense ? classify(*laid_out, options.reactivation, row.start, row.end)
-                : classify(series, options.reactivation, row.start, row.end);
-      add(m, row.total);
-      if (m.segment != kNoSegment) add(m, row.by_segment[m.segment]);
-    }
-    if (dense) laid_out->unload();
+    classify_customer(series, dense ? &*dense : nullptr, options, rows);
   }
 }
 

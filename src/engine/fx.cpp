@@ -8,6 +8,8 @@
 #include <map>
 #include <stdexcept>
 
+#include "customer_index.h"
+
 namespace ndr {
 
 std::optional<money> convert_money(money amount, std::int64_t rate) {
@@ -17,16 +19,14 @@ std::optional<money> convert_money(money amount, std::int64_t rate) {
 
 currency_parts split_currencies(snapshot_store store) {
   currency_parts data;
-  std::unordered_map<std::string_view, std::uint32_t> index;
+  customer_index owners;  // plain ids, numbered in order of first appearance
   data.code.reserve(store.customers.size());
   data.owner.reserve(store.customers.size());
   for (std::uint32_t c = 0; c < store.customers.size(); ++c) {
     data.code.push_back(store.currency_of(c));
-    const auto [it, added] = index.try_emplace(
-        store.customers[c], std::uint32_t(data.customers.size()));
-    if (added) data.customers.push_back(store.customers[c]);
-    data.owner.push_back(it->second);
+    data.owner.push_back(owners.intern(store.customers[c]));
   }
+  data.customers = owners.names();
   data.parts = std::move(store);
   return data;
 }
