@@ -11,6 +11,7 @@
 
 #include "ndr/error.h"
 #include "ndr/fx.h"
+#include "run_on.h"
 
 namespace ndr {
 namespace {
@@ -173,26 +174,37 @@ struct customer_movement {
   std::uint32_t segment = kNoSegment;  // frozen at the start; else the end's
 };
 
-template <typename Series>
-customer_movement classify(const Series& c, reactivation_policy policy,
-                           std::uint32_t start, std::uint32_t end) {
+// The movement of a customer worth s at the row's start and e at its end,
+// `paying` telling at which dates it paid (positive_between, positive_before).
+template <typename Paying>
+customer_movement movement_of(i128 s, i128 e, std::uint32_t segment,
+                              const Paying& paying, reactivation_policy policy,
+                              std::uint32_t start, std::uint32_t end) {
   customer_movement m;
-  m.s = c.at(start);
-  m.e = c.at(end);
-  m.segment = m.s > 0   ? c.segment_at(start)
-              : m.e > 0 ? c.segment_at(end)
-                        : kNoSegment;
+  m.s = s;
+  m.e = e;
+  m.segment = segment;
   m.in_cohort = m.s > 0;
   if (m.in_cohort) {
     const bool dipped =
-        c.positive_between(start, end) < std::int64_t(end) - start - 1;
+        paying.positive_between(start, end) < std::int64_t(end) - start - 1;
     m.churned = m.e == 0 || (dipped && policy == reactivation_policy::separate);
     m.reactivated = m.churned && m.e > 0;
   } else if (m.e > 0) {
-    m.reactivated = c.positive_before(start);
+    m.reactivated = paying.positive_before(start);
     m.is_new = !m.reactivated;
   }
   return m;
+}
+
+template <typename Series>
+customer_movement classify(const Series& c, reactivation_policy policy,
+                           std::uint32_t start, std::uint32_t end) {
+  const i128 s = c.at(start), e = c.at(end);
+  const std::uint32_t segment = s > 0   ? c.segment_at(start)
+                                : e > 0 ? c.segment_at(end)
+                                        : kNoSegment;
+  return movement_of(s, e, segment, c, policy, start, end);
 }
 
 void add(const customer_movement& m, row_sums& row) {
@@ -482,20 +494,11 @@ customer_movement classify_owner(const fx_context& fx, std::uint32_t owner,
           ? e_spot
           : value_at(fx, owner, end, start);
   const owner_value& e = fx.mode() == fx_mode::spot ? e_spot : e_constant;
-  customer_movement m;
-  m.s = s.total;
-  m.e = e.total;
-  m.segment = m.s > 0 ? s.segment : m.e > 0 ? e.segment : kNoSegment;
-  m.in_cohort = m.s > 0;
-  if (m.in_cohort) {
-    const bool dipped =
-        paying.positive_between(start, end) < std::int64_t(end) - start - 1;
-    m.churned = m.e == 0 || (dipped && policy == reactivation_policy::separate);
-    m.reactivated = m.churned && m.e > 0;
-  } else if (m.e > 0) {
-    m.reactivated = paying.positive_before(start);
-    m.is_new = !m.reactivated;
-  }
+  const std::uint32_t segment = s.total > 0   ? s.segment
+                                : e.total > 0 ? e.segment
+                                              : kNoSegment;
+  const customer_movement m =
+      movement_of(s.total, e.total, segment, paying, policy, start, end);
   impact = m.in_cohort && !m.churned ? e_spot.total - e_constant.total : 0;
   return m;
 }
@@ -628,27 +631,15 @@ void classify_rows(const snapshot_store& store, const report_options& options,
                            store.offsets.begin()));
   }
   bounds.push_back(customers);
-  std::vector<std::exception_ptr> failed(
-      threads);  // rethrown here, never terminating
-  const auto slice = [&](unsigned t) {
-    try {
-      auto& slice_rows = t == 0 ? rows : partial[t - 1];
-      if (fx) {
-        classify_owners(*fx, options, bounds[t], bounds[t + 1], slice_rows);
-      } else {
-        classify_slice(store, options, bounds[t], bounds[t + 1], slice_rows);
-      }
-    } catch (...) {
-      failed[t] = std::current_exception();
+  // A slice's exception is rethrown here, never left to terminate.
+  run_on(threads, [&](unsigned t) {
+    auto& slice_rows = t == 0 ? rows : partial[t - 1];
+    if (fx) {
+      classify_owners(*fx, options, bounds[t], bounds[t + 1], slice_rows);
+    } else {
+      classify_slice(store, options, bounds[t], bounds[t + 1], slice_rows);
     }
-  };
-  std::vector<std::thread> pool;
-  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(slice, t);
-  slice(0);
-  for (auto& t : pool) t.join();
-  for (const auto& f : failed) {
-    if (f) std::rethrow_exception(f);
-  }
+  });
   for (auto& part : partial) {
     for (size_t r = 0; r < rows.size(); ++r) {
       merge(part[r].total, rows[r].total);

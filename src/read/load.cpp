@@ -20,6 +20,7 @@
 #include "header.h"
 #include "ndr/hierarchy.h"
 #include "row_columns.h"
+#include "run_on.h"
 
 namespace ndr {
 namespace {
@@ -655,28 +656,6 @@ void data_set_builder::note_group(std::uint32_t customer,
   }
   ++s.customers_with_rows[date];
   first_row_[date] = std::min(first_row_[date], rows[0]);
-}
-
-// Runs work(0) … work(threads - 1), the first on this thread. An exception
-// in any of them (out of memory, say) is rethrown here after all have
-// ended, never left to terminate the process.
-template <typename Work>
-void run_on(unsigned threads, Work work) {
-  std::vector<std::exception_ptr> failed(threads);
-  const auto guarded = [&](unsigned t) {
-    try {
-      work(t);
-    } catch (...) {
-      failed[t] = std::current_exception();
-    }
-  };
-  std::vector<std::thread> pool;
-  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(guarded, t);
-  guarded(0);
-  for (auto& t : pool) t.join();
-  for (const auto& f : failed) {
-    if (f) std::rethrow_exception(f);
-  }
 }
 
 void data_set_builder::no_rows() const {
