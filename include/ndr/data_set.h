@@ -68,15 +68,13 @@ report build_report(const data_set& data, const report_options& options);
 std::vector<cohort_cell> build_cohorts(const data_set& data,
                                        const period_scheme& scheme);
 
-// The ledger behind one report row, with the store its customer numbers
-// index (with rates: the row's own converted store).
+// The ledger behind one report row, with the store whose customer names and
+// segments its lines index (with rates: a store of the names alone).
 struct ledger {
   std::vector<ledger_line> lines;
-  std::optional<snapshot_store> converted;  // with rates
-  const snapshot_store* loaded = nullptr;   // without
-  const snapshot_store& store() const {
-    return converted ? *converted : *loaded;
-  }
+  std::optional<snapshot_store> names;  // with rates: names and segments alone
+  const snapshot_store* loaded = nullptr;  // without
+  const snapshot_store& store() const { return names ? *names : *loaded; }
 };
 // nullopt when the data has no report row for `period`.
 std::optional<ledger> build_ledger(const data_set& data,

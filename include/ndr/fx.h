@@ -98,9 +98,17 @@ report build_fx_report(const currency_parts& data, const fx_rates& rates,
                        fx_mode mode, const report_options& options);
 
 // Throws that InputError when a report with `options` would need a rate
-// `rates` lacks.
+// `rates` lacks: in both modes (a report: fx_impact_mrr needs both), or in
+// `only`.
 void require_rates(const currency_parts& data, const fx_rates& rates,
-                   const report_options& options);
+                   const report_options& options,
+                   std::optional<fx_mode> only = std::nullopt);
+
+// The ledger behind report row `period` in `mode`, by the engine; its
+// customer numbers index data.customers. nullopt when there is no such row.
+std::optional<std::vector<ledger_line>> build_fx_ledger(
+    const currency_parts& data, const fx_rates& rates, fx_mode mode,
+    const report_options& options, std::int64_t period);
 
 // Part entry e converted at `rate` (× kScale), with its segment row's amount
 // converted too (SPEC §4 across parts: the largest converted row's segment,
@@ -114,8 +122,9 @@ struct part_amount {
 part_amount convert_part_entry(const currency_parts& data, std::uint32_t part,
                                std::uint32_t e, std::int64_t rate);
 
-// The store behind report row `period` in `mode` (the ledger's), or nullopt
-// when there is no such row.
+// The store behind report row `period` in `mode`, converted whole, or
+// nullopt when there is no such row: the long way round, kept as the
+// oracle of the engine's conversion in tests (fx_test.cpp).
 std::optional<snapshot_store> fx_store_for_row(const currency_parts& data,
                                                const fx_rates& rates,
                                                fx_mode mode,

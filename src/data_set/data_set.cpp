@@ -110,13 +110,18 @@ std::optional<ledger> build_ledger(const data_set& data,
                                    std::int64_t period) {
   ledger out;
   if (data.rates) {
-    out.converted =
-        fx_store_for_row(*data.parts, *data.rates, data.mode, options, period);
-    if (!out.converted) return std::nullopt;
-  } else {
-    out.loaded = &data.store;
+    auto lines =
+        build_fx_ledger(*data.parts, *data.rates, data.mode, options, period);
+    if (!lines) return std::nullopt;
+    out.lines = std::move(*lines);
+    // The lines number the customers, not their currency parts.
+    out.names.emplace();
+    out.names->customers = data.parts->customers;
+    out.names->segments = data.parts->parts.segments;
+    return out;
   }
-  auto lines = build_ledger(out.store(), options, period);
+  out.loaded = &data.store;
+  auto lines = build_ledger(data.store, options, period);
   if (!lines) return std::nullopt;
   out.lines = std::move(*lines);
   return out;

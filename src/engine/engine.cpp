@@ -366,9 +366,13 @@ class fx_context {
   }
   // Part p's rate at date index d (require_rates has checked the ones needed).
   std::int64_t rate(std::uint32_t part, std::uint32_t d) const {
-    const std::int64_t r = rate_[size_t(part_code_[part]) * dates_ + d];
+    const std::int64_t r = rate_or_none(part, d);
     check_invariant(r > 0, "a rate require_rates checked is missing");
     return r;
+  }
+  // The same, or -1 when there is none (a part with no amount there).
+  std::int64_t rate_or_none(std::uint32_t part, std::uint32_t d) const {
+    return rate_[size_t(part_code_[part]) * dates_ + d];
   }
 
  private:
@@ -474,32 +478,39 @@ bool same_rates(const fx_context& fx, std::uint32_t owner, std::uint32_t a,
                 std::uint32_t b) {
   for (const std::uint32_t* p = fx.parts_begin(owner); p != fx.parts_end(owner);
        ++p) {
-    if (fx.rate(*p, a) != fx.rate(*p, b)) return false;
+    if (fx.rate_or_none(*p, a) != fx.rate_or_none(*p, b)) return false;
   }
   return true;
 }
 
 // One owner in one row: the movement in the report's mode, and the row's FX
 // impact (a cohort customer still paying at the end: spot − constant).
+// Without `impact` (a ledger), only the report's mode is worked out, so only
+// its rates are needed.
 customer_movement classify_owner(const fx_context& fx, std::uint32_t owner,
                                  const owner_dates& paying, spot_values& spot,
                                  reactivation_policy policy,
                                  std::uint32_t start, std::uint32_t end,
-                                 i128& impact) {
+                                 i128* impact) {
   const owner_value s = spot.at(fx, owner, start);
-  const owner_value e_spot = spot.at(fx, owner, end);
+  const bool spot_end = fx.mode() == fx_mode::spot || impact;
   // The end at the start's rates: the spot value when no rate moved.
-  const owner_value e_constant =
-      !e_spot.any || same_rates(fx, owner, start, end)
-          ? e_spot
-          : value_at(fx, owner, end, start);
+  const bool moved = !same_rates(fx, owner, start, end);
+  const owner_value e_spot =
+      spot_end || !moved ? spot.at(fx, owner, end) : owner_value{};
+  const owner_value e_constant = fx.mode() == fx_mode::spot && !impact
+                                     ? owner_value{}
+                                 : moved ? value_at(fx, owner, end, start)
+                                         : e_spot;
   const owner_value& e = fx.mode() == fx_mode::spot ? e_spot : e_constant;
   const std::uint32_t segment = s.total > 0   ? s.segment
                                 : e.total > 0 ? e.segment
                                               : kNoSegment;
   const customer_movement m =
       movement_of(s.total, e.total, segment, paying, policy, start, end);
-  impact = m.in_cohort && !m.churned ? e_spot.total - e_constant.total : 0;
+  if (impact) {
+    *impact = m.in_cohort && !m.churned ? e_spot.total - e_constant.total : 0;
+  }
   return m;
 }
 
@@ -531,7 +542,7 @@ void classify_owners(const fx_context& fx, const report_options& options,
       i128 impact = 0;
       const customer_movement m =
           classify_owner(fx, o, paying, spot, options.reactivation, row.start,
-                         row.end, impact);
+                         row.end, &impact);
       add(m, row.total);
       if (m.segment != kNoSegment) add(m, row.by_segment[m.segment]);
       add_impact(m, impact, row);
@@ -724,52 +735,101 @@ const char* movement_name(movement m) {
   return "";
 }
 
-std::optional<std::vector<ledger_line>> build_ledger(
-    const snapshot_store& store, const report_options& options,
-    std::int64_t period) {
-  report_options only = options;
-  only.from = only.to = period;
-  const std::vector<row_plan> plans = plan_rows(store, only);
-  if (plans.empty()) return std::nullopt;
-  const row_plan& row = plans.front();
-  std::vector<ledger_line> lines;
-  for (std::uint32_t c = 0; c + 1 < store.offsets.size(); ++c) {
-    const auto series = customer_series::of(store, c);
-    if (series.empty()) continue;
-    const customer_movement m =
-        classify(series, options.reactivation, row.start, row.end);
-    if (!m.in_cohort && m.e == 0) continue;
-    ledger_line base;
-    base.customer = c;
-    if (m.segment != kNoSegment) base.segment = store.segments[m.segment];
-    base.start_mrr = money::from_units(std::int64_t(m.s));
-    base.end_mrr = money::from_units(std::int64_t(m.e));
-    const auto emit = [&](movement kind, i128 delta) {
-      lines.push_back(base);
-      lines.back().kind = kind;
-      lines.back().delta = money::from_units(std::int64_t(delta));
-    };
-    if (m.in_cohort) {
-      if (m.churned) {
-        emit(movement::churn, -m.s);
-      } else {
-        emit(m.e > m.s   ? movement::expansion
-             : m.e < m.s ? movement::contraction
-                         : movement::flat,
-             m.e - m.s);
-      }
+namespace {
+
+// The ledger lines of customer c's movement m (two for a churned cohort
+// customer who came back: churn, then reactivation).
+void add_ledger_lines(const customer_movement& m, std::uint32_t c,
+                      const std::vector<std::string>& segments,
+                      std::vector<ledger_line>& lines) {
+  if (!m.in_cohort && m.e == 0) return;
+  ledger_line base;
+  base.customer = c;
+  if (m.segment != kNoSegment) base.segment = segments[m.segment];
+  base.start_mrr = money::from_units(std::int64_t(m.s));
+  base.end_mrr = money::from_units(std::int64_t(m.e));
+  const auto emit = [&](movement kind, i128 delta) {
+    lines.push_back(base);
+    lines.back().kind = kind;
+    lines.back().delta = money::from_units(std::int64_t(delta));
+  };
+  if (m.in_cohort) {
+    if (m.churned) {
+      emit(movement::churn, -m.s);
+    } else {
+      emit(m.e > m.s   ? movement::expansion
+           : m.e < m.s ? movement::contraction
+                       : movement::flat,
+           m.e - m.s);
     }
-    if (m.reactivated) emit(movement::reactivation, m.e);
-    if (m.is_new) emit(movement::new_customer, m.e);
   }
+  if (m.reactivated) emit(movement::reactivation, m.e);
+  if (m.is_new) emit(movement::new_customer, m.e);
+}
+
+// By movement, then |delta| descending, then customer id bytes.
+void sort_ledger(std::vector<ledger_line>& lines,
+                 const std::vector<std::string>& names) {
   std::sort(lines.begin(), lines.end(),
             [&](const ledger_line& a, const ledger_line& b) {
               if (a.kind != b.kind) return a.kind < b.kind;
               const auto ma = std::abs(a.delta.units()),
                          mb = std::abs(b.delta.units());
               if (ma != mb) return ma > mb;
-              return store.customers[a.customer] < store.customers[b.customer];
+              return names[a.customer] < names[b.customer];
             });
+}
+
+std::optional<row_plan> one_row(const snapshot_store& store,
+                                const report_options& options,
+                                std::int64_t period) {
+  report_options only = options;
+  only.from = only.to = period;
+  std::vector<row_plan> plans = plan_rows(store, only);
+  if (plans.empty()) return std::nullopt;
+  return std::move(plans.front());
+}
+
+}  // namespace
+
+std::optional<std::vector<ledger_line>> build_ledger(
+    const snapshot_store& store, const report_options& options,
+    std::int64_t period) {
+  const auto row = one_row(store, options, period);
+  if (!row) return std::nullopt;
+  std::vector<ledger_line> lines;
+  for (std::uint32_t c = 0; c + 1 < store.offsets.size(); ++c) {
+    const auto series = customer_series::of(store, c);
+    if (series.empty()) continue;
+    add_ledger_lines(
+        classify(series, options.reactivation, row->start, row->end), c,
+        store.segments, lines);
+  }
+  sort_ledger(lines, store.customers);
+  return lines;
+}
+
+std::optional<std::vector<ledger_line>> build_fx_ledger(
+    const currency_parts& data, const fx_rates& rates, fx_mode mode,
+    const report_options& options, std::int64_t period) {
+  const snapshot_store& store = data.parts;
+  const auto row = one_row(store, options, period);
+  if (!row) return std::nullopt;
+  report_options only = options;
+  only.from = only.to = period;
+  require_rates(data, rates, only, mode);
+  const fx_context fx(data, rates, mode);
+  owner_dates paying;
+  spot_values spot(store.dates.size());
+  std::vector<ledger_line> lines;
+  for (std::uint32_t o = 0; o < fx.owners(); ++o) {
+    paying.load(fx, o);
+    const customer_movement m =
+        classify_owner(fx, o, paying, spot, options.reactivation, row->start,
+                       row->end, nullptr);
+    add_ledger_lines(m, o, store.segments, lines);
+  }
+  sort_ledger(lines, data.customers);
   return lines;
 }
 

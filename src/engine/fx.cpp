@@ -355,9 +355,11 @@ std::vector<report_row> rows_by_date(const currency_parts& data,
 }  // namespace
 
 void require_rates(const currency_parts& data, const fx_rates& rates,
-                   const report_options& options) {
-  // Both modes are computed (fx_impact_mrr needs both), so both need rates.
-  check_rates(data, rates, rows_by_date(data, options), kSpot | kConstant);
+                   const report_options& options, std::optional<fx_mode> only) {
+  const unsigned needs = !only                    ? kSpot | kConstant
+                         : *only == fx_mode::spot ? kSpot
+                                                  : kConstant;
+  check_rates(data, rates, rows_by_date(data, options), needs);
 }
 
 part_amount convert_part_entry(const currency_parts& data, std::uint32_t part,
