@@ -401,3 +401,25 @@ TEST_CASE("a currency without a rate yet is no error where it has no amount") {
     }
   }
 }
+
+TEST_CASE(
+    "an amount that converts to 0 stops every command, also between report "
+    "rows") {
+  // Weekly snapshots, a monthly report: 0.000001 EUR on 2024-01-15 is no
+  // report row's start or end, but a converted store holds it, so report,
+  // movements and cohorts all refuse it, with one message.
+  const auto data = parts(
+      "e,2024-01-08,10,EUR\nz,2024-01-15,0.000001,EUR\ne,2024-01-31,10,EUR\n"
+      "e,2024-02-29,10,EUR\n");
+  const auto fx = rates("2024-01-01,EUR,0.4\n");
+  const char* want =
+      "customer 'z' on 2024-01-15: 0.000001 EUR is 0.000000 at the rate 0.4; "
+      "an "
+      "amount this small cannot be converted";
+  for (const fx_mode mode : {fx_mode::constant, fx_mode::spot}) {
+    CHECK_THROWS_WITH(ndr::build_fx_report(data, fx, mode, {}), want);
+    CHECK_THROWS_WITH(ndr::build_fx_ledger(data, fx, mode, {}, 24289),
+                      want);  // 2024-02
+    CHECK_THROWS_WITH(ndr::build_fx_cohorts(data, fx, mode, {}), want);
+  }
+}

@@ -104,6 +104,13 @@ void require_rates(const currency_parts& data, const fx_rates& rates,
                    const report_options& options,
                    std::optional<fx_mode> only = std::nullopt);
 
+// Every amount converted as a whole converted store would convert it (at its
+// own date's rate where there is one) must convert to a non-zero amount that
+// fits, and every customer's total at every date must fit: the checks of
+// spot_store, without building it, so that report, movements, cohorts and
+// validate stop on the same data. Throws InputError.
+void check_conversions(const currency_parts& data, const fx_rates& rates);
+
 // The ledger behind report row `period` in `mode`, by the engine; its
 // customer numbers index data.customers. nullopt when there is no such row.
 std::optional<std::vector<ledger_line>> build_fx_ledger(

@@ -713,6 +713,7 @@ report build_report(const snapshot_store& store,
 report build_fx_report(const currency_parts& data, const fx_rates& rates,
                        fx_mode mode, const report_options& options) {
   require_rates(data, rates, options);
+  check_conversions(data, rates);
   const fx_context fx(data, rates, mode);
   return build_rows(data.parts, options, &fx);
 }
@@ -818,6 +819,7 @@ std::optional<std::vector<ledger_line>> build_fx_ledger(
   report_options only = options;
   only.from = only.to = period;
   require_rates(data, rates, only, mode);
+  check_conversions(data, rates);
   const fx_context fx(data, rates, mode);
   owner_dates paying;
   spot_values spot(store.dates.size());

@@ -9,6 +9,7 @@
 #include <stdexcept>
 
 #include "customer_index.h"
+#include "run_on.h"
 
 namespace ndr {
 
@@ -235,6 +236,51 @@ snapshot_store convert_parts(const currency_parts& data, const fx_rates& rates,
   for (size_t c = 0; c < data.customers.size(); ++c)
     out.offsets[c + 1] += out.offsets[c];
   return out;
+}
+
+void check_conversions(const currency_parts& data, const fx_rates& rates) {
+  const snapshot_store& in = data.parts;
+  // Not exact anywhere: where a date has no rate, its amounts stay as they
+  // are, as in a spot store (require_rates checks the dates that need one).
+  const rate_plan plan{in.dates, std::vector<bool>(in.dates.size(), false)};
+  const auto parts_of = parts_by_customer(data);
+  const auto customers = std::uint32_t(data.customers.size());
+  const unsigned threads =
+      in.entry_date.size() < (std::size_t(1) << 20) ? 1 : 2;
+  std::vector<std::optional<InputError>> errors(threads);
+  run_on(threads, [&](unsigned t) {
+    rate_table table(data, rates, plan);  // one per thread: it fills as it goes
+    std::vector<converted_entry> entries;
+    try {
+      for (std::uint32_t c =
+               std::uint32_t(std::uint64_t(customers) * t / threads);
+           c < std::uint64_t(customers) * (t + 1) / threads; ++c) {
+        if (parts_of[c].size() == 1 && table.identity(parts_of[c][0])) continue;
+        entries.clear();
+        for (const std::uint32_t p : parts_of[c]) {
+          for (std::uint32_t e = in.offsets[p]; e < in.offsets[p + 1]; ++e) {
+            entries.push_back(
+                convert_entry(data, p, e, table.rate(p, in.entry_date[e])));
+          }
+        }
+        std::stable_sort(
+            entries.begin(), entries.end(),
+            [](const auto& a, const auto& b) { return a.date < b.date; });
+        for (size_t g = 0; g < entries.size();) {
+          size_t h = g;
+          while (h < entries.size() && entries[h].date == entries[g].date) ++h;
+          merge_group(entries.data() + g, entries.data() + h, data.customers[c],
+                      in);
+          g = h;
+        }
+      }
+    } catch (const InputError& e) {
+      errors[t] = e;  // the first in customer order wins
+    }
+  });
+  for (const auto& e : errors) {
+    if (e) throw *e;
+  }
 }
 
 snapshot_store spot_store(const currency_parts& data, const fx_rates& rates) {

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <libfccp/csv.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -1207,8 +1208,14 @@ money snapshot_store::mrr_at(std::uint32_t c, std::uint32_t d) const {
 snapshot_store load_files(const std::vector<std::string>& paths,
                           const load_options& options) {
   require_distinct_files(paths);
+  // Only regular files can be read a second time: not standard input, a
+  // pipe, a FIFO or a process substitution (<(…)).
   const bool rereadable =
-      std::find(paths.begin(), paths.end(), "-") == paths.end();
+      std::all_of(paths.begin(), paths.end(), [](const std::string& path) {
+        struct stat st;
+        return path != "-" && stat(path.c_str(), &st) == 0 &&
+               S_ISREG(st.st_mode);
+      });
   return load_all<std::string>(paths, options, read_path, rereadable);
 }
 

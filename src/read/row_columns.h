@@ -265,6 +265,7 @@ class row_lines {
   // Adds `other`'s rows, numbered from `first_row`, their lines moved down.
   void append(const row_lines& other, std::uint32_t first_row,
               unsigned line_offset) {
+    if (other.runs_.empty()) return;  // no rows: nothing to continue from
     for (const run& r : other.runs_) {
       runs_.push_back({r.row + first_row, r.line + line_offset});
     }

@@ -36,6 +36,14 @@ expect 1 "ndr: header-only.csv: no data rows" report header-only.csv
 expect 1 "ndr: no data rows in header-only.csv, empty.csv" report header-only.csv empty.csv
 expect 1 "ndr: negative.csv:2: column 'mrr': customer 'a' has a negative total MRR (-1.00) on 2024-01-31" report negative.csv
 expect 1 "ndr: no-id.csv:2: column 'customer_id': empty customer id" report no-id.csv
+# The same from a FIFO and a pipe, which cannot be read twice: a failed sum
+# still names its row (a regular file is summed without row positions first,
+# and read again with them only for the error).
+mkfifo negative.fifo
+(cat negative.csv >negative.fifo &)
+expect 1 "ndr: negative.fifo:2: column 'mrr': customer 'a' has a negative total MRR (-1.00) on 2024-01-31" report negative.fifo
+got=$("$ndr" report - <negative.csv 2>&1 >/dev/null)
+check "negative total from standard input" [ "$got" = "ndr: <stdin>:2: column 'mrr': customer 'a' has a negative total MRR (-1.00) on 2024-01-31" ]
 expect 1 "ndr: missing.csv: cannot open: No such file or directory" report missing.csv
 expect 0 "" report renamed.csv --customer-col customer --mrr-col amount
 
