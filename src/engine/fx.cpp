@@ -163,6 +163,37 @@ std::pair<money, const converted_entry*> merge_group(
   return {total, largest};
 }
 
+// Customer c's part entries converted at `table`'s rates and merged per date
+// (merge_group: the total must fit): each date's total and the entry whose
+// segment wins go to f(total, largest), dates ascending.
+template <typename F>
+void convert_customer(const currency_parts& data, std::uint32_t c,
+                      const std::vector<std::uint32_t>& parts,
+                      rate_table& table, std::vector<converted_entry>& entries,
+                      F f) {
+  const snapshot_store& in = data.parts;
+  entries.clear();
+  for (const std::uint32_t p : parts) {
+    for (std::uint32_t e = in.offsets[p]; e < in.offsets[p + 1]; ++e) {
+      entries.push_back(
+          convert_entry(data, p, e, table.rate(p, in.entry_date[e])));
+    }
+  }
+  if (parts.size() > 1) {
+    std::stable_sort(
+        entries.begin(), entries.end(),
+        [](const auto& a, const auto& b) { return a.date < b.date; });
+  }
+  for (size_t g = 0; g < entries.size();) {
+    size_t h = g;
+    while (h < entries.size() && entries[h].date == entries[g].date) ++h;
+    const auto [total, largest] = merge_group(
+        entries.data() + g, entries.data() + h, data.customers[c], in);
+    f(total, *largest);
+    g = h;
+  }
+}
+
 std::vector<std::vector<std::uint32_t>> parts_by_customer(
     const currency_parts& data) {
   std::vector<std::vector<std::uint32_t>> parts_of(data.customers.size());
@@ -206,32 +237,17 @@ snapshot_store convert_parts(const currency_parts& data, const fx_rates& rates,
       out.offsets[c + 1] = last - first;
       continue;
     }
-    entries.clear();
-    for (const std::uint32_t p : parts_of[c]) {
-      for (std::uint32_t e = in.offsets[p]; e < in.offsets[p + 1]; ++e) {
-        entries.push_back(
-            convert_entry(data, p, e, table.rate(p, in.entry_date[e])));
-      }
-    }
-    if (parts_of[c].size() > 1) {
-      std::stable_sort(
-          entries.begin(), entries.end(),
-          [](const auto& a, const auto& b) { return a.date < b.date; });
-    }
-    for (size_t g = 0; g < entries.size();) {
-      size_t h = g;
-      while (h < entries.size() && entries[h].date == entries[g].date) ++h;
-      const auto [total, largest] = merge_group(
-          entries.data() + g, entries.data() + h, data.customers[c], in);
-      if (total > money()) {
-        out.entry_date.push_back(entries[g].date);
-        out.entry_mrr.push_back(total);
-        if (in.segmented())
-          out.entry_segment.push_back(in.entry_segment[largest->entry]);
-        ++out.offsets[c + 1];
-      }
-      g = h;
-    }
+    convert_customer(
+        data, c, parts_of[c], table, entries,
+        [&](money total, const converted_entry& largest) {
+          if (total > money()) {
+            out.entry_date.push_back(largest.date);
+            out.entry_mrr.push_back(total);
+            if (in.segmented())
+              out.entry_segment.push_back(in.entry_segment[largest.entry]);
+            ++out.offsets[c + 1];
+          }
+        });
   }
   for (size_t c = 0; c < data.customers.size(); ++c)
     out.offsets[c + 1] += out.offsets[c];
@@ -256,23 +272,8 @@ void check_conversions(const currency_parts& data, const fx_rates& rates) {
                std::uint32_t(std::uint64_t(customers) * t / threads);
            c < std::uint64_t(customers) * (t + 1) / threads; ++c) {
         if (parts_of[c].size() == 1 && table.identity(parts_of[c][0])) continue;
-        entries.clear();
-        for (const std::uint32_t p : parts_of[c]) {
-          for (std::uint32_t e = in.offsets[p]; e < in.offsets[p + 1]; ++e) {
-            entries.push_back(
-                convert_entry(data, p, e, table.rate(p, in.entry_date[e])));
-          }
-        }
-        std::stable_sort(
-            entries.begin(), entries.end(),
-            [](const auto& a, const auto& b) { return a.date < b.date; });
-        for (size_t g = 0; g < entries.size();) {
-          size_t h = g;
-          while (h < entries.size() && entries[h].date == entries[g].date) ++h;
-          merge_group(entries.data() + g, entries.data() + h, data.customers[c],
-                      in);
-          g = h;
-        }
+        convert_customer(data, c, parts_of[c], table, entries,
+                         [](money, const converted_entry&) {});
       }
     } catch (const InputError& e) {
       errors[t] = e;  // the first in customer order wins
