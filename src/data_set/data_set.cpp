@@ -83,12 +83,10 @@ data_set load_data_set(const input_spec& spec) {
     options.on_data_error(*error);
     return data;
   }
-  if (!data.store.customer_currency.empty()) {
-    // Every part is in the reporting currency under another name (its code
-    // where others are blank): merge the parts.
-    data.store = spot_store(split_currencies(std::move(data.store)),
-                            fx_rates(data.reporting_currency));
-  }
+  // The loader keys the reporting currency's rows (blank or its code) as
+  // plain ids, and any other code was refused just above: no parts remain.
+  check_invariant(data.store.customer_currency.empty(),
+                  "currency parts left in a data set without rates");
   return data;
 }
 
