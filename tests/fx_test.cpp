@@ -423,3 +423,43 @@ TEST_CASE(
     CHECK_THROWS_WITH(ndr::build_fx_cohorts(data, fx, mode, {}), want);
   }
 }
+
+TEST_CASE(
+    "an amount that cannot be converted at its own date's rate is the error, "
+    "before one that fails in a report row") {
+  // 'a' converts at its own rates (10 × 0.4, 0.000001 × 1), but its February
+  // amount at January's rate is 0: a row error, in constant currency. 'z'
+  // cannot be converted at all (0.000001 × 0.4 on 2024-01-15): that error
+  // stops every command (check_conversions), so it is the one reported,
+  // however the owners are split over threads.
+  const auto data = parts(
+      "a,2024-01-08,1,EUR\nz,2024-01-15,0.000001,EUR\na,2024-01-31,10,EUR\n"
+      "e,2024-01-31,10,EUR\na,2024-02-29,0.000001,EUR\ne,2024-02-29,10,EUR\n");
+  const auto fx = rates("2024-01-01,EUR,0.4\n2024-02-29,EUR,1\n");
+  const char* want =
+      "customer 'z' on 2024-01-15: 0.000001 EUR is 0.000000 at the rate 0.4; "
+      "an amount this small cannot be converted";
+  for (const std::uint64_t parallel_work : {std::uint64_t(1) << 40, 0ul}) {
+    ndr::report_options o;
+    o.parallel_work = parallel_work;
+    CHECK_THROWS_WITH(ndr::build_fx_report(data, fx, fx_mode::constant, o),
+                      want);
+    CHECK_THROWS_WITH(ndr::build_fx_ledger(data, fx, fx_mode::constant, o,
+                                           24289),  // 2024-02
+                      want);
+  }
+  // Without 'z', the row error is 'a''s, at January's rate.
+  const auto without_z = parts(
+      "a,2024-01-31,10,EUR\ne,2024-01-31,10,EUR\n"
+      "a,2024-02-29,0.000001,EUR\ne,2024-02-29,10,EUR\n");
+  for (const std::uint64_t parallel_work : {std::uint64_t(1) << 40, 0ul}) {
+    ndr::report_options o;
+    o.parallel_work = parallel_work;
+    CHECK_THROWS_WITH(
+        ndr::build_fx_report(without_z, fx, fx_mode::constant, o),
+        "customer 'a' on 2024-02-29: 0.000001 EUR is 0.000000 at the rate "
+        "0.4; an amount this small cannot be converted");
+    // A spot ledger converts each date at its own rates only.
+    CHECK(ndr::build_fx_ledger(without_z, fx, fx_mode::spot, o, 24289));
+  }
+}

@@ -427,19 +427,82 @@ owner_value value_at(const fx_context& fx, std::uint32_t owner, std::uint32_t d,
   return v;
 }
 
-// The dates at which an owner pays: those of any of its parts.
-class owner_dates {
+// One owner laid out over the snapshot dates, once per owner however many
+// rows ask: its value at each date at that date's own rates (spot), from
+// every part entry converted as check_conversions converts it (so the same
+// entry fails with the same error, and a report need not convert twice),
+// the dates at which it pays, and, for an owner of one part, that part's
+// entry at each date.
+class owner_layout {
  public:
+  explicit owner_layout(size_t dates)
+      : spot_(dates), exact_(dates, false), entry_(dates, kNone) {}
+
+  // Throws the InputError check_conversions throws for this owner: the
+  // first entry that cannot be converted (parts in read order), else the
+  // first date whose total does not fit.
   void load(const fx_context& fx, std::uint32_t owner) {
-    dates_.clear();
+    unload();
+    owner_ = owner;
     const snapshot_store& store = fx.data().parts;
-    for (const std::uint32_t* p = fx.parts_begin(owner);
-         p != fx.parts_end(owner); ++p) {
-      const auto c = customer_series::of(store, *p);
-      dates_.insert(dates_.end(), c.date_begin, c.date_end);
+    const std::uint32_t* first = fx.parts_begin(owner);
+    single_ = fx.parts_end(owner) - first == 1;
+    converted_.clear();
+    for (const std::uint32_t* p = first; p != fx.parts_end(owner); ++p) {
+      for (std::uint32_t e = store.offsets[*p]; e < store.offsets[*p + 1];
+           ++e) {
+        const std::uint16_t d = store.entry_date[e];
+        const std::int64_t rate = fx.rate_or_none(*p, d);
+        // No rate: only zero or not matters there (require_rates checked
+        // every date whose amount is used), as in check_conversions.
+        converted_.push_back(
+            {d, e,
+             convert_part_entry(fx.data(), *p, e,
+                                rate < 0 ? fx_rates::kScale : rate),
+             rate >= 0});
+      }
     }
-    std::sort(dates_.begin(), dates_.end());
-    dates_.erase(std::unique(dates_.begin(), dates_.end()), dates_.end());
+    for (const converted& c : converted_) add(store, c);
+    dates_.clear();
+    for (const converted& c : converted_) dates_.push_back(c.date);
+    if (!single_) {
+      std::sort(dates_.begin(), dates_.end());
+      dates_.erase(std::unique(dates_.begin(), dates_.end()), dates_.end());
+    }
+    for (const std::uint16_t d : dates_) {
+      if (spot_[d].total > INT64_MAX) {
+        throw InputError(fmt::format(
+            "the total MRR of customer '{}' on {} is too large",
+            fx.data().customers[owner], format_date(store.dates[d])));
+      }
+    }
+  }
+  // The owner's value at d at d's own rates.
+  owner_value spot(const fx_context& fx, std::uint32_t d) const {
+    return exact_[d] || !spot_[d].any ? spot_[d] : value_at(fx, owner_, d, d);
+  }
+  // The owner's value at d at rate_date's rates.
+  owner_value at_rates_of(const fx_context& fx, std::uint32_t d,
+                          std::uint32_t rate_date) const {
+    if (!single_) return value_at(fx, owner_, d, rate_date);
+    owner_value v;
+    if (entry_[d] == kNone) return v;
+    const std::uint32_t part = *fx.parts_begin(owner_);
+    const snapshot_store& store = fx.data().parts;
+    const std::uint32_t e = entry_[rate_date];
+    if (e != kNone && exact_[rate_date] && same_amounts(store, e, entry_[d])) {
+      // Converted at rate_date already (the common case: a flat month).
+      v = spot_[rate_date];
+      v.segment =
+          store.segmented() ? store.entry_segment[entry_[d]] : kNoSegment;
+      return v;
+    }
+    const part_amount a = convert_part_entry(fx.data(), part, entry_[d],
+                                             fx.rate(part, rate_date));
+    v.total = a.amount.units();
+    v.segment = store.segmented() ? store.entry_segment[entry_[d]] : kNoSegment;
+    v.any = true;
+    return v;
   }
   std::int64_t positive_between(std::uint32_t a, std::uint32_t b) const {
     return std::lower_bound(dates_.begin(), dates_.end(), b) -
@@ -450,27 +513,55 @@ class owner_dates {
   }
 
  private:
-  std::vector<std::uint16_t> dates_;
-};
-
-// An owner's values at each date at that date's own rates, worked out once
-// per owner however many rows ask: each row's start, and its end at spot.
-class spot_values {
- public:
-  explicit spot_values(size_t dates)
-      : values_(dates), owner_of_(dates, UINT32_MAX) {}
-  const owner_value& at(const fx_context& fx, std::uint32_t owner,
-                        std::uint32_t d) {
-    if (owner_of_[d] != owner) {
-      values_[d] = value_at(fx, owner, d, d);
-      owner_of_[d] = owner;
+  static constexpr std::uint32_t kNone = UINT32_MAX;
+  // Entries a and b convert alike at any rate: the same amount and the same
+  // segment row's amount.
+  static bool same_amounts(const snapshot_store& store, std::uint32_t a,
+                           std::uint32_t b) {
+    return store.entry_mrr[a] == store.entry_mrr[b] &&
+           (store.entry_segment_amount.empty() ||
+            store.entry_segment_amount[a] == store.entry_segment_amount[b]);
+  }
+  struct converted {
+    std::uint16_t date;
+    std::uint32_t entry;
+    part_amount amount;
+    bool exact;  // at the date's own rate (not left unconverted)
+  };
+  // Adds a converted entry to its date; the segment of the part whose
+  // segment row converts to the most, ties to the row read first (SPEC §4).
+  void add(const snapshot_store& store, const converted& c) {
+    owner_value& v = spot_[c.date];
+    const part_amount& a = c.amount;
+    if (!v.any) exact_[c.date] = true;
+    exact_[c.date] = exact_[c.date] && c.exact;
+    v.total += a.amount.units();
+    if (!v.any || a.segment_amount > v.segment_amount ||
+        (a.segment_amount == v.segment_amount &&
+         a.segment_row < v.segment_row)) {
+      v.segment = store.segmented() ? store.entry_segment[c.entry] : kNoSegment;
+      v.segment_amount = a.segment_amount;
+      v.segment_row = a.segment_row;
     }
-    return values_[d];
+    v.any = true;
+    if (single_) entry_[c.date] = c.entry;
+  }
+  void unload() {
+    for (const std::uint16_t d : dates_) {
+      spot_[d] = owner_value{};
+      exact_[d] = false;
+      entry_[d] = kNone;
+    }
+    dates_.clear();
   }
 
- private:
-  std::vector<owner_value> values_;
-  std::vector<std::uint32_t> owner_of_;  // whose value values_[d] is
+  std::uint32_t owner_ = 0;
+  bool single_ = false;
+  std::vector<converted> converted_;
+  std::vector<owner_value> spot_;     // per date index
+  std::vector<bool> exact_;           // spot_[d] is at d's own rates
+  std::vector<std::uint32_t> entry_;  // one part: its entry per date index
+  std::vector<std::uint16_t> dates_;  // where it pays, ascending
 };
 
 // The owner's parts have the same rates at dates a and b.
@@ -488,26 +579,26 @@ bool same_rates(const fx_context& fx, std::uint32_t owner, std::uint32_t a,
 // Without `impact` (a ledger), only the report's mode is worked out, so only
 // its rates are needed.
 customer_movement classify_owner(const fx_context& fx, std::uint32_t owner,
-                                 const owner_dates& paying, spot_values& spot,
+                                 const owner_layout& layout,
                                  reactivation_policy policy,
                                  std::uint32_t start, std::uint32_t end,
                                  i128* impact) {
-  const owner_value s = spot.at(fx, owner, start);
+  const owner_value s = layout.spot(fx, start);
   const bool spot_end = fx.mode() == fx_mode::spot || impact;
   // The end at the start's rates: the spot value when no rate moved.
   const bool moved = !same_rates(fx, owner, start, end);
   const owner_value e_spot =
-      spot_end || !moved ? spot.at(fx, owner, end) : owner_value{};
+      spot_end || !moved ? layout.spot(fx, end) : owner_value{};
   const owner_value e_constant = fx.mode() == fx_mode::spot && !impact
                                      ? owner_value{}
-                                 : moved ? value_at(fx, owner, end, start)
+                                 : moved ? layout.at_rates_of(fx, end, start)
                                          : e_spot;
   const owner_value& e = fx.mode() == fx_mode::spot ? e_spot : e_constant;
   const std::uint32_t segment = s.total > 0   ? s.segment
                                 : e.total > 0 ? e.segment
                                               : kNoSegment;
   const customer_movement m =
-      movement_of(s.total, e.total, segment, paying, policy, start, end);
+      movement_of(s.total, e.total, segment, layout, policy, start, end);
   if (impact) {
     *impact = m.in_cohort && !m.churned ? e_spot.total - e_constant.total : 0;
   }
@@ -520,32 +611,48 @@ void add_impact(const customer_movement& m, i128 impact, row_plan& row) {
     row.by_segment[m.segment].sums[kFxImpact] += impact;
 }
 
+// The first error of a slice of owners, by kind: an amount that cannot be
+// converted at its own date's rate (check_conversions' errors) stops the
+// data whichever owner it is in, so it comes before an error in a row.
+struct slice_errors {
+  std::optional<InputError> conversion, row;
+};
+
 // Owners [first, last) into every planned row. An owner whose one part is in
 // the reporting currency takes the plain path (no conversion, no impact).
 void classify_owners(const fx_context& fx, const report_options& options,
                      std::uint32_t first, std::uint32_t last,
-                     std::vector<row_plan>& rows) {
+                     std::vector<row_plan>& rows, slice_errors& errors) {
   const snapshot_store& store = fx.data().parts;
-  owner_dates paying;
-  spot_values spot(store.dates.size());
+  owner_layout layout(store.dates.size());
   std::optional<dense_series> dense = dense_for(store, rows);
   dense_series* const laid_out = dense ? &*dense : nullptr;
   for (std::uint32_t o = first; o < last; ++o) {
     const std::uint32_t* p = fx.parts_begin(o);
     if (fx.parts_end(o) - p == 1 && fx.identity(*p)) {
       const auto series = customer_series::of(store, *p);
-      if (!series.empty()) classify_customer(series, laid_out, options, rows);
+      if (!series.empty() && !errors.row)
+        classify_customer(series, laid_out, options, rows);
       continue;
     }
-    paying.load(fx, o);
-    for (auto& row : rows) {
-      i128 impact = 0;
-      const customer_movement m =
-          classify_owner(fx, o, paying, spot, options.reactivation, row.start,
-                         row.end, &impact);
-      add(m, row.total);
-      if (m.segment != kNoSegment) add(m, row.by_segment[m.segment]);
-      add_impact(m, impact, row);
+    try {
+      layout.load(fx, o);
+    } catch (const InputError& e) {
+      errors.conversion = e;  // later owners' errors come after it
+      return;
+    }
+    if (errors.row) continue;  // only conversions are still checked
+    try {
+      for (auto& row : rows) {
+        i128 impact = 0;
+        const customer_movement m = classify_owner(
+            fx, o, layout, options.reactivation, row.start, row.end, &impact);
+        add(m, row.total);
+        if (m.segment != kNoSegment) add(m, row.by_segment[m.segment]);
+        add_impact(m, impact, row);
+      }
+    } catch (const InputError& e) {
+      errors.row = e;
     }
   }
 }
@@ -605,6 +712,16 @@ class sums_pool {
   std::vector<std::vector<row_sums>> spare_;
 };
 
+// The first conversion error in owner order, else the first row error.
+void throw_first(const std::vector<slice_errors>& errors) {
+  for (const auto& e : errors) {
+    if (e.conversion) throw *e.conversion;
+  }
+  for (const auto& e : errors) {
+    if (e.row) throw *e.row;
+  }
+}
+
 // Classifies every customer into rows[first, last) on up to four threads (in
 // slices of about equal work; the slices' sums add up).
 void classify_rows(const snapshot_store& store, const report_options& options,
@@ -643,14 +760,17 @@ void classify_rows(const snapshot_store& store, const report_options& options,
   }
   bounds.push_back(customers);
   // A slice's exception is rethrown here, never left to terminate.
+  std::vector<slice_errors> errors(threads);
   run_on(threads, [&](unsigned t) {
     auto& slice_rows = t == 0 ? rows : partial[t - 1];
     if (fx) {
-      classify_owners(*fx, options, bounds[t], bounds[t + 1], slice_rows);
+      classify_owners(*fx, options, bounds[t], bounds[t + 1], slice_rows,
+                      errors[t]);
     } else {
       classify_slice(store, options, bounds[t], bounds[t + 1], slice_rows);
     }
   });
+  throw_first(errors);
   for (auto& part : partial) {
     for (size_t r = 0; r < rows.size(); ++r) {
       merge(part[r].total, rows[r].total);
@@ -713,7 +833,9 @@ report build_report(const snapshot_store& store,
 report build_fx_report(const currency_parts& data, const fx_rates& rates,
                        fx_mode mode, const report_options& options) {
   require_rates(data, rates, options);
-  check_conversions(data, rates);
+  // The rows convert every amount as check_conversions would (owner_layout);
+  // without rows, nothing would.
+  if (plan_rows(data.parts, options).empty()) check_conversions(data, rates);
   const fx_context fx(data, rates, mode);
   return build_rows(data.parts, options, &fx);
 }
@@ -821,14 +943,12 @@ std::optional<std::vector<ledger_line>> build_fx_ledger(
   require_rates(data, rates, only, mode);
   check_conversions(data, rates);
   const fx_context fx(data, rates, mode);
-  owner_dates paying;
-  spot_values spot(store.dates.size());
+  owner_layout layout(store.dates.size());
   std::vector<ledger_line> lines;
   for (std::uint32_t o = 0; o < fx.owners(); ++o) {
-    paying.load(fx, o);
-    const customer_movement m =
-        classify_owner(fx, o, paying, spot, options.reactivation, row->start,
-                       row->end, nullptr);
+    layout.load(fx, o);
+    const customer_movement m = classify_owner(
+        fx, o, layout, options.reactivation, row->start, row->end, nullptr);
     add_ledger_lines(m, o, store.segments, lines);
   }
   sort_ledger(lines, data.customers);
