@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include "ndr/engine.h"
+#include "ndr/format.h"
 #include "ndr/presets.h"
 
 using ndr::billing_interval;
@@ -388,4 +389,51 @@ TEST_CASE(
     CHECK(direct.customer_currency.size() > 0);  // EUR, GBP and JPY parts
     check_same_store(direct, printed);
   }
+}
+
+TEST_CASE(
+    "subscriptions given back before the sums: the same store, and derived "
+    "again only to name a failed sum's subscription") {
+  ndr::subscription_options o;
+  o.as_of = ndr::parse_date("2024-03-31");
+  std::vector<bool> calls;
+  const auto derive = [&](const char* text) {
+    return [&calls, &o, text](bool again) {
+      calls.push_back(again);
+      return ndr::derive_snapshot_texts({{"t.csv", text}}, o);
+    };
+  };
+  const auto kept =
+      ndr::load_derived(ndr::derive_snapshot_texts({{"t.csv", kSubs}}, o), {});
+  const auto given_back = ndr::load_derived(derive(kSubs), {});
+  CHECK(calls == std::vector<bool>{false});
+  ndr::format_options csv;
+  csv.format = ndr::output_format::csv;
+  CHECK(ndr::render_report(ndr::build_report(given_back, {}), csv) ==
+        ndr::render_report(ndr::build_report(kept, {}), csv));
+  CHECK(given_back.customers == kept.customers);
+  CHECK(given_back.entry_date == kept.entry_date);
+  CHECK(given_back.entry_mrr == kept.entry_mrr);
+
+  calls.clear();
+  const char* negative =
+      "customer_id,start_date,end_date,amount\n"
+      "a,2024-01-01,,100\nb,2024-01-01,,5\na,2024-02-01,,-150\n";
+  CHECK_THROWS_WITH(ndr::load_derived(derive(negative), {}),
+                    "t.csv:2: column 'amount': customer 'a' has a negative "
+                    "total MRR (-50.00) on 2024-02-29");
+  CHECK(calls == std::vector<bool>{false, true});
+
+  // Segments keep the rows' positions: derived once, kept.
+  calls.clear();
+  o.segment_cols = {"plan"};
+  ndr::load_options segmented;
+  segmented.segment_cols = {"plan"};
+  CHECK_THROWS_WITH(
+      ndr::load_derived(derive("customer_id,start_date,end_date,amount,plan\n"
+                               "a,2024-01-01,,100,x\na,2024-02-01,,-150,y\n"),
+                        segmented),
+      "t.csv:2: column 'amount': customer 'a' has a negative total MRR "
+      "(-50.00) on 2024-02-29");
+  CHECK(calls == std::vector<bool>{false});
 }

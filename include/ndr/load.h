@@ -150,6 +150,10 @@ void check_encoding(const std::string& encoding);
 snapshot_store load_files(const std::vector<std::string>& paths,
                           const load_options& options);
 
+// Every path is a regular file, so it can be read a second time: not
+// standard input ("-"), a pipe, a FIFO or a process substitution (<(…)).
+bool can_read_twice(const std::vector<std::string>& paths);
+
 // The same for in-memory CSV texts, each named for error messages (tests).
 struct named_text {
   std::string name;
@@ -176,6 +180,9 @@ class snapshot_rows {
            day_number date, money amount, const std::string_view* segments,
            unsigned line);
   std::optional<snapshot_store> finish();
+  // The rows' positions are kept (asked for, or needed by the options:
+  // segments, statistics, a data-error handler).
+  bool keeps_positions() const;
 
  private:
   struct impl;

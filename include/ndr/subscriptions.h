@@ -148,5 +148,14 @@ derived_snapshots derive_snapshot_texts(const std::vector<named_text>& texts,
 // --customer-map; currencies_seen and errors name the subscription rows.
 snapshot_store load_derived(const derived_snapshots& derived,
                             load_options options);
+// The same, holding less: derive(false) gives the derived rows, and their
+// subscriptions are given back once their rows are in, before the sums (for
+// 200k subscriptions, 22 MB less at the peak). A sum that fails calls
+// derive(true) for them again, to name the subscription at fault; it is to
+// read the same files without reporting skipped rows a second time. For
+// files that can be read only once (standard input), call the first form.
+snapshot_store load_derived(
+    const std::function<derived_snapshots(bool again)>& derive,
+    load_options options);
 
 }  // namespace ndr

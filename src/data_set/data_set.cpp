@@ -15,7 +15,15 @@ snapshot_store load_snapshots(const input_spec& spec,
   derive.on_skipped_row = options.on_skipped_row;
   derive.segment_cols = options.segment_cols;
   derive.skip_bad_rows = options.skip_bad_rows;
-  return load_derived(derive_snapshots(spec.files, derive), options);
+  if (!can_read_twice(spec.files))
+    return load_derived(derive_snapshots(spec.files, derive), options);
+  return load_derived(
+      [&](bool again) {
+        subscription_options once = derive;
+        if (again) once.on_skipped_row = nullptr;  // reported the first time
+        return derive_snapshots(spec.files, once);
+      },
+      options);
 }
 
 // The reporting currency: --currency, else the data's single code without

@@ -90,6 +90,7 @@ class data_set_builder {
                money amount, const std::string_view* segment_values,
                unsigned line);
   void set_currency_column() { saw_currency_column_ = true; }
+  bool keeps_rows() const { return keep_rows_; }
   snapshot_store finish();
 
  private:
@@ -1174,6 +1175,10 @@ void snapshot_rows::add(std::string_view customer, std::string_view currency,
   impl_->builder.add_row(customer, currency, date, amount, segments, line);
 }
 
+bool snapshot_rows::keeps_positions() const {
+  return impl_->builder.keeps_rows();
+}
+
 std::optional<snapshot_store> snapshot_rows::finish() {
   try {
     return impl_->builder.finish();
@@ -1205,18 +1210,18 @@ money snapshot_store::mrr_at(std::uint32_t c, std::uint32_t d) const {
                                 : money();
 }
 
+bool can_read_twice(const std::vector<std::string>& paths) {
+  return std::all_of(paths.begin(), paths.end(), [](const std::string& path) {
+    struct stat st;
+    return path != "-" && stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
+  });
+}
+
 snapshot_store load_files(const std::vector<std::string>& paths,
                           const load_options& options) {
   require_distinct_files(paths);
-  // Only regular files can be read a second time: not standard input, a
-  // pipe, a FIFO or a process substitution (<(…)).
-  const bool rereadable =
-      std::all_of(paths.begin(), paths.end(), [](const std::string& path) {
-        struct stat st;
-        return path != "-" && stat(path.c_str(), &st) == 0 &&
-               S_ISREG(st.st_mode);
-      });
-  return load_all<std::string>(paths, options, read_path, rereadable);
+  return load_all<std::string>(paths, options, read_path,
+                               can_read_twice(paths));
 }
 
 snapshot_store load_texts(const std::vector<named_text>& texts,

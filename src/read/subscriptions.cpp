@@ -647,35 +647,75 @@ void add_derived_rows(const derived_snapshots& derived,
 
 }  // namespace
 
+namespace {
+
+// A derived row's error (a negative or too large total) as the error of the
+// subscription it came from; any other error as it is.
+InputError of_subscription(const InputError& e,
+                           const derived_snapshots& derived) {
+  const size_t row = e.line() >= 2 ? e.line() - 2 : SIZE_MAX;
+  const std::uint32_t i = row < derived.rows()
+                              ? derived.subscription_of_row(row)
+                              : derived_snapshots::kZeroRow;
+  if (e.source() != kDerivedName || i == derived_snapshots::kZeroRow) return e;
+  const auto& at = derived.subscriptions[i];
+  return InputError(e.detail(), derived.sources[at.source], at.line,
+                    derived.amount_columns[at.source]);
+}
+
+// `derived`'s rows into a store that keeps their positions or not (then
+// nullopt when a sum fails, as snapshot_rows::finish).
+std::optional<snapshot_store> sum_rows(const derived_snapshots& derived,
+                                       const load_options& options, bool keep) {
+  snapshot_rows rows(options, kDerivedName, derived.has_currency, keep);
+  try {
+    rows.reserve(derived.rows());
+    add_derived_rows(derived, options, rows);
+    std::optional<snapshot_store> store = rows.finish();
+    if (store) store->currencies_seen = derived.currencies_seen;
+    return store;
+  } catch (const InputError& e) {
+    throw of_subscription(e, derived);
+  }
+}
+
+}  // namespace
+
 snapshot_store load_derived(const derived_snapshots& derived,
                             load_options options) {
   options.skip_bad_rows = false;  // the derived rows are all good
-  try {
-    // Without the rows' positions first; again with them only for an error.
-    std::optional<snapshot_store> store;
-    for (const bool keep : {false, true}) {
-      snapshot_rows rows(options, kDerivedName, derived.has_currency, keep);
+  // Without the rows' positions first; again with them only for an error.
+  std::optional<snapshot_store> store = sum_rows(derived, options, false);
+  if (!store) store = sum_rows(derived, options, true);
+  check_invariant(store.has_value(),
+                  "derived rows that keep their positions did not finish");
+  return std::move(*store);
+}
+
+snapshot_store load_derived(
+    const std::function<derived_snapshots(bool again)>& derive,
+    load_options options) {
+  options.skip_bad_rows = false;
+  std::optional<snapshot_store> store;
+  {
+    derived_snapshots derived = derive(false);
+    snapshot_rows rows(options, kDerivedName, derived.has_currency, false);
+    if (rows.keeps_positions()) return load_derived(derived, options);
+    const auto seen = derived.currencies_seen;
+    try {
       rows.reserve(derived.rows());
       add_derived_rows(derived, options, rows);
-      store = rows.finish();
-      if (store) break;
+    } catch (const InputError& e) {
+      throw of_subscription(e, derived);
     }
-    check_invariant(store.has_value(),
-                    "derived rows that keep their positions did not finish");
-    store->currencies_seen = derived.currencies_seen;
-    return std::move(*store);
-  } catch (const InputError& e) {
-    // A derived row's error (a negative or too large total) is the
-    // subscription's it came from.
-    const size_t row = e.line() >= 2 ? e.line() - 2 : SIZE_MAX;
-    const std::uint32_t i = row < derived.rows()
-                                ? derived.subscription_of_row(row)
-                                : derived_snapshots::kZeroRow;
-    if (e.source() != kDerivedName || i == derived_snapshots::kZeroRow) throw;
-    const auto& at = derived.subscriptions[i];
-    throw InputError(e.detail(), derived.sources[at.source], at.line,
-                     derived.amount_columns[at.source]);
+    // Given back before the sums; a sum that fails needs no subscription
+    // here: without positions it asks for the rows again (nullopt).
+    derived = derived_snapshots();
+    store = rows.finish();
+    if (store) store->currencies_seen = seen;
   }
+  if (!store) return load_derived(derive(true), options);
+  return std::move(*store);
 }
 
 derived_snapshots derive_snapshot_texts(const std::vector<named_text>& texts,

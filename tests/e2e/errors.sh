@@ -305,6 +305,16 @@ b,2024-02-29,90.000000,,usd.csv:3" snapshots usd.csv --input subscriptions --as-
 printf 'customer_id,start_date,end_date,amount\na,2024-01-01,,100\na,2024-01-01,,-150\n' > neg-sub.csv
 expect 1 "ndr: neg-sub.csv:2: column 'amount': customer 'a' has a negative total MRR (-50.00) on 2024-01-31" \
   report neg-sub.csv --input subscriptions --as-of 2024-02-29
+# A file is derived twice for that error (the subscriptions are given back
+# before the sums): a skipped row is still reported once. Standard input is
+# derived once and kept, with the same message.
+printf 'b,2024-01-01,,x\n' | cat neg-sub.csv - > neg-sub-bad.csv
+expect 1 "ndr: warning: skipped neg-sub-bad.csv:4: column 'amount': invalid amount 'x': not a number (expected 1234.50 or \"1,234.50\"; --decimal-comma reads 1.234,50)
+ndr: neg-sub-bad.csv:2: column 'amount': customer 'a' has a negative total MRR (-50.00) on 2024-01-31" \
+  report neg-sub-bad.csv --input subscriptions --as-of 2024-02-29 --skip-bad-rows
+got=$("$ndr" report - --input subscriptions --as-of 2024-02-29 <neg-sub.csv 2>&1 >/dev/null)
+check "negative subscription total from standard input" \
+  [ "$got" = "ndr: <stdin>:2: column 'amount': customer 'a' has a negative total MRR (-50.00) on 2024-01-31" ]
 printf 'customer_id,start_date,end_date,amount\na,2024-01-01,9999-12-31,5\n' > far.csv
 expect 1 "ndr: far.csv:2: column 'end_date': 9999-12-31 is more than 10 years from the rest of the data (which runs from 2024-01-01 to 2024-01-01): a typo? --allow-date-range accepts it (an open subscription's end date is left empty)" \
   report far.csv --input subscriptions
