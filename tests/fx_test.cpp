@@ -2,6 +2,8 @@
 // currency against spot. Expected values are worked out by hand in comments.
 #include "ndr/fx.h"
 
+#include <fmt/format.h>
+
 #include <catch2/catch.hpp>
 
 #include "ndr/format.h"
@@ -307,6 +309,51 @@ std::vector<ndr::report_row> by_stores(const ndr::currency_parts& data,
   return rows;
 }
 
+// The cohort triangle the long way round: a spot store for the cells, and
+// in constant currency one store per cohort converted at its own period-end
+// snapshot's rates (the implementation before the engine converted cells).
+std::vector<ndr::cohort_cell> cohorts_by_stores(
+    const ndr::currency_parts& data, const ndr::fx_rates& rates, fx_mode mode,
+    const ndr::period_scheme& scheme) {
+  const std::vector<ndr::day_number>& dates = data.parts.dates;
+  std::vector<bool> period_end(dates.size(), false);
+  for (size_t d = 0; d < dates.size(); ++d) {
+    period_end[d] = d + 1 == dates.size() ||
+                    scheme.index_of(dates[d + 1]) != scheme.index_of(dates[d]);
+  }
+  const auto cells = ndr::build_cohorts(
+      ndr::convert_parts(data, rates, {dates, period_end}), scheme);
+  if (mode == fx_mode::spot) return cells;
+  std::vector<ndr::cohort_cell> out;
+  for (size_t i = 0; i < cells.size(); ++i) {
+    if (i > 0 && cells[i].cohort == cells[i - 1].cohort) continue;
+    ndr::day_number own = 0;
+    for (const ndr::day_number d : dates) {
+      if (scheme.index_of(d) == cells[i].cohort) own = d;
+    }
+    ndr::rate_plan plan{dates, period_end};
+    for (size_t d = 0; d < dates.size(); ++d) {
+      if (dates[d] >= own) plan.day[d] = own;
+      plan.exact[d] = period_end[d] && dates[d] >= own;
+    }
+    for (const auto& cell :
+         ndr::build_cohorts(ndr::convert_parts(data, rates, plan), scheme)) {
+      if (cell.cohort == cells[i].cohort) out.push_back(cell);
+    }
+  }
+  return out;
+}
+
+std::string cohort_text(const std::vector<ndr::cohort_cell>& cells) {
+  std::string out;
+  for (const auto& c : cells) {
+    out += fmt::format("{} {} {} {} {} {}\n", c.cohort, c.age, c.customers,
+                       c.paying, ndr::format_money(c.starting_mrr, 6),
+                       ndr::format_money(c.mrr, 6));
+  }
+  return out;
+}
+
 // A store of the customers' names and segments alone, for render_ledger.
 ndr::snapshot_store names_of(const ndr::currency_parts& data) {
   ndr::snapshot_store names;
@@ -348,6 +395,14 @@ TEST_CASE("the engine's currency conversion equals converting whole stores") {
     const auto data = ndr::split_currencies(ndr::load_texts(
         {{"s.csv", "customer_id,date,mrr,currency,seg\n" + rows}}, lo));
     for (const fx_mode mode : {fx_mode::constant, fx_mode::spot}) {
+      for (const auto kind :
+           {ndr::period_kind::month, ndr::period_kind::quarter}) {
+        const ndr::period_scheme scheme{kind, 1};
+        const auto want = cohorts_by_stores(data, fx, mode, scheme);
+        CHECK(!want.empty());
+        CHECK(cohort_text(ndr::build_fx_cohorts(data, fx, mode, scheme)) ==
+              cohort_text(want));
+      }
       for (const int window : {1, 2}) {
         ndr::report_options o;
         o.window = window;
@@ -462,4 +517,31 @@ TEST_CASE(
     // A spot ledger converts each date at its own rates only.
     CHECK(ndr::build_fx_ledger(without_z, fx, fx_mode::spot, o, 24289));
   }
+}
+
+TEST_CASE("the cohort triangle needs the rates its cells use, and no more") {
+  // u joins in January paying USD and adds EUR from March; f joins in
+  // February in EUR. EUR has rates from 02-01 (1.1) and 03-15 (1.2).
+  const auto data = parts(
+      "u,2024-01-31,10,USD\nu,2024-02-29,10,USD\nf,2024-02-29,100,EUR\n"
+      "u,2024-03-31,10,USD\nu,2024-03-31,50,EUR\nf,2024-03-31,100,EUR\n");
+  const auto fx = rates("2024-02-01,EUR,1.1\n2024-03-15,EUR,1.2\n");
+  // Spot: each cell at its own date's rates; all of them exist.
+  const auto spot = ndr::build_fx_cohorts(data, fx, fx_mode::spot, {});
+  REQUIRE(spot.size() == 5);         // Jan: ages 0-2; Feb: ages 0-1
+  CHECK(spot[2].mrr == whole(70));   // u in March: 10 + 50 × 1.2
+  CHECK(spot[4].mrr == whole(120));  // f in March: 100 × 1.2
+  // Constant: u's cells convert at January's rates, which EUR lacks.
+  CHECK_THROWS_WITH(
+      ndr::build_fx_cohorts(data, fx, fx_mode::constant, {}),
+      "r.csv: no EUR rate on or before 2024-01-31, the first date that needs "
+      "one");
+  // Without u's euros, February's cohort converts at 1.1 throughout.
+  const auto feb = parts(
+      "u,2024-01-31,10,USD\nu,2024-02-29,10,USD\nf,2024-02-29,100,EUR\n"
+      "u,2024-03-31,10,USD\nf,2024-03-31,100,EUR\n");
+  const auto constant = ndr::build_fx_cohorts(feb, fx, fx_mode::constant, {});
+  REQUIRE(constant.size() == 5);
+  CHECK(constant[3].starting_mrr == whole(110));
+  CHECK(constant[4].mrr == whole(110));  // not 120: February's rate
 }

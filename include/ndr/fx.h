@@ -138,8 +138,11 @@ std::optional<snapshot_store> fx_store_for_row(const currency_parts& data,
                                                const report_options& options,
                                                std::int64_t period);
 
-// The cohort triangle in `mode`: in constant currency each cohort's cells are
-// converted at the rates of its own period-end snapshot.
+// The cohort triangle in `mode`, by the engine (engine.cpp): each cell at its
+// own snapshot's rates (spot), or at the rates of its cohort's own period-end
+// snapshot (constant). Throws InputError naming the currency and the earliest
+// date a cell needs a rate it has none for, or for an amount that cannot be
+// converted (check_conversions).
 std::vector<cohort_cell> build_fx_cohorts(const currency_parts& data,
                                           const fx_rates& rates, fx_mode mode,
                                           const period_scheme& scheme);

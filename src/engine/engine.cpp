@@ -955,49 +955,157 @@ std::optional<std::vector<ledger_line>> build_fx_ledger(
   return lines;
 }
 
-std::vector<cohort_cell> build_cohorts(const snapshot_store& store,
-                                       const period_scheme& scheme) {
-  const auto ends = period_ends(store, scheme);
-  if (ends.empty()) return {};
-  const std::int64_t first_period = ends.front().first;
-  // Cells indexed [cohort - first_period][age]; filled customer by customer.
-  const size_t span = size_t(ends.back().first - first_period + 1);
-  std::vector<std::vector<cohort_cell>> grid(span);
-  for (std::uint32_t c = 0; c + 1 < store.offsets.size(); ++c) {
-    const auto series = customer_series::of(store, c);
-    if (series.empty()) continue;
-    const std::int64_t cohort =
-        scheme.index_of(store.dates[*series.date_begin]);
-    auto& cells = grid[size_t(cohort - first_period)];
+namespace {
+
+// The triangle being filled, customer by customer: cells by cohort, then age.
+class cohort_grid {
+ public:
+  cohort_grid(const snapshot_store& store, const period_scheme& scheme)
+      : ends_(period_ends(store, scheme)) {
+    if (!ends_.empty())
+      grid_.resize(size_t(ends_.back().first - ends_.front().first + 1));
+  }
+  bool empty() const { return ends_.empty(); }
+  // The period-end date index of period p (one that has a snapshot).
+  std::uint32_t end_of(std::int64_t p) const {
+    return std::lower_bound(ends_.begin(), ends_.end(),
+                            std::make_pair(p, std::uint32_t(0)))
+        ->second;
+  }
+  // A customer acquired in `cohort`; mrr_at(d) is its MRR at period-end date
+  // index d of a period from its cohort on (0: not paying).
+  template <typename MrrAt>
+  void add(std::int64_t cohort, MrrAt mrr_at) {
+    auto& cells = grid_[size_t(cohort - ends_.front().first)];
     if (cells.empty()) {
-      for (const auto& [p, d] : ends) {
+      for (const auto& [p, d] : ends_) {
         if (p >= cohort)
           cells.push_back(cohort_cell{cohort, p - cohort, 0, {}, {}, 0});
       }
     }
     size_t k = 0;
-    for (const auto& [p, d] : ends) {
+    for (const auto& [p, d] : ends_) {
       if (p < cohort) continue;
       cohort_cell& cell = cells[k++];
       ++cell.customers;
-      const auto i = series.find(d);
-      if (i >= 0) {
+      const money mrr = mrr_at(d);
+      if (mrr > money()) {
         ++cell.paying;
-        if (!cell.mrr.add(series.mrr[i]))
+        if (!cell.mrr.add(mrr))
           throw InputError("a cohort's total MRR is too large");
       }
     }
   }
-  std::vector<cohort_cell> out;
-  for (auto& cells : grid) {
-    if (cells.empty()) continue;
-    const bool has_age0 = cells.front().age == 0;
-    for (auto& cell : cells) {
-      cell.starting_mrr = has_age0 ? cells.front().mrr : money();
-      out.push_back(cell);
+  std::vector<cohort_cell> cells() {
+    std::vector<cohort_cell> out;
+    for (auto& cells : grid_) {
+      if (cells.empty()) continue;
+      const bool has_age0 = cells.front().age == 0;
+      for (auto& cell : cells) {
+        cell.starting_mrr = has_age0 ? cells.front().mrr : money();
+        out.push_back(cell);
+      }
+    }
+    return out;
+  }
+
+ private:
+  std::vector<std::pair<std::int64_t, std::uint32_t>> ends_;
+  std::vector<std::vector<cohort_cell>> grid_;
+};
+
+// The first date index at which an owner pays (it pays at some date).
+std::uint32_t first_paying(const fx_context& fx, std::uint32_t owner) {
+  const snapshot_store& store = fx.data().parts;
+  std::uint32_t first = UINT32_MAX;
+  for (const std::uint32_t* p = fx.parts_begin(owner); p != fx.parts_end(owner);
+       ++p) {
+    if (store.offsets[*p] < store.offsets[*p + 1])
+      first =
+          std::min<std::uint32_t>(first, store.entry_date[store.offsets[*p]]);
+  }
+  return first;
+}
+
+// The cohort of each owner that pays (owners that never pay: INT64_MIN).
+std::vector<std::int64_t> owner_cohorts(const fx_context& fx,
+                                        const period_scheme& scheme) {
+  std::vector<std::int64_t> cohort(fx.owners(), INT64_MIN);
+  for (std::uint32_t o = 0; o < fx.owners(); ++o) {
+    const std::uint32_t first = first_paying(fx, o);
+    if (first != UINT32_MAX)
+      cohort[o] = scheme.index_of(fx.data().parts.dates[first]);
+  }
+  return cohort;
+}
+
+// The error for the earliest date a cell needs a rate that is missing (ties:
+// the first code in byte order): a part's amount at a period end converts
+// at that date's rates (spot) or at its cohort's own period end's (constant).
+void require_cohort_rates(const fx_context& fx, const cohort_grid& grid,
+                          const period_scheme& scheme,
+                          const std::vector<std::int64_t>& cohort,
+                          const fx_rates& rates) {
+  const snapshot_store& store = fx.data().parts;
+  std::optional<std::pair<std::uint32_t, std::string>> worst;
+  for (std::uint32_t p = 0; p < fx.data().owner.size(); ++p) {
+    const std::int64_t c = cohort[fx.data().owner[p]];
+    for (std::uint32_t e = store.offsets[p]; e < store.offsets[p + 1]; ++e) {
+      const std::uint32_t d = store.entry_date[e];
+      if (grid.end_of(scheme.index_of(store.dates[d])) != d) continue;
+      const std::uint32_t need =
+          fx.mode() == fx_mode::spot ? d : grid.end_of(c);
+      if (fx.rate_or_none(p, need) >= 0) continue;
+      const std::string& code = fx.data().code[p];
+      if (!worst ||
+          std::tie(need, code) < std::tie(worst->first, worst->second))
+        worst = {{need, code}};
     }
   }
-  return out;
+  if (worst) {
+    throw InputError(
+        fmt::format("no {} rate on or before {}, the first date that needs one",
+                    worst->second, format_date(store.dates[worst->first])),
+        rates.source());
+  }
+}
+
+}  // namespace
+
+std::vector<cohort_cell> build_cohorts(const snapshot_store& store,
+                                       const period_scheme& scheme) {
+  cohort_grid grid(store, scheme);
+  if (grid.empty()) return {};
+  for (std::uint32_t c = 0; c + 1 < store.offsets.size(); ++c) {
+    const auto series = customer_series::of(store, c);
+    if (series.empty()) continue;
+    grid.add(scheme.index_of(store.dates[*series.date_begin]),
+             [&](std::uint32_t d) {
+               const auto i = series.find(d);
+               return i < 0 ? money() : series.mrr[i];
+             });
+  }
+  return grid.cells();
+}
+
+std::vector<cohort_cell> build_fx_cohorts(const currency_parts& data,
+                                          const fx_rates& rates, fx_mode mode,
+                                          const period_scheme& scheme) {
+  const fx_context fx(data, rates, mode);
+  cohort_grid grid(data.parts, scheme);
+  if (grid.empty()) return {};
+  const std::vector<std::int64_t> cohort = owner_cohorts(fx, scheme);
+  require_cohort_rates(fx, grid, scheme, cohort, rates);
+  check_conversions(data, rates);
+  for (std::uint32_t o = 0; o < fx.owners(); ++o) {
+    if (cohort[o] == INT64_MIN) continue;
+    const std::uint32_t own = grid.end_of(cohort[o]);
+    grid.add(cohort[o], [&](std::uint32_t d) {
+      const owner_value v = value_at(fx, o, d, mode == fx_mode::spot ? d : own);
+      return money::from_units(std::int64_t(v.total));
+    });
+  }
+  return grid.cells();
 }
 
 }  // namespace ndr

@@ -432,39 +432,4 @@ std::optional<snapshot_store> fx_store_for_row(const currency_parts& data,
       constant_plan(data.parts, rows[0].start_date, rows[0].end_date));
 }
 
-std::vector<cohort_cell> build_fx_cohorts(const currency_parts& data,
-                                          const fx_rates& rates, fx_mode mode,
-                                          const period_scheme& scheme) {
-  // Cells are read at period-end snapshots: those are exact, the rest only
-  // decide who was acquired when.
-  const std::vector<day_number>& dates = data.parts.dates;
-  std::vector<bool> period_end(dates.size(), false);
-  for (size_t d = 0; d < dates.size(); ++d) {
-    period_end[d] = d + 1 == dates.size() ||
-                    scheme.index_of(dates[d + 1]) != scheme.index_of(dates[d]);
-  }
-  const snapshot_store spot = convert_parts(data, rates, {dates, period_end});
-  std::vector<cohort_cell> cells = build_cohorts(spot, scheme);
-  if (mode == fx_mode::spot) return cells;
-  std::vector<cohort_cell> out;
-  for (size_t i = 0; i < cells.size(); ++i) {
-    if (i > 0 && cells[i].cohort == cells[i - 1].cohort) continue;
-    // The cohort's own period-end snapshot: the latest date in its period.
-    day_number own = 0;
-    for (const day_number d : dates) {
-      if (scheme.index_of(d) == cells[i].cohort) own = d;
-    }
-    rate_plan plan{dates, period_end};
-    for (size_t d = 0; d < dates.size(); ++d) {
-      if (dates[d] >= own) plan.day[d] = own;
-      plan.exact[d] = period_end[d] && dates[d] >= own;
-    }
-    for (const auto& cell :
-         build_cohorts(convert_parts(data, rates, plan), scheme)) {
-      if (cell.cohort == cells[i].cohort) out.push_back(cell);
-    }
-  }
-  return out;
-}
-
 }  // namespace ndr
