@@ -37,9 +37,28 @@ build: deps $(BUILD_DIR)/CMakeCache.txt
 run: build
 	$(BUILD_DIR)/ndr report $(SAMPLE)
 
+# PostgreSQL runs the `ndr sql` tests in a private cluster of their own
+# (tests/sql/): installed without the cluster Debian would create and start.
 # Chromium renders the HTML report in one end-to-end test; that test skips,
 # saying so, where it cannot be installed.
+TEST_PACKAGES := postgresql
+
 test-deps:
+	@missing=$$(for p in $(TEST_PACKAGES); do \
+	    dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed$$' || echo $$p; \
+	  done | tr '\n' ' '); \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "ndr: installing $$missing for the SQL tests"; \
+	    mkdir -p /etc/postgresql-common; \
+	    [ -f /etc/postgresql-common/createcluster.conf ] || \
+	      echo "create_main_cluster = false" > /etc/postgresql-common/createcluster.conf; \
+	    { DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null 2>&1 || \
+	      { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; }; }; \
+	  else \
+	    echo "ndr: missing packages for the SQL tests; run:"; echo "  sudo apt-get install -y $$missing"; exit 1; \
+	  fi; \
+	fi
 	@command -v chromium >/dev/null || [ "$$(id -u)" != 0 ] || \
 	  { echo "ndr: installing chromium for the HTML report test"; \
 	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null 2>&1 || \
