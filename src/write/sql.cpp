@@ -43,7 +43,7 @@ std::string div_fn(const std::string& a, const std::string& b) {
   return "div(" + a + ", " + b + ")";
 }
 std::string div_slashes(const std::string& a, const std::string& b) {
-  return "(" + a + " // " + b + ")";
+  return "((" + a + ") // (" + b + "))";
 }
 std::string div_int_div(const std::string& a, const std::string& b) {
   return "intDiv(" + a + ", " + b + ")";
@@ -52,11 +52,11 @@ std::string div_upper(const std::string& a, const std::string& b) {
   return "DIV(" + a + ", " + b + ")";
 }
 std::string div_word(const std::string& a, const std::string& b) {
-  return "(" + a + " DIV " + b + ")";
+  return "((" + a + ") DIV (" + b + "))";
 }
 // Exact where a decimal division would round (Snowflake, Trino).
 std::string div_exact(const std::string& a, const std::string& b) {
-  return "((" + a + " - MOD(" + a + ", " + b + ")) / " + b + ")";
+  return "((" + a + " - MOD(" + a + ", " + b + ")) / (" + b + "))";
 }
 std::string mod_fn(const std::string& a, const std::string& b) {
   return "mod(" + a + ", " + b + ")";
@@ -65,7 +65,7 @@ std::string mod_upper(const std::string& a, const std::string& b) {
   return "MOD(" + a + ", " + b + ")";
 }
 std::string mod_percent(const std::string& a, const std::string& b) {
-  return "(" + a + " % " + b + ")";
+  return "((" + a + ") % (" + b + "))";
 }
 
 std::string to_char(const std::string& d) {

@@ -91,7 +91,7 @@ sums AS (
   GROUP BY r.p, r.sd, r.ed, x.g
 )
 SELECT
-  'FY' || LPAD(CAST(intDiv(p, 4) AS String), 4, '0') || '-Q' || CAST((p % 4) + 1 AS String) AS "period",
+  'FY' || LPAD(CAST(intDiv(p, 4) AS String), 4, '0') || '-Q' || CAST(((p) % (4)) + 1 AS String) AS "period",
   toString(sd) AS "start_date",
   toString(ed) AS "end_date",
   CASE WHEN total = 1 THEN '(all)' WHEN SUBSTR(g, 1, 1) IN ('=', '+', '-', '@', char(9), char(13)) THEN '''' || g ELSE g END AS "segment",
@@ -100,17 +100,17 @@ SELECT
   CAST(expanded_n AS String) AS "expanded_customers",
   CAST(contracted_n AS String) AS "contracted_customers",
   CAST(churned_n AS String) AS "churned_customers",
-  CAST(intDiv(intDiv((starting) * 12 + 5000, 10000), 100) AS String) || '.' || LPAD(CAST((intDiv((starting) * 12 + 5000, 10000) % 100) AS String), 2, '0') AS "starting_mrr",
-  CAST(intDiv(intDiv((expansion) * 12 + 5000, 10000), 100) AS String) || '.' || LPAD(CAST((intDiv((expansion) * 12 + 5000, 10000) % 100) AS String), 2, '0') AS "expansion_mrr",
-  CAST(intDiv(intDiv((contraction) * 12 + 5000, 10000), 100) AS String) || '.' || LPAD(CAST((intDiv((contraction) * 12 + 5000, 10000) % 100) AS String), 2, '0') AS "contraction_mrr",
-  CAST(intDiv(intDiv((churn) * 12 + 5000, 10000), 100) AS String) || '.' || LPAD(CAST((intDiv((churn) * 12 + 5000, 10000) % 100) AS String), 2, '0') AS "churned_mrr",
-  CAST(intDiv(intDiv(((starting + expansion - contraction - churn)) * 12 + 5000, 10000), 100) AS String) || '.' || LPAD(CAST((intDiv(((starting + expansion - contraction - churn)) * 12 + 5000, 10000) % 100) AS String), 2, '0') AS "ending_mrr",
-  CASE WHEN starting = 0 THEN NULL ELSE CAST(intDiv(intDiv(2 * 10000 * ((starting + expansion - contraction - churn)) + starting, 2 * starting), 10000) AS String) || '.' || LPAD(CAST((intDiv(2 * 10000 * ((starting + expansion - contraction - churn)) + starting, 2 * starting) % 10000) AS String), 4, '0') END AS "ndr",
-  CASE WHEN starting = 0 THEN NULL ELSE CAST(intDiv(intDiv(2 * 10000 * (starting - contraction - churn) + starting, 2 * starting), 10000) AS String) || '.' || LPAD(CAST((intDiv(2 * 10000 * (starting - contraction - churn) + starting, 2 * starting) % 10000) AS String), 4, '0') END AS "grr",
-  CASE WHEN cohort_n = 0 THEN NULL ELSE CAST(intDiv(intDiv(2 * 10000 * (cohort_n - churned_n) + cohort_n, 2 * cohort_n), 10000) AS String) || '.' || LPAD(CAST((intDiv(2 * 10000 * (cohort_n - churned_n) + cohort_n, 2 * cohort_n) % 10000) AS String), 4, '0') END AS "logo_retention",
-  CAST(intDiv(intDiv((reactivation) * 12 + 5000, 10000), 100) AS String) || '.' || LPAD(CAST((intDiv((reactivation) * 12 + 5000, 10000) % 100) AS String), 2, '0') AS "reactivation_mrr",
+  CAST(intDiv(intDiv((starting) * 12 + 5000, 10000), 100) AS String) || '.' || LPAD(CAST(((intDiv((starting) * 12 + 5000, 10000)) % (100)) AS String), 2, '0') AS "starting_mrr",
+  CAST(intDiv(intDiv((expansion) * 12 + 5000, 10000), 100) AS String) || '.' || LPAD(CAST(((intDiv((expansion) * 12 + 5000, 10000)) % (100)) AS String), 2, '0') AS "expansion_mrr",
+  CAST(intDiv(intDiv((contraction) * 12 + 5000, 10000), 100) AS String) || '.' || LPAD(CAST(((intDiv((contraction) * 12 + 5000, 10000)) % (100)) AS String), 2, '0') AS "contraction_mrr",
+  CAST(intDiv(intDiv((churn) * 12 + 5000, 10000), 100) AS String) || '.' || LPAD(CAST(((intDiv((churn) * 12 + 5000, 10000)) % (100)) AS String), 2, '0') AS "churned_mrr",
+  CAST(intDiv(intDiv(((starting + expansion - contraction - churn)) * 12 + 5000, 10000), 100) AS String) || '.' || LPAD(CAST(((intDiv(((starting + expansion - contraction - churn)) * 12 + 5000, 10000)) % (100)) AS String), 2, '0') AS "ending_mrr",
+  CASE WHEN starting = 0 THEN NULL ELSE CAST(intDiv(intDiv(2 * 10000 * ((starting + expansion - contraction - churn)) + starting, 2 * starting), 10000) AS String) || '.' || LPAD(CAST(((intDiv(2 * 10000 * ((starting + expansion - contraction - churn)) + starting, 2 * starting)) % (10000)) AS String), 4, '0') END AS "ndr",
+  CASE WHEN starting = 0 THEN NULL ELSE CAST(intDiv(intDiv(2 * 10000 * (starting - contraction - churn) + starting, 2 * starting), 10000) AS String) || '.' || LPAD(CAST(((intDiv(2 * 10000 * (starting - contraction - churn) + starting, 2 * starting)) % (10000)) AS String), 4, '0') END AS "grr",
+  CASE WHEN cohort_n = 0 THEN NULL ELSE CAST(intDiv(intDiv(2 * 10000 * (cohort_n - churned_n) + cohort_n, 2 * cohort_n), 10000) AS String) || '.' || LPAD(CAST(((intDiv(2 * 10000 * (cohort_n - churned_n) + cohort_n, 2 * cohort_n)) % (10000)) AS String), 4, '0') END AS "logo_retention",
+  CAST(intDiv(intDiv((reactivation) * 12 + 5000, 10000), 100) AS String) || '.' || LPAD(CAST(((intDiv((reactivation) * 12 + 5000, 10000)) % (100)) AS String), 2, '0') AS "reactivation_mrr",
   CAST(reactivated_n AS String) AS "reactivated_customers",
-  CAST(intDiv(intDiv((new_mrr) * 12 + 5000, 10000), 100) AS String) || '.' || LPAD(CAST((intDiv((new_mrr) * 12 + 5000, 10000) % 100) AS String), 2, '0') AS "new_mrr",
+  CAST(intDiv(intDiv((new_mrr) * 12 + 5000, 10000), 100) AS String) || '.' || LPAD(CAST(((intDiv((new_mrr) * 12 + 5000, 10000)) % (100)) AS String), 2, '0') AS "new_mrr",
   CAST(new_n AS String) AS "new_customers"
 FROM sums
 ORDER BY p, total, g SETTINGS join_use_nulls = 1

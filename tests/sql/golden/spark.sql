@@ -20,7 +20,7 @@ segments AS (
   SELECT c, d, g FROM segment_rows WHERE r = 1
 ),
 dates AS (
-  SELECT d, ROW_NUMBER() OVER (ORDER BY d) AS k, ((CAST(EXTRACT(YEAR FROM d) AS BIGINT) * 12 + CAST(EXTRACT(MONTH FROM d) AS BIGINT) - 1 + 9) DIV 3) AS p
+  SELECT d, ROW_NUMBER() OVER (ORDER BY d) AS k, (((CAST(EXTRACT(YEAR FROM d) AS BIGINT) * 12 + CAST(EXTRACT(MONTH FROM d) AS BIGINT) - 1 + 9)) DIV (3)) AS p
   FROM (SELECT DISTINCT d FROM totals) x
 ),
 period_ends AS (
@@ -91,7 +91,7 @@ sums AS (
   GROUP BY r.p, r.sd, r.ed, x.g
 )
 SELECT
-  'FY' || LPAD(CAST((p DIV 4) AS STRING), 4, '0') || '-Q' || CAST((p % 4) + 1 AS STRING) AS `period`,
+  'FY' || LPAD(CAST(((p) DIV (4)) AS STRING), 4, '0') || '-Q' || CAST(((p) % (4)) + 1 AS STRING) AS `period`,
   date_format(sd, 'yyyy-MM-dd') AS `start_date`,
   date_format(ed, 'yyyy-MM-dd') AS `end_date`,
   CASE WHEN total = 1 THEN '(all)' WHEN SUBSTR(g, 1, 1) IN ('=', '+', '-', '@', char(9), char(13)) THEN '\'' || g ELSE g END AS `segment`,
@@ -100,17 +100,17 @@ SELECT
   CAST(expanded_n AS STRING) AS `expanded_customers`,
   CAST(contracted_n AS STRING) AS `contracted_customers`,
   CAST(churned_n AS STRING) AS `churned_customers`,
-  CAST((((starting) * 12 + 5000 DIV 10000) DIV 100) AS STRING) || '.' || LPAD(CAST((((starting) * 12 + 5000 DIV 10000) % 100) AS STRING), 2, '0') AS `starting_mrr`,
-  CAST((((expansion) * 12 + 5000 DIV 10000) DIV 100) AS STRING) || '.' || LPAD(CAST((((expansion) * 12 + 5000 DIV 10000) % 100) AS STRING), 2, '0') AS `expansion_mrr`,
-  CAST((((contraction) * 12 + 5000 DIV 10000) DIV 100) AS STRING) || '.' || LPAD(CAST((((contraction) * 12 + 5000 DIV 10000) % 100) AS STRING), 2, '0') AS `contraction_mrr`,
-  CAST((((churn) * 12 + 5000 DIV 10000) DIV 100) AS STRING) || '.' || LPAD(CAST((((churn) * 12 + 5000 DIV 10000) % 100) AS STRING), 2, '0') AS `churned_mrr`,
-  CAST(((((starting + expansion - contraction - churn)) * 12 + 5000 DIV 10000) DIV 100) AS STRING) || '.' || LPAD(CAST(((((starting + expansion - contraction - churn)) * 12 + 5000 DIV 10000) % 100) AS STRING), 2, '0') AS `ending_mrr`,
-  CASE WHEN starting = 0 THEN NULL ELSE CAST(((2 * 10000 * ((starting + expansion - contraction - churn)) + starting DIV 2 * starting) DIV 10000) AS STRING) || '.' || LPAD(CAST(((2 * 10000 * ((starting + expansion - contraction - churn)) + starting DIV 2 * starting) % 10000) AS STRING), 4, '0') END AS `ndr`,
-  CASE WHEN starting = 0 THEN NULL ELSE CAST(((2 * 10000 * (starting - contraction - churn) + starting DIV 2 * starting) DIV 10000) AS STRING) || '.' || LPAD(CAST(((2 * 10000 * (starting - contraction - churn) + starting DIV 2 * starting) % 10000) AS STRING), 4, '0') END AS `grr`,
-  CASE WHEN cohort_n = 0 THEN NULL ELSE CAST(((2 * 10000 * (cohort_n - churned_n) + cohort_n DIV 2 * cohort_n) DIV 10000) AS STRING) || '.' || LPAD(CAST(((2 * 10000 * (cohort_n - churned_n) + cohort_n DIV 2 * cohort_n) % 10000) AS STRING), 4, '0') END AS `logo_retention`,
-  CAST((((reactivation) * 12 + 5000 DIV 10000) DIV 100) AS STRING) || '.' || LPAD(CAST((((reactivation) * 12 + 5000 DIV 10000) % 100) AS STRING), 2, '0') AS `reactivation_mrr`,
+  CAST((((((starting) * 12 + 5000) DIV (10000))) DIV (100)) AS STRING) || '.' || LPAD(CAST((((((starting) * 12 + 5000) DIV (10000))) % (100)) AS STRING), 2, '0') AS `starting_mrr`,
+  CAST((((((expansion) * 12 + 5000) DIV (10000))) DIV (100)) AS STRING) || '.' || LPAD(CAST((((((expansion) * 12 + 5000) DIV (10000))) % (100)) AS STRING), 2, '0') AS `expansion_mrr`,
+  CAST((((((contraction) * 12 + 5000) DIV (10000))) DIV (100)) AS STRING) || '.' || LPAD(CAST((((((contraction) * 12 + 5000) DIV (10000))) % (100)) AS STRING), 2, '0') AS `contraction_mrr`,
+  CAST((((((churn) * 12 + 5000) DIV (10000))) DIV (100)) AS STRING) || '.' || LPAD(CAST((((((churn) * 12 + 5000) DIV (10000))) % (100)) AS STRING), 2, '0') AS `churned_mrr`,
+  CAST(((((((starting + expansion - contraction - churn)) * 12 + 5000) DIV (10000))) DIV (100)) AS STRING) || '.' || LPAD(CAST(((((((starting + expansion - contraction - churn)) * 12 + 5000) DIV (10000))) % (100)) AS STRING), 2, '0') AS `ending_mrr`,
+  CASE WHEN starting = 0 THEN NULL ELSE CAST(((((2 * 10000 * ((starting + expansion - contraction - churn)) + starting) DIV (2 * starting))) DIV (10000)) AS STRING) || '.' || LPAD(CAST(((((2 * 10000 * ((starting + expansion - contraction - churn)) + starting) DIV (2 * starting))) % (10000)) AS STRING), 4, '0') END AS `ndr`,
+  CASE WHEN starting = 0 THEN NULL ELSE CAST(((((2 * 10000 * (starting - contraction - churn) + starting) DIV (2 * starting))) DIV (10000)) AS STRING) || '.' || LPAD(CAST(((((2 * 10000 * (starting - contraction - churn) + starting) DIV (2 * starting))) % (10000)) AS STRING), 4, '0') END AS `grr`,
+  CASE WHEN cohort_n = 0 THEN NULL ELSE CAST(((((2 * 10000 * (cohort_n - churned_n) + cohort_n) DIV (2 * cohort_n))) DIV (10000)) AS STRING) || '.' || LPAD(CAST(((((2 * 10000 * (cohort_n - churned_n) + cohort_n) DIV (2 * cohort_n))) % (10000)) AS STRING), 4, '0') END AS `logo_retention`,
+  CAST((((((reactivation) * 12 + 5000) DIV (10000))) DIV (100)) AS STRING) || '.' || LPAD(CAST((((((reactivation) * 12 + 5000) DIV (10000))) % (100)) AS STRING), 2, '0') AS `reactivation_mrr`,
   CAST(reactivated_n AS STRING) AS `reactivated_customers`,
-  CAST((((new_mrr) * 12 + 5000 DIV 10000) DIV 100) AS STRING) || '.' || LPAD(CAST((((new_mrr) * 12 + 5000 DIV 10000) % 100) AS STRING), 2, '0') AS `new_mrr`,
+  CAST((((((new_mrr) * 12 + 5000) DIV (10000))) DIV (100)) AS STRING) || '.' || LPAD(CAST((((((new_mrr) * 12 + 5000) DIV (10000))) % (100)) AS STRING), 2, '0') AS `new_mrr`,
   CAST(new_n AS STRING) AS `new_customers`
 FROM sums
 ORDER BY p, total, g
