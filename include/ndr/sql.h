@@ -44,6 +44,13 @@ struct sql_options {
   std::optional<std::string> order_col;
   report_options report;  // periods, window, reactivation, from/to
   bool arr = false;       // money × 12
+  // For ndr report --db: instead of the CSV's text, the exact values the
+  // formatters take: p (the period's index), start_date, end_date (text),
+  // total (1 for a period's total row), g (the segment, '' on a total row),
+  // then the counts and money sums as integers (money in millionths):
+  // cohort_n, expanded_n, contracted_n, churned_n, starting, expansion,
+  // contraction, churn, reactivation, reactivated_n, new_mrr, new_n.
+  bool exact = false;
 };
 
 // The query: one SELECT statement (no ";", no temporary tables), whose result
@@ -52,5 +59,11 @@ struct sql_options {
 // decimals, a negative or too large customer total) stop the query with an
 // error whose text starts "ndr: ".
 std::string report_sql(const sql_options& options);
+
+// The cohort triangle's cells (ndr cohorts) as one query: columns cohort,
+// age (period indexes), customers, paying, mrr (millionths), by cohort then
+// age; a cohort's starting MRR is its age-0 cell's. Segments, the window,
+// --from/--to and --arr do not apply.
+std::string cohorts_sql(const sql_options& options);
 
 }  // namespace ndr

@@ -10,6 +10,7 @@
 #include "common.h"
 #include "ndr/error.h"
 #include "ndr/html.h"
+#include "ndr/warehouse.h"
 
 namespace ndr::cli {
 namespace {
@@ -27,7 +28,42 @@ struct report_args {
   std::string min_logo_retention;
   std::string title = "Net dollar retention";  // html: the page's title
   bool stamp = false;                          // html: say when it was made
+  // --db: the report computed by PostgreSQL over a table (docs/sql.md).
+  std::string db, table, order_col;
 };
+
+// The first option given with --db that reads files, or "".
+std::string file_option(const input_args& a) {
+  const input_args defaults;
+  const std::pair<bool, const char*> given[] = {
+      {!a.files.empty(), "input files"},
+      {a.delimiter != defaults.delimiter, "--delimiter"},
+      {a.decimal_comma, "--decimal-comma"},
+      {a.decimal_point, "--decimal-point"},
+      {!a.encoding.empty(), "--encoding"},
+      {a.allow_date_range, "--allow-date-range"},
+      {!a.date_format.empty(), "--date-format"},
+      {a.skip_bad_rows, "--skip-bad-rows"},
+      {a.max_segments != defaults.max_segments, "--max-segments"},
+      {a.input != defaults.input || !a.preset.empty(),
+       "--input subscriptions or --preset"},
+      {!a.as_of.empty() || a.snapshot_day != 0 || !a.exclude_status.empty() ||
+           !a.amount_unit.empty() || !a.start_col.empty() ||
+           !a.end_col.empty() || !a.amount_col.empty() ||
+           !a.interval_col.empty() || !a.interval_count_col.empty() ||
+           !a.quantity_col.empty() || !a.status_col.empty(),
+       "subscription options"},
+      {!a.currency_col.empty() || !a.currency.empty(),
+       "--currency-col or --currency"},
+      {!a.fx.empty(), "--fx"},
+      {!a.customer_map.empty(), "--customer-map"},
+      {a.segment_by.size() > 1, "a second --segment-by"},
+  };
+  for (const auto& [yes, name] : given) {
+    if (yes) return name;
+  }
+  return "";
+}
 
 std::int64_t pow10(int n) {
   std::int64_t p = 1;
@@ -170,6 +206,16 @@ class report_command : public command {
     cmd->add_flag("--stamp", a.stamp,
                   "html: print when the page was made (otherwise the same "
                   "input gives the same bytes)");
+    cmd->get_option("files")->required(false);
+    cmd->add_option("--db", a.db,
+                    "compute the report in PostgreSQL instead of reading "
+                    "files: a connection URL, e.g. postgresql://user@host/db "
+                    "(docs/sql.md)");
+    cmd->add_option("--table", a.table,
+                    "with --db: the snapshots table or view (schema.table)");
+    cmd->add_option("--order-col", a.order_col,
+                    "with --db and --segment-by: the column that orders a "
+                    "customer's rows for ties (SPEC §4)");
     return cmd;
   }
 
@@ -185,7 +231,58 @@ class report_command : public command {
     }
     format_ = to_format_options(args_.output);
     gates_ = parse_gates(args_);
+    if (!args_.db.empty()) return check_db();
+    if (!args_.table.empty() || !args_.order_col.empty())
+      throw UsageError(
+          fmt::format("{} is for --db; add --db URL",
+                      args_.table.empty() ? "--order-col" : "--table"));
+    if (args_.input.files.empty())
+      throw UsageError(
+          "files is required, or --db URL --table T (see 'ndr report --help')");
     to_input_spec(args_.input);
+  }
+
+  void check_db() {
+    if (args_.table.empty())
+      throw UsageError("--db needs --table, the snapshots table to report on");
+    const std::string conflict = file_option(args_.input);
+    if (!conflict.empty()) {
+      throw UsageError(fmt::format(
+          "{} cannot be used with --db: the table is read by the database "
+          "(docs/sql.md)",
+          conflict));
+    }
+    if (!args_.order_col.empty() && args_.input.segment_by.empty())
+      throw UsageError(
+          "--order-col breaks ties between a customer's rows for --segment-by; "
+          "add --segment-by COLUMN");
+    sql_.table = args_.table;
+    sql_.customer_col = args_.input.customer_col;
+    sql_.date_col = args_.input.date_col;
+    sql_.mrr_col = args_.input.mrr_col;
+    if (!args_.input.segment_by.empty())
+      sql_.segment_col = args_.input.segment_by.front();
+    if (!args_.order_col.empty()) sql_.order_col = args_.order_col;
+    sql_.report = options_;
+  }
+
+  // The report and (for html) the cohorts, from the files or the database.
+  struct computed {
+    report r;
+    std::vector<cohort_cell> cohorts;
+    loaded_data data;
+  };
+  computed compute(bool with_cohorts) const {
+    if (!args_.db.empty()) {
+      const warehouse db(args_.db);
+      computed c{db.build_report(sql_), {}, {}};
+      if (with_cohorts) c.cohorts = db.build_cohorts(sql_);
+      return c;
+    }
+    computed c{{}, {}, load_data(args_.input, args_.output.quiet)};
+    c.r = build_report(c.data.data, options_);
+    if (with_cohorts) c.cohorts = build_cohorts(c.data.data, options_.scheme);
+    return c;
   }
 
   int run() override {
@@ -193,20 +290,19 @@ class report_command : public command {
     const report_args& a = args_;
     const report_options& options = options_;
     output_file out = open_output(a.output, a.input);
-    const loaded_data data = load_data(a.input, a.output.quiet);
-    const report r = build_report(data.data, options);
+    const bool html = format_.format == output_format::html;
+    const computed c = compute(html);
+    const report& r = c.r;
     if (r.rows.empty() && !a.output.quiet)
       warn_empty(options, a.periods.period);
-    if (format_.format == output_format::html) {
+    if (html) {
       html_options page = html_page(a);
-      page.skipped_rows = data.skipped_rows;
-      page.skipped_first = data.skipped_first;
-      write_output(
-          a.output, out,
-          render_html(r, build_cohorts(data.data, options.scheme), page));
+      page.skipped_rows = c.data.skipped_rows;
+      page.skipped_first = c.data.skipped_first;
+      write_output(a.output, out, render_html(r, c.cohorts, page));
     } else {
       write_output(a.output, out,
-                   render_report(r, with_skipped(format_, data)));
+                   render_report(r, with_skipped(format_, c.data)));
     }
     return check_gates(r, gates_) ? 0 : kExitGate;
   }
@@ -216,6 +312,7 @@ class report_command : public command {
   report_options options_;
   format_options format_;
   std::vector<gate> gates_;
+  sql_options sql_;  // with --db
 };
 
 const registered<report_command> registration(10);

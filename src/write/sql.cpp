@@ -157,7 +157,7 @@ class writer {
     std::string q = "WITH\n";
     q += src() + ",\n" + totals() + ",\n" + dates() + ",\n" + rows() + ",\n" +
          paying() + ",\n" + ends() + ",\n" + classified() + ",\n" + sums() +
-         "\n" + output();
+         "\n" + (o_.exact ? exact_output() : output());
     return q + d_.settings + "\n";  // no ";": a dbt model is one SELECT
   }
 
@@ -497,6 +497,42 @@ class writer {
     return s;
   }
 
+  // The values the formatters take (sql_options::exact).
+  std::string exact_output() const {
+    std::string s = "SELECT p, " + d_.date_text("sd") + " AS sd, " +
+                    d_.date_text("ed") + " AS ed, total, g";
+    for (const char* c :
+         {"cohort_n", "expanded_n", "contracted_n", "churned_n", "starting",
+          "expansion", "contraction", "churn", "reactivation", "reactivated_n",
+          "new_mrr", "new_n"}) {
+      s += ", " + text(c) + " AS " + c;
+    }
+    return s + "\nFROM sums\nORDER BY p, total, g" + d_.byte_order;
+  }
+
+ public:
+  // The cohort triangle (cohorts_sql): a customer's cohort is the period of
+  // its first paying date; its cells are the period ends from then on.
+  std::string cohorts() const {
+    std::string q =
+        "WITH\n" + src() + ",\n" + totals() + ",\n" + dates() + ",\n";
+    q += "firsts AS (\n  SELECT t.c AS c, MIN(x.k) AS fk FROM totals t JOIN "
+         "dates x ON x.d = t.d WHERE t.m > 0 GROUP BY t.c\n),\n"
+         "members AS (\n  SELECT f.c AS c, x.p AS cohort FROM firsts f JOIN "
+         "dates x ON x.k = f.fk\n),\n"
+         "cells AS (\n  SELECT m.cohort AS cohort, e.p - m.cohort AS age, "
+         "COUNT(*) AS customers, COALESCE(SUM(CASE WHEN t.m > 0 THEN 1 ELSE 0 "
+         "END), 0) AS paying, COALESCE(SUM(CASE WHEN t.m > 0 THEN t.m ELSE 0 "
+         "END), 0) AS mrr\n  FROM members m JOIN period_ends e ON e.p >= "
+         "m.cohort LEFT JOIN totals t ON t.c = m.c AND t.d = e.d\n  GROUP BY "
+         "m.cohort, e.p\n)\n";
+    q += "SELECT cohort, age, " + text("customers") + " AS customers, " +
+         text("paying") + " AS paying, " + text("mrr") +
+         " AS mrr\nFROM cells\nORDER BY cohort, age";
+    return q + d_.settings + "\n";
+  }
+
+ private:
   const sql_options& o_;
   const dialect& d_;
 };
@@ -517,6 +553,13 @@ const std::vector<std::string>& sql_dialect_names() {
     return v;
   }();
   return names;
+}
+
+std::string cohorts_sql(const sql_options& options) {
+  sql_options plain = options;
+  plain.segment_col.reset();
+  plain.order_col.reset();
+  return writer(plain).cohorts();
 }
 
 std::string report_sql(const sql_options& options) {

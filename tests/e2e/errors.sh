@@ -64,7 +64,7 @@ fi
 expect 2 "ndr: --period: week not in {month,quarter,year} (see 'ndr report --help')" report ok.csv --period week
 expect 2 "ndr: --window: Value 0 not in range 1 to 100000 (see 'ndr report --help')" report ok.csv --window 0
 expect 2 "ndr: --fiscal-year-start: Value 13 not in range 1 to 12 (see 'ndr report --help')" report ok.csv --fiscal-year-start 13
-expect 2 "ndr: files is required (see 'ndr report --help')" report
+expect 2 "ndr: files is required, or --db URL --table T (see 'ndr report --help')" report
 expect 2 "ndr: The following argument was not expected: --bogus (see 'ndr report --help')" report ok.csv --bogus
 # An unknown subcommand or option names the closest one.
 expect 2 "ndr: 'reprot' is not an ndr command; did you mean 'report'? (see 'ndr --help')" reprot ok.csv
