@@ -225,32 +225,19 @@ class writer {
 
   // The table's rows: the id trimmed, the date, the amount in exact
   // millionths, and the segment value and order; a bad row stops the query.
+  // The table's rows: the id as stored, the date, the amount in exact
+  // millionths, whether it is missing or has a 7th decimal (counted, not
+  // raised here: an error raised inside a sum would keep a sharded table's
+  // sums from running on its shards), and the segment value and order.
   std::string src() const {
     const std::string c = id(o_.customer_col), dt = id(o_.date_col),
                       m = id(o_.mrr_col);
     const std::string units = m + " * 1000000";
-    std::string s = "src AS (\n  SELECT\n";
-    s += "    " +
-         guard(c + " IS NULL OR " + trimmed(c) + " = ''",
-               row_message("empty customer id in column " + o_.customer_col, c),
-               trimmed(c), d_.text) +
-         " AS c,\n";
-    s += "    " +
-         guard(dt + " IS NULL",
-               row_message("empty date in column " + o_.date_col, dt),
-               "CAST(" + dt + " AS DATE)", "DATE") +
-         " AS d,\n";
-    s += "    " +
-         guard(m + " IS NULL",
-               row_message("empty amount in column " + o_.mrr_col, m),
-               guard(units + " <> FLOOR(" + units + ")",
-                     row_message("an amount with more than 6 decimals in "
-                                 "column " +
-                                     o_.mrr_col + ": ",
-                                 m),
-                     wide(units), d_.wide_int),
-               d_.wide_int) +
-         " AS u";
+    std::string s =
+        "src AS (\n  SELECT\n    " + c + " AS raw_c,\n    CAST(" + dt +
+        " AS DATE) AS raw_d,\n    " + wide(units) + " AS u,\n    CASE WHEN " +
+        m + " IS NULL THEN 1 ELSE 0 END AS no_amount,\n    CASE WHEN " + units +
+        " <> FLOOR(" + units + ") THEN 1 ELSE 0 END AS past_6_decimals";
     if (o_.segment_col) {
       const std::string g = id(*o_.segment_col);
       s += ",\n    CASE WHEN " + g + " IS NULL OR " + trimmed(g) +
@@ -260,26 +247,58 @@ class writer {
     return s + "\n  FROM " + table() + "\n)";
   }
 
+  // The id as SPEC §1 compares it: trimmed of spaces and tabs; an empty one
+  // stops the query.
+  std::string customer(const std::string& raw) const {
+    return guard(
+        raw + " IS NULL OR " + trimmed(raw) + " = ''",
+        row_message("empty customer id in column " + o_.customer_col, raw),
+        trimmed(raw), d_.text);
+  }
+
   // SPEC §1: a customer's rows at one date summed; a negative or too large
-  // total stops the query. Every total is computed: the snapshot dates come
-  // from them, so no engine can skip one.
+  // total stops the query. The rows are first summed per id as stored and
+  // date (by_id): grouped by the table's own column, that sum runs where the
+  // rows are, on each shard of a table partitioned by customer id, and only
+  // one row per stored id and date travels; ids that differ only by spaces
+  // around them are then added up. Every total is computed: the snapshot
+  // dates come from them, so no engine can skip one.
   std::string totals() const {
-    const std::string total = "SUM(u)";
+    const std::string total = "SUM(m)";
     const std::string where = "c || ' on ' || " + d_.date_text("d");
+    const std::string m =
+        guard("no_amount > 0",
+              row_message("empty amount in column " + o_.mrr_col, "raw_c"),
+              guard("past_6_decimals > 0",
+                    row_message("an amount with more than 6 decimals in "
+                                "column " +
+                                    o_.mrr_col + ": ",
+                                "raw_c"),
+                    "m", d_.wide_int),
+              d_.wide_int);
     std::string s =
-        "totals AS (\n  SELECT c, d, " +
-        guard(total + " < 0",
-              message("a customer has a negative total MRR: ", where),
-              guard(total + " > 9223372036854775807",
-                    message("a customer's total MRR is too large: ", where),
-                    total, d_.wide_int),
-              d_.wide_int) +
-        " AS m\n  FROM src GROUP BY c, d\n)";
+        "by_id AS (\n  SELECT raw_c, raw_d, SUM(u) AS m, SUM(no_amount) AS "
+        "no_amount, SUM(past_6_decimals) AS past_6_decimals\n  FROM src GROUP "
+        "BY raw_c, raw_d\n),\nnamed AS (\n  SELECT " +
+        customer("raw_c") + " AS c, " +
+        guard("raw_d IS NULL",
+              row_message("empty date in column " + o_.date_col, "raw_c"),
+              "raw_d", "DATE") +
+        " AS d, " + m + " AS m\n  FROM by_id\n),\n";
+    s += "totals AS (\n  SELECT c, d, " +
+         guard(total + " < 0",
+               message("a customer has a negative total MRR: ", where),
+               guard(total + " > 9223372036854775807",
+                     message("a customer's total MRR is too large: ", where),
+                     total, d_.wide_int),
+               d_.wide_int) +
+         " AS m\n  FROM named GROUP BY c, d\n)";
     if (o_.segment_col) {
       // SPEC §4: the segment of the row with the largest amount; ties to
       // the smallest order value, then to the smallest segment value.
-      s += ",\nsegment_rows AS (\n  SELECT c, d, g, ROW_NUMBER() OVER "
-           "(PARTITION BY c, d ORDER BY u DESC, o, g" +
+      s += ",\nsegment_rows AS (\n  SELECT " + trimmed("raw_c") +
+           " AS c, raw_d AS d, g, ROW_NUMBER() OVER (PARTITION BY " +
+           trimmed("raw_c") + ", raw_d ORDER BY u DESC, o, g" +
            std::string(d_.byte_order) +
            ") AS r\n  FROM src\n),\nsegments AS (\n  SELECT c, d, g FROM "
            "segment_rows WHERE r = 1\n)";

@@ -1,19 +1,29 @@
 WITH
 src AS (
   SELECT
-    if(throwIf("Customer ID" IS NULL OR TRIM(BOTH ' ' || char(9) FROM CAST("Customer ID" AS String)) = '', 'ndr: empty customer id in column Customer ID') = 0, TRIM(BOTH ' ' || char(9) FROM CAST("Customer ID" AS String)), TRIM(BOTH ' ' || char(9) FROM CAST("Customer ID" AS String))) AS c,
-    if(throwIf("date" IS NULL, 'ndr: empty date in column date') = 0, CAST("date" AS DATE), CAST("date" AS DATE)) AS d,
-    if(throwIf("mrr" IS NULL, 'ndr: empty amount in column mrr') = 0, if(throwIf("mrr" * 1000000 <> FLOOR("mrr" * 1000000), 'ndr: an amount with more than 6 decimals in column mrr: ') = 0, CAST("mrr" * 1000000 AS Int128), CAST("mrr" * 1000000 AS Int128)), if(throwIf("mrr" * 1000000 <> FLOOR("mrr" * 1000000), 'ndr: an amount with more than 6 decimals in column mrr: ') = 0, CAST("mrr" * 1000000 AS Int128), CAST("mrr" * 1000000 AS Int128))) AS u,
+    "Customer ID" AS raw_c,
+    CAST("date" AS DATE) AS raw_d,
+    CAST("mrr" * 1000000 AS Int128) AS u,
+    CASE WHEN "mrr" IS NULL THEN 1 ELSE 0 END AS no_amount,
+    CASE WHEN "mrr" * 1000000 <> FLOOR("mrr" * 1000000) THEN 1 ELSE 0 END AS past_6_decimals,
     CASE WHEN "plan" IS NULL OR TRIM(BOTH ' ' || char(9) FROM CAST("plan" AS String)) = '' THEN '(blank)' ELSE TRIM(BOTH ' ' || char(9) FROM CAST("plan" AS String)) END AS g,
     "line" AS o
   FROM "analytics"."mrr ""snapshots"""
 ),
+by_id AS (
+  SELECT raw_c, raw_d, SUM(u) AS m, SUM(no_amount) AS no_amount, SUM(past_6_decimals) AS past_6_decimals
+  FROM src GROUP BY raw_c, raw_d
+),
+named AS (
+  SELECT if(throwIf(raw_c IS NULL OR TRIM(BOTH ' ' || char(9) FROM CAST(raw_c AS String)) = '', 'ndr: empty customer id in column Customer ID') = 0, TRIM(BOTH ' ' || char(9) FROM CAST(raw_c AS String)), TRIM(BOTH ' ' || char(9) FROM CAST(raw_c AS String))) AS c, if(throwIf(raw_d IS NULL, 'ndr: empty date in column date') = 0, raw_d, raw_d) AS d, if(throwIf(no_amount > 0, 'ndr: empty amount in column mrr') = 0, if(throwIf(past_6_decimals > 0, 'ndr: an amount with more than 6 decimals in column mrr: ') = 0, m, m), if(throwIf(past_6_decimals > 0, 'ndr: an amount with more than 6 decimals in column mrr: ') = 0, m, m)) AS m
+  FROM by_id
+),
 totals AS (
-  SELECT c, d, if(throwIf(SUM(u) < 0, 'ndr: a customer has a negative total MRR: ') = 0, if(throwIf(SUM(u) > 9223372036854775807, 'ndr: a customer''s total MRR is too large: ') = 0, SUM(u), SUM(u)), if(throwIf(SUM(u) > 9223372036854775807, 'ndr: a customer''s total MRR is too large: ') = 0, SUM(u), SUM(u))) AS m
-  FROM src GROUP BY c, d
+  SELECT c, d, if(throwIf(SUM(m) < 0, 'ndr: a customer has a negative total MRR: ') = 0, if(throwIf(SUM(m) > 9223372036854775807, 'ndr: a customer''s total MRR is too large: ') = 0, SUM(m), SUM(m)), if(throwIf(SUM(m) > 9223372036854775807, 'ndr: a customer''s total MRR is too large: ') = 0, SUM(m), SUM(m))) AS m
+  FROM named GROUP BY c, d
 ),
 segment_rows AS (
-  SELECT c, d, g, ROW_NUMBER() OVER (PARTITION BY c, d ORDER BY u DESC, o, g) AS r
+  SELECT TRIM(BOTH ' ' || char(9) FROM CAST(raw_c AS String)) AS c, raw_d AS d, g, ROW_NUMBER() OVER (PARTITION BY TRIM(BOTH ' ' || char(9) FROM CAST(raw_c AS String)), raw_d ORDER BY u DESC, o, g) AS r
   FROM src
 ),
 segments AS (

@@ -1,19 +1,29 @@
 WITH
 src AS (
   SELECT
-    CASE WHEN "Customer ID" IS NULL OR TRIM(BOTH ' ' || CHR(9) FROM CAST("Customer ID" AS VARCHAR)) = '' THEN CAST(CAST(CAST('ndr: empty customer id in column Customer ID' || COALESCE(SUBSTR(CAST("Customer ID" AS VARCHAR), 1, 0), '') AS INTEGER) AS VARCHAR(20)) AS VARCHAR) ELSE TRIM(BOTH ' ' || CHR(9) FROM CAST("Customer ID" AS VARCHAR)) END AS c,
-    CASE WHEN "date" IS NULL THEN CAST(CAST(CAST('ndr: empty date in column date' || COALESCE(SUBSTR(CAST("date" AS VARCHAR), 1, 0), '') AS INTEGER) AS VARCHAR(20)) AS DATE) ELSE CAST("date" AS DATE) END AS d,
-    CASE WHEN "mrr" IS NULL THEN CAST(CAST(CAST('ndr: empty amount in column mrr' || COALESCE(SUBSTR(CAST("mrr" AS VARCHAR), 1, 0), '') AS INTEGER) AS VARCHAR(20)) AS NUMBER(38, 0)) ELSE CASE WHEN "mrr" * 1000000 <> FLOOR("mrr" * 1000000) THEN CAST(CAST(CAST('ndr: an amount with more than 6 decimals in column mrr: ' || COALESCE(SUBSTR(CAST("mrr" AS VARCHAR), 1, 0), '') AS INTEGER) AS VARCHAR(20)) AS NUMBER(38, 0)) ELSE CAST("mrr" * 1000000 AS NUMBER(38, 0)) END END AS u,
+    "Customer ID" AS raw_c,
+    CAST("date" AS DATE) AS raw_d,
+    CAST("mrr" * 1000000 AS NUMBER(38, 0)) AS u,
+    CASE WHEN "mrr" IS NULL THEN 1 ELSE 0 END AS no_amount,
+    CASE WHEN "mrr" * 1000000 <> FLOOR("mrr" * 1000000) THEN 1 ELSE 0 END AS past_6_decimals,
     CASE WHEN "plan" IS NULL OR TRIM(BOTH ' ' || CHR(9) FROM CAST("plan" AS VARCHAR)) = '' THEN '(blank)' ELSE TRIM(BOTH ' ' || CHR(9) FROM CAST("plan" AS VARCHAR)) END AS g,
     "line" AS o
   FROM "analytics"."mrr ""snapshots"""
 ),
+by_id AS (
+  SELECT raw_c, raw_d, SUM(u) AS m, SUM(no_amount) AS no_amount, SUM(past_6_decimals) AS past_6_decimals
+  FROM src GROUP BY raw_c, raw_d
+),
+named AS (
+  SELECT CASE WHEN raw_c IS NULL OR TRIM(BOTH ' ' || CHR(9) FROM CAST(raw_c AS VARCHAR)) = '' THEN CAST(CAST(CAST('ndr: empty customer id in column Customer ID' || COALESCE(SUBSTR(CAST(raw_c AS VARCHAR), 1, 0), '') AS INTEGER) AS VARCHAR(20)) AS VARCHAR) ELSE TRIM(BOTH ' ' || CHR(9) FROM CAST(raw_c AS VARCHAR)) END AS c, CASE WHEN raw_d IS NULL THEN CAST(CAST(CAST('ndr: empty date in column date' || COALESCE(SUBSTR(CAST(raw_c AS VARCHAR), 1, 0), '') AS INTEGER) AS VARCHAR(20)) AS DATE) ELSE raw_d END AS d, CASE WHEN no_amount > 0 THEN CAST(CAST(CAST('ndr: empty amount in column mrr' || COALESCE(SUBSTR(CAST(raw_c AS VARCHAR), 1, 0), '') AS INTEGER) AS VARCHAR(20)) AS NUMBER(38, 0)) ELSE CASE WHEN past_6_decimals > 0 THEN CAST(CAST(CAST('ndr: an amount with more than 6 decimals in column mrr: ' || COALESCE(SUBSTR(CAST(raw_c AS VARCHAR), 1, 0), '') AS INTEGER) AS VARCHAR(20)) AS NUMBER(38, 0)) ELSE m END END AS m
+  FROM by_id
+),
 totals AS (
-  SELECT c, d, CASE WHEN SUM(u) < 0 THEN CAST(CAST(CAST('ndr: a customer has a negative total MRR: ' || c || ' on ' || to_char(d, 'YYYY-MM-DD') AS INTEGER) AS VARCHAR(20)) AS NUMBER(38, 0)) ELSE CASE WHEN SUM(u) > 9223372036854775807 THEN CAST(CAST(CAST('ndr: a customer''s total MRR is too large: ' || c || ' on ' || to_char(d, 'YYYY-MM-DD') AS INTEGER) AS VARCHAR(20)) AS NUMBER(38, 0)) ELSE SUM(u) END END AS m
-  FROM src GROUP BY c, d
+  SELECT c, d, CASE WHEN SUM(m) < 0 THEN CAST(CAST(CAST('ndr: a customer has a negative total MRR: ' || c || ' on ' || to_char(d, 'YYYY-MM-DD') AS INTEGER) AS VARCHAR(20)) AS NUMBER(38, 0)) ELSE CASE WHEN SUM(m) > 9223372036854775807 THEN CAST(CAST(CAST('ndr: a customer''s total MRR is too large: ' || c || ' on ' || to_char(d, 'YYYY-MM-DD') AS INTEGER) AS VARCHAR(20)) AS NUMBER(38, 0)) ELSE SUM(m) END END AS m
+  FROM named GROUP BY c, d
 ),
 segment_rows AS (
-  SELECT c, d, g, ROW_NUMBER() OVER (PARTITION BY c, d ORDER BY u DESC, o, g) AS r
+  SELECT TRIM(BOTH ' ' || CHR(9) FROM CAST(raw_c AS VARCHAR)) AS c, raw_d AS d, g, ROW_NUMBER() OVER (PARTITION BY TRIM(BOTH ' ' || CHR(9) FROM CAST(raw_c AS VARCHAR)), raw_d ORDER BY u DESC, o, g) AS r
   FROM src
 ),
 segments AS (
