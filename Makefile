@@ -10,7 +10,7 @@ PREFIX    ?= /usr/local
 
 FUZZ_SECONDS ?= 600
 
-.PHONY: all deps build run test test-deps install clean fuzz sanitize
+.PHONY: all deps build run test test-deps test-clickhouse install clean fuzz sanitize
 
 all: build
 
@@ -67,6 +67,11 @@ test-deps:
 
 test: build test-deps
 	ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS)
+
+# ndr sql against ClickHouse (chDB from the npm registry, about 570 MB, into
+# the build folder): not part of `make test` because of the download.
+test-clickhouse: build
+	bash tests/sql/clickhouse.sh $(CURDIR)/$(BUILD_DIR)/ndr $(CURDIR)/$(BUILD_DIR)/ndr-gen $(CURDIR) $(CURDIR)/$(BUILD_DIR)
 
 # The four readers (snapshots, subscriptions, rates, config) under libFuzzer
 # with ASan and UBSan, FUZZ_SECONDS each, in build-fuzz/ (clang).

@@ -65,7 +65,7 @@ TEST_CASE("identifiers and strings are quoted as each dialect quotes them") {
   o.dialect = ndr::sql_dialect::clickhouse;
   const auto ch = ndr::report_sql(o);
   CHECK(ch.substr(ch.size() - 29) == " SETTINGS join_use_nulls = 1\n");
-  CHECK(has(ch, "throwIf(SUM(m) < 0, 'ndr: a customer has a negative"));
+  CHECK(has(ch, "throwIf(SUM(amount) < 0, 'ndr: a customer has a negative"));
   o.table = "{{ ref(\"mrr_snapshots\") }}";  // dbt: as it is
   CHECK(has(ndr::report_sql(o), "FROM {{ ref(\"mrr_snapshots\") }}\n"));
 }

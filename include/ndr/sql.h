@@ -49,7 +49,7 @@ struct sql_options {
   // total (1 for a period's total row), g (the segment, '' on a total row),
   // then the counts and money sums as integers (money in millionths):
   // cohort_n, expanded_n, contracted_n, churned_n, starting, expansion,
-  // contraction, churn, reactivation, reactivated_n, new_mrr, new_n.
+  // contraction, churn, reactivation, reactivated_n, fresh_mrr, new_n.
   bool exact = false;
 };
 

@@ -29,6 +29,7 @@ struct dialect {
   std::string (*date_text)(const std::string& d);  // YYYY-MM-DD
   const char* tab;                                 // a tab character
   const char* cr;                                  // a carriage return
+  const char* blanks;  // a text of a space and a tab (what ids are trimmed of)
   // `value`, or an error with message `msg` (a text expression) where
   // `when` holds; `type` is the value's.
   std::string (*guard)(const std::string& when, const std::string& msg,
@@ -125,26 +126,26 @@ std::string guard_fail(const std::string& when, const std::string& msg,
 
 const std::array<dialect, 7> kDialects{{
     {"postgres", '"', '"', "NUMERIC(38, 0)", "BIGINT", "TEXT", div_fn, mod_fn,
-     to_char, "chr(9)", "chr(13)", guard_by_cast, true, false, " COLLATE \"C\"",
-     ""},
+     to_char, "chr(9)", "chr(13)", "' ' || chr(9)", guard_by_cast, true, false,
+     " COLLATE \"C\"", ""},
     {"duckdb", '"', '"', "HUGEINT", "BIGINT", "VARCHAR", div_slashes,
-     mod_percent, strftime_text, "chr(9)", "chr(13)", guard_error, true, false,
-     "", ""},
+     mod_percent, strftime_text, "chr(9)", "chr(13)", "' ' || chr(9)",
+     guard_error, true, false, "", ""},
     {"clickhouse", '"', '"', "Int128", "Int64", "String", div_int_div,
-     mod_percent, to_string_text, "char(9)", "char(13)", guard_throw_if, false,
-     false, "", " SETTINGS join_use_nulls = 1"},
+     mod_percent, to_string_text, "char(9)", "char(13)", "' \\t'",
+     guard_throw_if, false, false, "", " SETTINGS join_use_nulls = 1"},
     {"bigquery", '`', '`', "BIGNUMERIC", "INT64", "STRING", div_upper,
-     mod_upper, format_date_text, "'\\t'", "'\\r'", guard_upper, true, true, "",
-     ""},
-    {"snowflake", '"', '"', "NUMBER(38, 0)", "BIGINT", "VARCHAR", div_exact,
-     mod_upper, to_char, "CHR(9)", "CHR(13)", guard_by_cast, true, false, "",
-     ""},
-    {"spark", '`', '`', "DECIMAL(38, 0)", "BIGINT", "STRING", div_word,
-     mod_percent, date_format_text, "char(9)", "char(13)", guard_raise, true,
+     mod_upper, format_date_text, "'\\t'", "'\\r'", "' \\t'", guard_upper, true,
      true, "", ""},
+    {"snowflake", '"', '"', "NUMBER(38, 0)", "BIGINT", "VARCHAR", div_exact,
+     mod_upper, to_char, "CHR(9)", "CHR(13)", "' ' || CHR(9)", guard_by_cast,
+     true, false, "", ""},
+    {"spark", '`', '`', "DECIMAL(38, 0)", "BIGINT", "STRING", div_word,
+     mod_percent, date_format_text, "char(9)", "char(13)", "' \\t'",
+     guard_raise, true, true, "", ""},
     {"trino", '"', '"', "DECIMAL(38, 0)", "BIGINT", "VARCHAR", div_exact,
-     mod_fn, cast_varchar_text, "chr(9)", "chr(13)", guard_fail, true, false,
-     "", ""},
+     mod_fn, cast_varchar_text, "chr(9)", "chr(13)", "' ' || chr(9)",
+     guard_fail, true, false, "", ""},
 }};
 
 // The query's text, written over one dialect.
@@ -187,7 +188,7 @@ class writer {
     return "CAST(" + e + " AS " + d_.text + ")";
   }
   std::string trimmed(const std::string& e) const {
-    return "TRIM(BOTH ' ' || " + std::string(d_.tab) + " FROM " + text(e) + ")";
+    return "TRIM(BOTH " + std::string(d_.blanks) + " FROM " + text(e) + ")";
   }
   // A message: the literal, then (where the dialect allows) `value`'s text,
   // or, for a row's error, nothing that still depends on the row.
@@ -235,9 +236,11 @@ class writer {
     const std::string units = m + " * 1000000";
     std::string s =
         "src AS (\n  SELECT\n    " + c + " AS raw_c,\n    CAST(" + dt +
-        " AS DATE) AS raw_d,\n    " + wide(units) + " AS u,\n    CASE WHEN " +
-        m + " IS NULL THEN 1 ELSE 0 END AS no_amount,\n    CASE WHEN " + units +
-        " <> FLOOR(" + units + ") THEN 1 ELSE 0 END AS past_6_decimals";
+        " AS DATE) AS raw_d,\n    " + "CASE WHEN " + m +
+        " IS NULL THEN 0 ELSE " + wide(units) + " END" +
+        " AS u,\n    CASE WHEN " + m +
+        " IS NULL THEN 1 ELSE 0 END AS row_missing,\n    CASE WHEN " + units +
+        " <> FLOOR(" + units + ") THEN 1 ELSE 0 END AS row_past_6";
     if (o_.segment_col) {
       const std::string g = id(*o_.segment_col);
       s += ",\n    CASE WHEN " + g + " IS NULL OR " + trimmed(g) +
@@ -264,27 +267,28 @@ class writer {
   // around them are then added up. Every total is computed: the snapshot
   // dates come from them, so no engine can skip one.
   std::string totals() const {
-    const std::string total = "SUM(m)";
+    const std::string total = "SUM(amount)";
     const std::string where = "c || ' on ' || " + d_.date_text("d");
     const std::string m =
-        guard("no_amount > 0",
+        guard("id_missing > 0",
               row_message("empty amount in column " + o_.mrr_col, "raw_c"),
-              guard("past_6_decimals > 0",
+              guard("id_past_6 > 0",
                     row_message("an amount with more than 6 decimals in "
                                 "column " +
                                     o_.mrr_col + ": ",
                                 "raw_c"),
-                    "m", d_.wide_int),
+                    "id_sum", d_.wide_int),
               d_.wide_int);
     std::string s =
-        "by_id AS (\n  SELECT raw_c, raw_d, SUM(u) AS m, SUM(no_amount) AS "
-        "no_amount, SUM(past_6_decimals) AS past_6_decimals\n  FROM src GROUP "
-        "BY raw_c, raw_d\n),\nnamed AS (\n  SELECT " +
+        "by_id AS (\n  SELECT raw_c, raw_d, SUM(u) AS id_sum, SUM(row_missing) "
+        "AS "
+        "id_missing, SUM(row_past_6) AS id_past_6\n  FROM src GROUP BY raw_c, "
+        "raw_d\n),\nnamed AS (\n  SELECT " +
         customer("raw_c") + " AS c, " +
         guard("raw_d IS NULL",
               row_message("empty date in column " + o_.date_col, "raw_c"),
               "raw_d", "DATE") +
-        " AS d, " + m + " AS m\n  FROM by_id\n),\n";
+        " AS d, " + m + " AS amount\n  FROM by_id\n),\n";
     s += "totals AS (\n  SELECT c, d, " +
          guard(total + " < 0",
                message("a customer has a negative total MRR: ", where),
@@ -323,15 +327,18 @@ class writer {
     return "dates AS (\n  SELECT d, ROW_NUMBER() OVER (ORDER BY d) AS k, " +
            period_of("d") +
            " AS p\n  FROM (SELECT DISTINCT d FROM totals) x\n),\n"
-           "period_ends AS (\n  SELECT p, MAX(k) AS k, MAX(d) AS d FROM dates "
+           "period_ends AS (\n  SELECT p, MAX(k) AS end_k, MAX(d) AS end_d "
+           "FROM dates "
            "GROUP BY p\n)";
   }
 
   // SPEC §3: a row per period with a start W periods before it.
   std::string rows() const {
     std::string s =
-        "report_rows AS (\n  SELECT e.p AS p, s.k AS sk, e.k AS ek, s.d AS sd, "
-        "e.d AS ed\n  FROM period_ends e JOIN period_ends s ON s.p = e.p - " +
+        "report_rows AS (\n  SELECT e.p AS p, s.end_k AS sk, e.end_k AS ek, "
+        "s.end_d "
+        "AS sd, e.end_d AS ed\n  FROM period_ends e JOIN period_ends s ON s.p "
+        "= e.p - " +
         std::to_string(o_.report.window);
     std::vector<std::string> where;
     if (o_.report.from)
@@ -421,7 +428,7 @@ class writer {
         {"churn", sum(x + "churned = 1", x + "s")},
         {"reactivation", sum(back, x + "e")},
         {"reactivated_n", sum(back, "1")},
-        {"new_mrr", sum(fresh, x + "e")},
+        {"fresh_mrr", sum(fresh, x + "e")},
         {"new_n", sum(fresh, "1")},
     };
     std::string s;
@@ -507,7 +514,7 @@ class writer {
         {"logo_retention", ratio_text("cohort_n - churned_n", "cohort_n")},
         {"reactivation_mrr", money_text("reactivation")},
         {"reactivated_customers", count("reactivated_n")},
-        {"new_mrr", money_text("new_mrr")},
+        {"new_mrr", money_text("fresh_mrr")},
         {"new_customers", count("new_n")},
     };
     for (const auto& [name, e] : fields) s += ",\n  " + e + " AS " + id(name);
@@ -523,7 +530,7 @@ class writer {
     for (const char* c :
          {"cohort_n", "expanded_n", "contracted_n", "churned_n", "starting",
           "expansion", "contraction", "churn", "reactivation", "reactivated_n",
-          "new_mrr", "new_n"}) {
+          "fresh_mrr", "new_n"}) {
       s += ", " + text(c) + " AS " + c;
     }
     return s + "\nFROM sums\nORDER BY p, total, g" + d_.byte_order;
@@ -543,7 +550,8 @@ class writer {
          "COUNT(*) AS customers, COALESCE(SUM(CASE WHEN t.m > 0 THEN 1 ELSE 0 "
          "END), 0) AS paying, COALESCE(SUM(CASE WHEN t.m > 0 THEN t.m ELSE 0 "
          "END), 0) AS mrr\n  FROM members m JOIN period_ends e ON e.p >= "
-         "m.cohort LEFT JOIN totals t ON t.c = m.c AND t.d = e.d\n  GROUP BY "
+         "m.cohort LEFT JOIN totals t ON t.c = m.c AND t.d = e.end_d\n  GROUP "
+         "BY "
          "m.cohort, e.p\n)\n";
     q += "SELECT cohort, age, " + text("customers") + " AS customers, " +
          text("paying") + " AS paying, " + text("mrr") +

@@ -3,27 +3,27 @@ src AS (
   SELECT
     `Customer ID` AS raw_c,
     CAST(`date` AS DATE) AS raw_d,
-    CAST(`mrr` * 1000000 AS BIGNUMERIC) AS u,
-    CASE WHEN `mrr` IS NULL THEN 1 ELSE 0 END AS no_amount,
-    CASE WHEN `mrr` * 1000000 <> FLOOR(`mrr` * 1000000) THEN 1 ELSE 0 END AS past_6_decimals,
-    CASE WHEN `plan` IS NULL OR TRIM(BOTH ' ' || '\t' FROM CAST(`plan` AS STRING)) = '' THEN '(blank)' ELSE TRIM(BOTH ' ' || '\t' FROM CAST(`plan` AS STRING)) END AS g,
+    CASE WHEN `mrr` IS NULL THEN 0 ELSE CAST(`mrr` * 1000000 AS BIGNUMERIC) END AS u,
+    CASE WHEN `mrr` IS NULL THEN 1 ELSE 0 END AS row_missing,
+    CASE WHEN `mrr` * 1000000 <> FLOOR(`mrr` * 1000000) THEN 1 ELSE 0 END AS row_past_6,
+    CASE WHEN `plan` IS NULL OR TRIM(BOTH ' \t' FROM CAST(`plan` AS STRING)) = '' THEN '(blank)' ELSE TRIM(BOTH ' \t' FROM CAST(`plan` AS STRING)) END AS g,
     `line` AS o
   FROM `analytics`.`mrr "snapshots"`
 ),
 by_id AS (
-  SELECT raw_c, raw_d, SUM(u) AS m, SUM(no_amount) AS no_amount, SUM(past_6_decimals) AS past_6_decimals
+  SELECT raw_c, raw_d, SUM(u) AS id_sum, SUM(row_missing) AS id_missing, SUM(row_past_6) AS id_past_6
   FROM src GROUP BY raw_c, raw_d
 ),
 named AS (
-  SELECT CASE WHEN raw_c IS NULL OR TRIM(BOTH ' ' || '\t' FROM CAST(raw_c AS STRING)) = '' THEN CAST(ERROR('ndr: empty customer id in column Customer ID' || COALESCE(SUBSTR(CAST(raw_c AS STRING), 1, 0), '')) AS STRING) ELSE TRIM(BOTH ' ' || '\t' FROM CAST(raw_c AS STRING)) END AS c, CASE WHEN raw_d IS NULL THEN CAST(ERROR('ndr: empty date in column date' || COALESCE(SUBSTR(CAST(raw_c AS STRING), 1, 0), '')) AS DATE) ELSE raw_d END AS d, CASE WHEN no_amount > 0 THEN CAST(ERROR('ndr: empty amount in column mrr' || COALESCE(SUBSTR(CAST(raw_c AS STRING), 1, 0), '')) AS BIGNUMERIC) ELSE CASE WHEN past_6_decimals > 0 THEN CAST(ERROR('ndr: an amount with more than 6 decimals in column mrr: ' || COALESCE(SUBSTR(CAST(raw_c AS STRING), 1, 0), '')) AS BIGNUMERIC) ELSE m END END AS m
+  SELECT CASE WHEN raw_c IS NULL OR TRIM(BOTH ' \t' FROM CAST(raw_c AS STRING)) = '' THEN CAST(ERROR('ndr: empty customer id in column Customer ID' || COALESCE(SUBSTR(CAST(raw_c AS STRING), 1, 0), '')) AS STRING) ELSE TRIM(BOTH ' \t' FROM CAST(raw_c AS STRING)) END AS c, CASE WHEN raw_d IS NULL THEN CAST(ERROR('ndr: empty date in column date' || COALESCE(SUBSTR(CAST(raw_c AS STRING), 1, 0), '')) AS DATE) ELSE raw_d END AS d, CASE WHEN id_missing > 0 THEN CAST(ERROR('ndr: empty amount in column mrr' || COALESCE(SUBSTR(CAST(raw_c AS STRING), 1, 0), '')) AS BIGNUMERIC) ELSE CASE WHEN id_past_6 > 0 THEN CAST(ERROR('ndr: an amount with more than 6 decimals in column mrr: ' || COALESCE(SUBSTR(CAST(raw_c AS STRING), 1, 0), '')) AS BIGNUMERIC) ELSE id_sum END END AS amount
   FROM by_id
 ),
 totals AS (
-  SELECT c, d, CASE WHEN SUM(m) < 0 THEN CAST(ERROR('ndr: a customer has a negative total MRR: ' || c || ' on ' || FORMAT_DATE('%Y-%m-%d', d)) AS BIGNUMERIC) ELSE CASE WHEN SUM(m) > 9223372036854775807 THEN CAST(ERROR('ndr: a customer\'s total MRR is too large: ' || c || ' on ' || FORMAT_DATE('%Y-%m-%d', d)) AS BIGNUMERIC) ELSE SUM(m) END END AS m
+  SELECT c, d, CASE WHEN SUM(amount) < 0 THEN CAST(ERROR('ndr: a customer has a negative total MRR: ' || c || ' on ' || FORMAT_DATE('%Y-%m-%d', d)) AS BIGNUMERIC) ELSE CASE WHEN SUM(amount) > 9223372036854775807 THEN CAST(ERROR('ndr: a customer\'s total MRR is too large: ' || c || ' on ' || FORMAT_DATE('%Y-%m-%d', d)) AS BIGNUMERIC) ELSE SUM(amount) END END AS m
   FROM named GROUP BY c, d
 ),
 segment_rows AS (
-  SELECT TRIM(BOTH ' ' || '\t' FROM CAST(raw_c AS STRING)) AS c, raw_d AS d, g, ROW_NUMBER() OVER (PARTITION BY TRIM(BOTH ' ' || '\t' FROM CAST(raw_c AS STRING)), raw_d ORDER BY u DESC, o, g) AS r
+  SELECT TRIM(BOTH ' \t' FROM CAST(raw_c AS STRING)) AS c, raw_d AS d, g, ROW_NUMBER() OVER (PARTITION BY TRIM(BOTH ' \t' FROM CAST(raw_c AS STRING)), raw_d ORDER BY u DESC, o, g) AS r
   FROM src
 ),
 segments AS (
@@ -34,10 +34,10 @@ dates AS (
   FROM (SELECT DISTINCT d FROM totals) x
 ),
 period_ends AS (
-  SELECT p, MAX(k) AS k, MAX(d) AS d FROM dates GROUP BY p
+  SELECT p, MAX(k) AS end_k, MAX(d) AS end_d FROM dates GROUP BY p
 ),
 report_rows AS (
-  SELECT e.p AS p, s.k AS sk, e.k AS ek, s.d AS sd, e.d AS ed
+  SELECT e.p AS p, s.end_k AS sk, e.end_k AS ek, s.end_d AS sd, e.end_d AS ed
   FROM period_ends e JOIN period_ends s ON s.p = e.p - 2
   WHERE e.p >= 8096 AND e.p <= 8103
 ),
@@ -79,7 +79,7 @@ sums AS (
     COALESCE(SUM(CASE WHEN x.churned = 1 THEN x.s ELSE 0 END), 0) AS churn,
     COALESCE(SUM(CASE WHEN ((x.churned = 1 AND x.e > 0) OR x.back = 1) THEN x.e ELSE 0 END), 0) AS reactivation,
     COALESCE(SUM(CASE WHEN ((x.churned = 1 AND x.e > 0) OR x.back = 1) THEN 1 ELSE 0 END), 0) AS reactivated_n,
-    COALESCE(SUM(CASE WHEN x.cohort = 0 AND x.e > 0 AND x.back = 0 THEN x.e ELSE 0 END), 0) AS new_mrr,
+    COALESCE(SUM(CASE WHEN x.cohort = 0 AND x.e > 0 AND x.back = 0 THEN x.e ELSE 0 END), 0) AS fresh_mrr,
     COALESCE(SUM(CASE WHEN x.cohort = 0 AND x.e > 0 AND x.back = 0 THEN 1 ELSE 0 END), 0) AS new_n
   FROM report_rows r LEFT JOIN classified x ON x.p = r.p
   GROUP BY r.p, r.sd, r.ed
@@ -95,7 +95,7 @@ sums AS (
     COALESCE(SUM(CASE WHEN x.churned = 1 THEN x.s ELSE 0 END), 0) AS churn,
     COALESCE(SUM(CASE WHEN ((x.churned = 1 AND x.e > 0) OR x.back = 1) THEN x.e ELSE 0 END), 0) AS reactivation,
     COALESCE(SUM(CASE WHEN ((x.churned = 1 AND x.e > 0) OR x.back = 1) THEN 1 ELSE 0 END), 0) AS reactivated_n,
-    COALESCE(SUM(CASE WHEN x.cohort = 0 AND x.e > 0 AND x.back = 0 THEN x.e ELSE 0 END), 0) AS new_mrr,
+    COALESCE(SUM(CASE WHEN x.cohort = 0 AND x.e > 0 AND x.back = 0 THEN x.e ELSE 0 END), 0) AS fresh_mrr,
     COALESCE(SUM(CASE WHEN x.cohort = 0 AND x.e > 0 AND x.back = 0 THEN 1 ELSE 0 END), 0) AS new_n
   FROM report_rows r JOIN classified x ON x.p = r.p
   GROUP BY r.p, r.sd, r.ed, x.g
@@ -120,7 +120,7 @@ SELECT
   CASE WHEN cohort_n = 0 THEN NULL ELSE CAST(DIV(DIV(2 * 10000 * (cohort_n - churned_n) + cohort_n, 2 * cohort_n), 10000) AS STRING) || '.' || LPAD(CAST(MOD(DIV(2 * 10000 * (cohort_n - churned_n) + cohort_n, 2 * cohort_n), 10000) AS STRING), 4, '0') END AS `logo_retention`,
   CAST(DIV(DIV((reactivation) * 12 + 5000, 10000), 100) AS STRING) || '.' || LPAD(CAST(MOD(DIV((reactivation) * 12 + 5000, 10000), 100) AS STRING), 2, '0') AS `reactivation_mrr`,
   CAST(reactivated_n AS STRING) AS `reactivated_customers`,
-  CAST(DIV(DIV((new_mrr) * 12 + 5000, 10000), 100) AS STRING) || '.' || LPAD(CAST(MOD(DIV((new_mrr) * 12 + 5000, 10000), 100) AS STRING), 2, '0') AS `new_mrr`,
+  CAST(DIV(DIV((fresh_mrr) * 12 + 5000, 10000), 100) AS STRING) || '.' || LPAD(CAST(MOD(DIV((fresh_mrr) * 12 + 5000, 10000), 100) AS STRING), 2, '0') AS `new_mrr`,
   CAST(new_n AS STRING) AS `new_customers`
 FROM sums
 ORDER BY p, total, g
