@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
+#include <map>
 
 #include "command.h"
 #include "common.h"
@@ -14,6 +15,22 @@
 
 namespace ndr::cli {
 namespace {
+
+// Options of ndr report that SQL cannot take, and why.
+const std::vector<std::pair<std::string, std::string>> kNotInSql{
+    {"--fx",
+     "currencies are converted by ndr report only; give the table in one "
+     "currency"},
+    {"--customer-map", "roll ids up in a view first"},
+    {"--input", "derive snapshots with ndr snapshots, and load those"},
+    {"--preset", "derive snapshots with ndr snapshots, and load those"},
+    {"--skip-bad-rows",
+     "a table has no bad rows to skip; the query stops on bad data"},
+    {"--currency", "the table is in one currency"},
+    {"--currency-col", "the table is in one currency"},
+    {"--max-segments", "the query reports every segment"},
+    {"--format", "the query's result is the CSV; psql --csv prints it"},
+};
 
 class sql_command : public command {
  public:
@@ -36,7 +53,14 @@ class sql_command : public command {
                     "MRR amount column (an exact DECIMAL, at most 6 decimals)")
         ->capture_default_str();
     cmd->add_option("--segment-by", segment_,
-                    "a column to break the numbers down by (one)");
+                    "a column to break the numbers down by (one)")
+        ->expected(1)
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+    // ndr report's options that have no meaning in SQL: taken (hidden) so
+    // that the refusal can say why (docs/sql.md).
+    for (const auto& [name, why] : kNotInSql) {
+      cmd->add_option(name, refused_[name])->group("")->allow_extra_args(false);
+    }
     cmd->add_option("--order-col", order_,
                     "with --segment-by: the column whose order stands for the "
                     "order rows were read, for ties (SPEC §4)");
@@ -65,7 +89,16 @@ class sql_command : public command {
       if (name->find('\0') != std::string::npos || name->empty())
         throw UsageError("an empty column or table name");
     }
-    if (!segment_.empty()) o_.segment_col = segment_;
+    for (const auto& [name, why] : kNotInSql) {
+      if (!refused_[name].empty())
+        throw UsageError(fmt::format(
+            "ndr sql does not take {}: {} (docs/sql.md)", name, why));
+    }
+    if (segment_.size() > 1)
+      throw UsageError(
+          "ndr sql takes one --segment-by column (ndr report combines "
+          "several; combine them into one column in a view)");
+    if (!segment_.empty()) o_.segment_col = segment_.front();
     if (!order_.empty()) {
       if (segment_.empty())
         throw UsageError(
@@ -88,7 +121,9 @@ class sql_command : public command {
 
  private:
   sql_options o_;
-  std::string dialect_, segment_, order_, from_, to_, output_;
+  std::string dialect_, order_, from_, to_, output_;
+  std::vector<std::string> segment_;
+  std::map<std::string, std::vector<std::string>> refused_;
   period_args periods_;
 };
 

@@ -336,4 +336,14 @@ expect_out 0 "$csv_header
 if "$ndr" --version | grep -q '^ndr [0-9]' && "$ndr" report --help | grep -q -- '--min-ndr'; then
   passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: --help/--version"; fi
 
+# ndr sql: what SQL cannot express is refused, saying why (docs/sql.md).
+expect 2 "ndr: ndr sql does not take --fx: currencies are converted by ndr report only; give the table in one currency (docs/sql.md)" \
+  sql --dialect postgres --table t --fx rates.csv
+expect 2 "ndr: ndr sql takes one --segment-by column (ndr report combines several; combine them into one column in a view)" \
+  sql --dialect postgres --table t --segment-by plan --segment-by region
+expect 2 "ndr: --order-col breaks ties between a customer's rows for --segment-by; add --segment-by COLUMN" \
+  sql --dialect postgres --table t --order-col line
+expect 2 "ndr: --dialect: mysql not in {postgres,duckdb,clickhouse,bigquery,snowflake,spark,trino} (see 'ndr sql --help')" \
+  sql --dialect mysql --table t
+expect 2 "ndr: --from 2024-05 is after --to 2024-01" sql --dialect duckdb --table t --from 2024-05 --to 2024-01
 summary
