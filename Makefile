@@ -14,19 +14,27 @@ FUZZ_SECONDS ?= 600
 
 all: build
 
-# Installs what is missing: with apt-get when root, else prints the one line to run.
+# $(call install_missing,PACKAGES,WHAT FOR,COMMANDS BEFORE): installs the
+# packages that are missing, with apt-get when root, else prints the one line
+# to run and fails.
+define install_missing
+@missing=$$(for p in $(1); do \
+    dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed$$' || echo $$p; \
+  done | tr '\n' ' '); \
+if [ -n "$$missing" ]; then \
+  if [ "$$(id -u)" = 0 ]; then \
+    echo "ndr: installing $$missing$(2)"; \
+    $(3) \
+    { DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null 2>&1 || \
+      { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; }; }; \
+  else \
+    echo "ndr: missing packages$(2); run:"; echo "  sudo apt-get install -y $$missing"; exit 1; \
+  fi; \
+fi
+endef
+
 deps:
-	@missing=$$(for p in $(PACKAGES); do \
-	    dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed$$' || echo $$p; \
-	  done | tr '\n' ' '); \
-	if [ -n "$$missing" ]; then \
-	  if [ "$$(id -u)" = 0 ]; then \
-	    echo "ndr: installing $$missing"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
-	  else \
-	    echo "ndr: missing packages; run:"; echo "  sudo apt-get install -y $$missing"; exit 1; \
-	  fi; \
-	fi
+	$(call install_missing,$(PACKAGES),,)
 
 $(BUILD_DIR)/CMakeCache.txt: | deps
 	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX=$(PREFIX)
@@ -44,21 +52,9 @@ run: build
 TEST_PACKAGES := postgresql
 
 test-deps:
-	@missing=$$(for p in $(TEST_PACKAGES); do \
-	    dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed$$' || echo $$p; \
-	  done | tr '\n' ' '); \
-	if [ -n "$$missing" ]; then \
-	  if [ "$$(id -u)" = 0 ]; then \
-	    echo "ndr: installing $$missing for the SQL tests"; \
-	    mkdir -p /etc/postgresql-common; \
-	    [ -f /etc/postgresql-common/createcluster.conf ] || \
-	      echo "create_main_cluster = false" > /etc/postgresql-common/createcluster.conf; \
-	    { DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null 2>&1 || \
-	      { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; }; }; \
-	  else \
-	    echo "ndr: missing packages for the SQL tests; run:"; echo "  sudo apt-get install -y $$missing"; exit 1; \
-	  fi; \
-	fi
+	$(call install_missing,$(TEST_PACKAGES), for the SQL tests,mkdir -p /etc/postgresql-common; \
+	  [ -f /etc/postgresql-common/createcluster.conf ] || \
+	    echo "create_main_cluster = false" > /etc/postgresql-common/createcluster.conf;)
 	@command -v chromium >/dev/null || [ "$$(id -u)" != 0 ] || \
 	  { echo "ndr: installing chromium for the HTML report test"; \
 	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null 2>&1 || \

@@ -13,37 +13,8 @@ modules=$4/sql-node
 # shellcheck source=../e2e_lib.sh
 source "$root/tests/e2e_lib.sh"
 
-if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
-  echo "SKIP: node and npm are not installed"
-  exit 77
-fi
-if [ ! -d "$modules/node_modules/@duckdb/node-api" ]; then
-  mkdir -p "$modules"
-  if ! (cd "$modules" && npm install --silent --no-audit --no-fund @duckdb/node-api > npm.log 2>&1); then
-    echo "SKIP: @duckdb/node-api could not be installed from the npm registry:"
-    tail -n 3 "$modules/npm.log"
-    exit 77
-  fi
-fi
-cp "$root/tests/sql/duckdb_run.mjs" "$modules/"
-
-# One DuckDB process for the whole script (duckdb_run.mjs): a table stays
-# loaded, and each query costs no start-up.
-coproc duck { node "$modules/duckdb_run.mjs"; }
-ask() {  # ask LINE: the runner's one-line answer
-  local answer
-  echo "$1" >&"${duck[1]}"
-  read -r answer <&"${duck[0]}" || answer=dead
-  echo "$answer"
-}
-load() {  # load TABLE CSV [TEXT COLUMNS...]
-  [ "$(ask "load $1 $PWD/$2")" = ok ]
-}
-run_query() {  # the result on stdout, or the error on stderr and status 1
-  local status
-  status=$(ask "query $PWD/$1 $PWD/duck.out")
-  if [ "$status" = 0 ]; then cat duck.out; else cat duck.out >&2; return 1; fi
-}
+source "$root/tests/sql/node_engine.sh"
+node_engine @duckdb/node-api "$modules" "$root/tests/sql/duckdb_run.mjs"
 DIALECT=duckdb
 
 source "$root/tests/sql/cases.sh"
