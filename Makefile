@@ -42,7 +42,9 @@ $(BUILD_DIR)/CMakeCache.txt: | deps
 build: deps $(BUILD_DIR)/CMakeCache.txt
 	cmake --build $(BUILD_DIR) -j $(JOBS)
 
-run: build
+# Builds the ndr program alone (the tests and benchmarks are make test's).
+run: deps $(BUILD_DIR)/CMakeCache.txt
+	cmake --build $(BUILD_DIR) -j $(JOBS) --target ndr
 	$(BUILD_DIR)/ndr report $(SAMPLE)
 
 # PostgreSQL runs the `ndr sql` tests in a private cluster of their own
