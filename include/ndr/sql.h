@@ -66,4 +66,8 @@ std::string report_sql(const sql_options& options);
 // --from/--to and --arr do not apply.
 std::string cohorts_sql(const sql_options& options);
 
+// A query with one row when the table has any (an empty table is "no data
+// rows", as an empty file is).
+std::string any_row_sql(const sql_options& options);
+
 }  // namespace ndr

@@ -714,7 +714,12 @@ snapshot_store load_derived(
     store = rows.finish();
     if (store) store->currencies_seen = seen;
   }
-  if (!store) return load_derived(derive(true), options);
+  if (!store) {
+    // A sum failed: again, keeping positions, for the subscription's error.
+    store = sum_rows(derive(true), options, true);
+    check_invariant(store.has_value(),
+                    "derived rows that keep their positions did not finish");
+  }
   return std::move(*store);
 }
 

@@ -4,6 +4,8 @@
 
 #include <charconv>
 #include <memory>
+#include <optional>
+#include <vector>
 
 #include "ndr/error.h"
 #include "ndr/warehouse.h"
@@ -12,7 +14,8 @@ namespace ndr {
 
 struct warehouse::impl {
   PGconn* conn = nullptr;
-  std::string password;  // taken out of every message
+  std::vector<std::string> secrets;  // the password: taken out of messages
+  ~impl() { PQfinish(conn); }        // PQfinish(nullptr) does nothing
 };
 
 // A result's rows, each field as text ("" for NULL).
@@ -27,11 +30,13 @@ struct warehouse::rows {
 
 namespace {
 
-// libpq's message as one line, without the password.
-std::string one_line(std::string text, const std::string& password) {
-  if (!password.empty()) {
-    for (size_t at; (at = text.find(password)) != std::string::npos;)
-      text.replace(at, password.size(), "****");
+// libpq's message as one line, without any of the secrets.
+std::string one_line(std::string text,
+                     const std::vector<std::string>& secrets) {
+  for (const std::string& secret : secrets) {
+    if (secret.empty()) continue;
+    for (size_t at; (at = text.find(secret)) != std::string::npos;)
+      text.replace(at, secret.size(), "****");
   }
   std::string out;
   for (char c : text) {
@@ -43,17 +48,29 @@ std::string one_line(std::string text, const std::string& password) {
   return out;
 }
 
-// The password the connection string holds, if any.
-std::string password_of(const std::string& url) {
+// The password a connection string holds, as libpq reads it and as written
+// (a URL's may be percent-encoded); nullopt when libpq cannot read the
+// string at all: its error would then repeat the text, password and all.
+std::optional<std::vector<std::string>> secrets_of(const std::string& url) {
   char* error = nullptr;
   PQconninfoOption* options = PQconninfoParse(url.c_str(), &error);
   if (error) PQfreemem(error);
-  std::string password;
-  for (PQconninfoOption* o = options; o && o->keyword; ++o) {
-    if (std::string_view(o->keyword) == "password" && o->val) password = o->val;
+  if (!options) return std::nullopt;
+  std::vector<std::string> secrets;
+  for (PQconninfoOption* o = options; o->keyword; ++o) {
+    if (std::string_view(o->keyword) == "password" && o->val)
+      secrets.emplace_back(o->val);
   }
-  if (options) PQconninfoFree(options);
-  return password;
+  PQconninfoFree(options);
+  // postgresql://user:PASSWORD@host…: the text between ':' and '@'.
+  const size_t scheme = url.find("://");
+  if (scheme != std::string::npos) {
+    const size_t at = url.find('@', scheme);
+    const size_t colon = url.find(':', scheme + 3);
+    if (at != std::string::npos && colon < at)
+      secrets.push_back(url.substr(colon + 1, at - colon - 1));
+  }
+  return secrets;
 }
 
 std::int64_t integer(std::string_view text, const char* what) {
@@ -81,22 +98,27 @@ day_number date_of(std::string_view text) {
 
 }  // namespace
 
-warehouse::warehouse(const std::string& url) : impl_(new impl) {
-  impl_->password = password_of(url);
-  impl_->conn = PQconnectdb(url.c_str());
-  if (PQstatus(impl_->conn) != CONNECTION_OK) {
+warehouse::warehouse(const std::string& url) {
+  auto secrets = secrets_of(url);
+  if (!secrets) {
+    throw InputError(
+        "cannot connect to the database: the connection string cannot be "
+        "read (postgresql://user@host:port/database, or host=… dbname=…)");
+  }
+  auto owned = std::make_unique<impl>();
+  owned->secrets = std::move(*secrets);
+  owned->conn = PQconnectdb(url.c_str());
+  if (PQstatus(owned->conn) != CONNECTION_OK) {
     const std::string why =
-        one_line(PQerrorMessage(impl_->conn), impl_->password);
-    PQfinish(impl_->conn);
-    delete impl_;
+        one_line(PQerrorMessage(owned->conn), owned->secrets);
     throw InputError("cannot connect to the database: " + why);
   }
+  // Ids and segments come back as UTF-8, whatever the database holds.
+  PQsetClientEncoding(owned->conn, "UTF8");
+  impl_ = owned.release();
 }
 
-warehouse::~warehouse() {
-  PQfinish(impl_->conn);
-  delete impl_;
-}
+warehouse::~warehouse() { delete impl_; }
 
 warehouse::rows warehouse::run(const std::string& query) const {
   rows out;
@@ -106,7 +128,7 @@ warehouse::rows warehouse::run(const std::string& query) const {
     const char* primary =
         PQresultErrorField(out.result.get(), PG_DIAG_MESSAGE_PRIMARY);
     std::string why = one_line(primary ? primary : PQerrorMessage(impl_->conn),
-                               impl_->password);
+                               impl_->secrets);
     // A data error the query raised: its own text, from "ndr: " on.
     const size_t ours = why.find("\"ndr: ");
     if (ours != std::string::npos) {
@@ -152,6 +174,8 @@ report warehouse::build_report(sql_options sql) const {
     row.end_total_mrr = end_total;
     out.rows.push_back(std::move(row));
   }
+  if (out.rows.empty() && run(any_row_sql(sql)).count() == 0)
+    throw InputError(sql.table + ": no data rows");
   return out;
 }
 

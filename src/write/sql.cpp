@@ -30,6 +30,11 @@ struct dialect {
   const char* tab;                                 // a tab character
   const char* cr;                                  // a carriage return
   const char* blanks;  // a text of a space and a tab (what ids are trimmed of)
+  bool trim_call;  // TRIM(text, chars) rather than TRIM(BOTH chars FROM text)
+  // A function of a text that differs where its bytes differ (md5), added
+  // to the first GROUP BY where a column's collation may call different
+  // bytes equal (PostgreSQL's nondeterministic collations); "" elsewhere.
+  const char* byte_key;
   // `value`, or an error with message `msg` (a text expression) where
   // `when` holds; `type` is the value's.
   std::string (*guard)(const std::string& when, const std::string& msg,
@@ -58,6 +63,11 @@ std::string div_word(const std::string& a, const std::string& b) {
 // Exact where a decimal division would round (Snowflake, Trino).
 std::string div_exact(const std::string& a, const std::string& b) {
   return "((" + a + " - MOD(" + a + ", " + b + ")) / (" + b + "))";
+}
+// Snowflake's NUMBER division gives 6 decimals: the exact quotient, then
+// back to a whole NUMBER.
+std::string div_exact_number(const std::string& a, const std::string& b) {
+  return "CAST(" + div_exact(a, b) + " AS NUMBER(38, 0))";
 }
 std::string mod_fn(const std::string& a, const std::string& b) {
   return "mod(" + a + ", " + b + ")";
@@ -126,25 +136,25 @@ std::string guard_fail(const std::string& when, const std::string& msg,
 
 const std::array<dialect, 7> kDialects{{
     {"postgres", '"', '"', "NUMERIC(38, 0)", "BIGINT", "TEXT", div_fn, mod_fn,
-     to_char, "chr(9)", "chr(13)", "' ' || chr(9)", guard_by_cast, true, false,
-     " COLLATE \"C\"", ""},
+     to_char, "chr(9)", "chr(13)", "' ' || chr(9)", false, "md5", guard_by_cast,
+     true, false, " COLLATE \"C\"", ""},
     {"duckdb", '"', '"', "HUGEINT", "BIGINT", "VARCHAR", div_slashes,
-     mod_percent, strftime_text, "chr(9)", "chr(13)", "' ' || chr(9)",
-     guard_error, true, false, "", ""},
+     mod_percent, strftime_text, "chr(9)", "chr(13)", "' ' || chr(9)", false,
+     "", guard_error, true, false, "", ""},
     {"clickhouse", '"', '"', "Int128", "Int64", "String", div_int_div,
-     mod_percent, to_string_text, "char(9)", "char(13)", "' \\t'",
+     mod_percent, to_string_text, "char(9)", "char(13)", "' \\t'", false, "",
      guard_throw_if, false, false, "", " SETTINGS join_use_nulls = 1"},
     {"bigquery", '`', '`', "BIGNUMERIC", "INT64", "STRING", div_upper,
-     mod_upper, format_date_text, "'\\t'", "'\\r'", "' \\t'", guard_upper, true,
-     true, "", ""},
-    {"snowflake", '"', '"', "NUMBER(38, 0)", "BIGINT", "VARCHAR", div_exact,
-     mod_upper, to_char, "CHR(9)", "CHR(13)", "' ' || CHR(9)", guard_by_cast,
-     true, false, "", ""},
+     mod_upper, format_date_text, "'\\t'", "'\\r'", "' \\t'", true, "",
+     guard_upper, true, true, "", ""},
+    {"snowflake", '"', '"', "NUMBER(38, 0)", "BIGINT", "VARCHAR",
+     div_exact_number, mod_upper, to_char, "CHR(9)", "CHR(13)", "' ' || CHR(9)",
+     true, "", guard_by_cast, true, false, "", ""},
     {"spark", '`', '`', "DECIMAL(38, 0)", "BIGINT", "STRING", div_word,
-     mod_percent, date_format_text, "char(9)", "char(13)", "' \\t'",
+     mod_percent, date_format_text, "char(9)", "char(13)", "' \\t'", false, "",
      guard_raise, true, true, "", ""},
     {"trino", '"', '"', "DECIMAL(38, 0)", "BIGINT", "VARCHAR", div_exact,
-     mod_fn, cast_varchar_text, "chr(9)", "chr(13)", "' ' || chr(9)",
+     mod_fn, cast_varchar_text, "chr(9)", "chr(13)", "' ' || chr(9)", false, "",
      guard_fail, true, false, "", ""},
 }};
 
@@ -188,7 +198,12 @@ class writer {
     return "CAST(" + e + " AS " + d_.text + ")";
   }
   std::string trimmed(const std::string& e) const {
-    return "TRIM(BOTH " + std::string(d_.blanks) + " FROM " + text(e) + ")";
+    // Byte for byte (SPEC §1), whatever the column's collation.
+    const std::string t =
+        d_.trim_call
+            ? "TRIM(" + text(e) + ", " + d_.blanks + ")"
+            : "TRIM(BOTH " + std::string(d_.blanks) + " FROM " + text(e) + ")";
+    return t + d_.byte_order;
   }
   // A message: the literal, then (where the dialect allows) `value`'s text,
   // or, for a row's error, nothing that still depends on the row.
@@ -233,10 +248,16 @@ class writer {
   std::string src() const {
     const std::string c = id(o_.customer_col), dt = id(o_.date_col),
                       m = id(o_.mrr_col);
-    const std::string units = m + " * 1000000";
+    // Widened before the product: an INTEGER column times 10^6 would
+    // overflow its own type.
+    const std::string units =
+        m + " * CAST(1000000 AS " + std::string(d_.wide_int) + ")";
+    const std::string key = *d_.byte_key ? std::string(d_.byte_key) + "(" +
+                                               text(c) + ") AS raw_key,\n    "
+                                         : "";
     std::string s =
-        "src AS (\n  SELECT\n    " + c + " AS raw_c,\n    CAST(" + dt +
-        " AS DATE) AS raw_d,\n    " + "CASE WHEN " + m +
+        "src AS (\n  SELECT\n    " + c + " AS raw_c,\n    " + key + "CAST(" +
+        dt + " AS DATE) AS raw_d,\n    " + "CASE WHEN " + m +
         " IS NULL THEN 0 ELSE " + wide(units) + " END" +
         " AS u,\n    CASE WHEN " + m +
         " IS NULL THEN 1 ELSE 0 END AS row_missing,\n    CASE WHEN " + units +
@@ -282,9 +303,10 @@ class writer {
     std::string s =
         "by_id AS (\n  SELECT raw_c, raw_d, SUM(u) AS id_sum, SUM(row_missing) "
         "AS "
-        "id_missing, SUM(row_past_6) AS id_past_6\n  FROM src GROUP BY raw_c, "
-        "raw_d\n),\nnamed AS (\n  SELECT " +
-        customer("raw_c") + " AS c, " +
+        "id_missing, SUM(row_past_6) AS id_past_6\n  FROM src GROUP BY "
+        "raw_c, " +
+        std::string(*d_.byte_key ? "raw_key, " : "") +
+        "raw_d\n),\nnamed AS (\n  SELECT " + customer("raw_c") + " AS c, " +
         guard("raw_d IS NULL",
               row_message("empty date in column " + o_.date_col, "raw_c"),
               "raw_d", "DATE") +
@@ -537,6 +559,7 @@ class writer {
   }
 
  public:
+  std::string table_name() const { return table(); }
   // The cohort triangle (cohorts_sql): a customer's cohort is the period of
   // its first paying date; its cells are the period ends from then on.
   std::string cohorts() const {
@@ -580,6 +603,10 @@ const std::vector<std::string>& sql_dialect_names() {
     return v;
   }();
   return names;
+}
+
+std::string any_row_sql(const sql_options& options) {
+  return "SELECT 1 FROM " + writer(options).table_name() + " LIMIT 1\n";
 }
 
 std::string cohorts_sql(const sql_options& options) {

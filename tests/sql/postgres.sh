@@ -94,6 +94,18 @@ check "a wrong password: said in one line, without the password: $got" \
   [ "$got" = "ndr: cannot connect to the database: connection to server at \"127.0.0.1\", port $PGPORT failed: FATAL: password authentication failed for user \"ndr_secret\"" ]
 "$ndr" report --db "postgresql://ndr_secret:right-one@127.0.0.1:$PGPORT/postgres" --table tiny --format csv > got.csv 2>&1
 check "the right password" cmp -s got.csv <("$ndr" report "$root/samples/tiny.csv" --format csv)
+# An INTEGER amount column (widened before × 10^6), and ids and segments
+# under a case-insensitive collation (compared byte for byte all the same).
+printf 'customer_id,date,mrr,plan\na,2024-01-31,5000,Pro\nA,2024-01-31,7000,pro\na,2024-02-29,6000,Pro\nA,2024-02-29,7000,pro\n' > cases.csv
+psql_q -c "CREATE COLLATION loose (provider = icu, locale = 'und-u-ks-level2', deterministic = false)"
+psql_q -c "CREATE TABLE cases (customer_id TEXT COLLATE loose, date DATE, mrr INTEGER, plan TEXT COLLATE loose)"
+psql_q -c "\\copy cases FROM 'cases.csv' CSV HEADER"
+"$ndr" report --db "$url" --table cases --segment-by plan > got.out 2>&1
+check "integer amounts, a case-insensitive collation" cmp -s got.out <("$ndr" report cases.csv --segment-by plan)
+psql_q -c "CREATE TABLE empty_table (customer_id TEXT, date DATE, mrr NUMERIC)"
+expect 1 "ndr: empty_table: no data rows" report --db "$url" --table empty_table
+expect 1 "ndr: cannot connect to the database: the connection string cannot be read (postgresql://user@host:port/database, or host=… dbname=…)" \
+  report --db "postgresql://postgres:s3cr%zzet@127.0.0.1:$PGPORT/postgres" --table tiny
 expect 2 "ndr: --db needs --table, the snapshots table to report on" report --db "$url"
 expect 2 "ndr: --fx cannot be used with --db: the table is read by the database (docs/sql.md)" \
   report --db "$url" --table tiny --fx rates.csv

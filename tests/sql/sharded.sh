@@ -80,7 +80,8 @@ same "trailing twelve months" --window 12
 "$ndr" sql --dialect postgres --table snaps > query.sql
 { echo "EXPLAIN (VERBOSE, COSTS OFF)"; cat query.sql; } > explain.sql
 on "$main" -f explain.sql > plan.txt
-pushed=$(grep -c "Remote SQL: SELECT customer_id, date, sum(.*GROUP BY 1, 2" plan.txt)
+pushed=$(grep -c "Remote SQL: SELECT .*customer_id.*sum(.*GROUP BY" plan.txt)
+[ "$pushed" = 2 ] || grep "Remote SQL" plan.txt
 check "EXPLAIN VERBOSE: both shards aggregate ($pushed remote GROUP BYs)" [ "$pushed" = 2 ]
 check "EXPLAIN VERBOSE: no shard sends its rows unsummed" \
   [ "$(grep "Remote SQL:" plan.txt | grep -vc "GROUP BY")" = 0 ]

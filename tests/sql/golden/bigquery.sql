@@ -3,10 +3,10 @@ src AS (
   SELECT
     `Customer ID` AS raw_c,
     CAST(`date` AS DATE) AS raw_d,
-    CASE WHEN `mrr` IS NULL THEN 0 ELSE CAST(`mrr` * 1000000 AS BIGNUMERIC) END AS u,
+    CASE WHEN `mrr` IS NULL THEN 0 ELSE CAST(`mrr` * CAST(1000000 AS BIGNUMERIC) AS BIGNUMERIC) END AS u,
     CASE WHEN `mrr` IS NULL THEN 1 ELSE 0 END AS row_missing,
-    CASE WHEN `mrr` * 1000000 <> FLOOR(`mrr` * 1000000) THEN 1 ELSE 0 END AS row_past_6,
-    CASE WHEN `plan` IS NULL OR TRIM(BOTH ' \t' FROM CAST(`plan` AS STRING)) = '' THEN '(blank)' ELSE TRIM(BOTH ' \t' FROM CAST(`plan` AS STRING)) END AS g,
+    CASE WHEN `mrr` * CAST(1000000 AS BIGNUMERIC) <> FLOOR(`mrr` * CAST(1000000 AS BIGNUMERIC)) THEN 1 ELSE 0 END AS row_past_6,
+    CASE WHEN `plan` IS NULL OR TRIM(CAST(`plan` AS STRING), ' \t') = '' THEN '(blank)' ELSE TRIM(CAST(`plan` AS STRING), ' \t') END AS g,
     `line` AS o
   FROM `analytics`.`mrr "snapshots"`
 ),
@@ -15,7 +15,7 @@ by_id AS (
   FROM src GROUP BY raw_c, raw_d
 ),
 named AS (
-  SELECT CASE WHEN raw_c IS NULL OR TRIM(BOTH ' \t' FROM CAST(raw_c AS STRING)) = '' THEN CAST(ERROR('ndr: empty customer id in column Customer ID' || COALESCE(SUBSTR(CAST(raw_c AS STRING), 1, 0), '')) AS STRING) ELSE TRIM(BOTH ' \t' FROM CAST(raw_c AS STRING)) END AS c, CASE WHEN raw_d IS NULL THEN CAST(ERROR('ndr: empty date in column date' || COALESCE(SUBSTR(CAST(raw_c AS STRING), 1, 0), '')) AS DATE) ELSE raw_d END AS d, CASE WHEN id_missing > 0 THEN CAST(ERROR('ndr: empty amount in column mrr' || COALESCE(SUBSTR(CAST(raw_c AS STRING), 1, 0), '')) AS BIGNUMERIC) ELSE CASE WHEN id_past_6 > 0 THEN CAST(ERROR('ndr: an amount with more than 6 decimals in column mrr: ' || COALESCE(SUBSTR(CAST(raw_c AS STRING), 1, 0), '')) AS BIGNUMERIC) ELSE id_sum END END AS amount
+  SELECT CASE WHEN raw_c IS NULL OR TRIM(CAST(raw_c AS STRING), ' \t') = '' THEN CAST(ERROR('ndr: empty customer id in column Customer ID' || COALESCE(SUBSTR(CAST(raw_c AS STRING), 1, 0), '')) AS STRING) ELSE TRIM(CAST(raw_c AS STRING), ' \t') END AS c, CASE WHEN raw_d IS NULL THEN CAST(ERROR('ndr: empty date in column date' || COALESCE(SUBSTR(CAST(raw_c AS STRING), 1, 0), '')) AS DATE) ELSE raw_d END AS d, CASE WHEN id_missing > 0 THEN CAST(ERROR('ndr: empty amount in column mrr' || COALESCE(SUBSTR(CAST(raw_c AS STRING), 1, 0), '')) AS BIGNUMERIC) ELSE CASE WHEN id_past_6 > 0 THEN CAST(ERROR('ndr: an amount with more than 6 decimals in column mrr: ' || COALESCE(SUBSTR(CAST(raw_c AS STRING), 1, 0), '')) AS BIGNUMERIC) ELSE id_sum END END AS amount
   FROM by_id
 ),
 totals AS (
@@ -23,7 +23,7 @@ totals AS (
   FROM named GROUP BY c, d
 ),
 segment_rows AS (
-  SELECT TRIM(BOTH ' \t' FROM CAST(raw_c AS STRING)) AS c, raw_d AS d, g, ROW_NUMBER() OVER (PARTITION BY TRIM(BOTH ' \t' FROM CAST(raw_c AS STRING)), raw_d ORDER BY u DESC, o, g) AS r
+  SELECT TRIM(CAST(raw_c AS STRING), ' \t') AS c, raw_d AS d, g, ROW_NUMBER() OVER (PARTITION BY TRIM(CAST(raw_c AS STRING), ' \t'), raw_d ORDER BY u DESC, o, g) AS r
   FROM src
 ),
 segments AS (

@@ -3,9 +3,9 @@ src AS (
   SELECT
     "Customer ID" AS raw_c,
     CAST("date" AS DATE) AS raw_d,
-    CASE WHEN "mrr" IS NULL THEN 0 ELSE CAST("mrr" * 1000000 AS Int128) END AS u,
+    CASE WHEN "mrr" IS NULL THEN 0 ELSE CAST("mrr" * CAST(1000000 AS Int128) AS Int128) END AS u,
     CASE WHEN "mrr" IS NULL THEN 1 ELSE 0 END AS row_missing,
-    CASE WHEN "mrr" * 1000000 <> FLOOR("mrr" * 1000000) THEN 1 ELSE 0 END AS row_past_6,
+    CASE WHEN "mrr" * CAST(1000000 AS Int128) <> FLOOR("mrr" * CAST(1000000 AS Int128)) THEN 1 ELSE 0 END AS row_past_6,
     CASE WHEN "plan" IS NULL OR TRIM(BOTH ' \t' FROM CAST("plan" AS String)) = '' THEN '(blank)' ELSE TRIM(BOTH ' \t' FROM CAST("plan" AS String)) END AS g,
     "line" AS o
   FROM "analytics"."mrr ""snapshots"""

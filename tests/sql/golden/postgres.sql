@@ -2,20 +2,21 @@ WITH
 src AS (
   SELECT
     "Customer ID" AS raw_c,
+    md5(CAST("Customer ID" AS TEXT)) AS raw_key,
     CAST("date" AS DATE) AS raw_d,
-    CASE WHEN "mrr" IS NULL THEN 0 ELSE CAST("mrr" * 1000000 AS NUMERIC(38, 0)) END AS u,
+    CASE WHEN "mrr" IS NULL THEN 0 ELSE CAST("mrr" * CAST(1000000 AS NUMERIC(38, 0)) AS NUMERIC(38, 0)) END AS u,
     CASE WHEN "mrr" IS NULL THEN 1 ELSE 0 END AS row_missing,
-    CASE WHEN "mrr" * 1000000 <> FLOOR("mrr" * 1000000) THEN 1 ELSE 0 END AS row_past_6,
-    CASE WHEN "plan" IS NULL OR TRIM(BOTH ' ' || chr(9) FROM CAST("plan" AS TEXT)) = '' THEN '(blank)' ELSE TRIM(BOTH ' ' || chr(9) FROM CAST("plan" AS TEXT)) END AS g,
+    CASE WHEN "mrr" * CAST(1000000 AS NUMERIC(38, 0)) <> FLOOR("mrr" * CAST(1000000 AS NUMERIC(38, 0))) THEN 1 ELSE 0 END AS row_past_6,
+    CASE WHEN "plan" IS NULL OR TRIM(BOTH ' ' || chr(9) FROM CAST("plan" AS TEXT)) COLLATE "C" = '' THEN '(blank)' ELSE TRIM(BOTH ' ' || chr(9) FROM CAST("plan" AS TEXT)) COLLATE "C" END AS g,
     "line" AS o
   FROM "analytics"."mrr ""snapshots"""
 ),
 by_id AS (
   SELECT raw_c, raw_d, SUM(u) AS id_sum, SUM(row_missing) AS id_missing, SUM(row_past_6) AS id_past_6
-  FROM src GROUP BY raw_c, raw_d
+  FROM src GROUP BY raw_c, raw_key, raw_d
 ),
 named AS (
-  SELECT CASE WHEN raw_c IS NULL OR TRIM(BOTH ' ' || chr(9) FROM CAST(raw_c AS TEXT)) = '' THEN CAST(CAST(CAST('ndr: empty customer id in column Customer ID' || COALESCE(SUBSTR(CAST(raw_c AS TEXT), 1, 0), '') AS INTEGER) AS VARCHAR(20)) AS TEXT) ELSE TRIM(BOTH ' ' || chr(9) FROM CAST(raw_c AS TEXT)) END AS c, CASE WHEN raw_d IS NULL THEN CAST(CAST(CAST('ndr: empty date in column date' || COALESCE(SUBSTR(CAST(raw_c AS TEXT), 1, 0), '') AS INTEGER) AS VARCHAR(20)) AS DATE) ELSE raw_d END AS d, CASE WHEN id_missing > 0 THEN CAST(CAST(CAST('ndr: empty amount in column mrr' || COALESCE(SUBSTR(CAST(raw_c AS TEXT), 1, 0), '') AS INTEGER) AS VARCHAR(20)) AS NUMERIC(38, 0)) ELSE CASE WHEN id_past_6 > 0 THEN CAST(CAST(CAST('ndr: an amount with more than 6 decimals in column mrr: ' || COALESCE(SUBSTR(CAST(raw_c AS TEXT), 1, 0), '') AS INTEGER) AS VARCHAR(20)) AS NUMERIC(38, 0)) ELSE id_sum END END AS amount
+  SELECT CASE WHEN raw_c IS NULL OR TRIM(BOTH ' ' || chr(9) FROM CAST(raw_c AS TEXT)) COLLATE "C" = '' THEN CAST(CAST(CAST('ndr: empty customer id in column Customer ID' || COALESCE(SUBSTR(CAST(raw_c AS TEXT), 1, 0), '') AS INTEGER) AS VARCHAR(20)) AS TEXT) ELSE TRIM(BOTH ' ' || chr(9) FROM CAST(raw_c AS TEXT)) COLLATE "C" END AS c, CASE WHEN raw_d IS NULL THEN CAST(CAST(CAST('ndr: empty date in column date' || COALESCE(SUBSTR(CAST(raw_c AS TEXT), 1, 0), '') AS INTEGER) AS VARCHAR(20)) AS DATE) ELSE raw_d END AS d, CASE WHEN id_missing > 0 THEN CAST(CAST(CAST('ndr: empty amount in column mrr' || COALESCE(SUBSTR(CAST(raw_c AS TEXT), 1, 0), '') AS INTEGER) AS VARCHAR(20)) AS NUMERIC(38, 0)) ELSE CASE WHEN id_past_6 > 0 THEN CAST(CAST(CAST('ndr: an amount with more than 6 decimals in column mrr: ' || COALESCE(SUBSTR(CAST(raw_c AS TEXT), 1, 0), '') AS INTEGER) AS VARCHAR(20)) AS NUMERIC(38, 0)) ELSE id_sum END END AS amount
   FROM by_id
 ),
 totals AS (
@@ -23,7 +24,7 @@ totals AS (
   FROM named GROUP BY c, d
 ),
 segment_rows AS (
-  SELECT TRIM(BOTH ' ' || chr(9) FROM CAST(raw_c AS TEXT)) AS c, raw_d AS d, g, ROW_NUMBER() OVER (PARTITION BY TRIM(BOTH ' ' || chr(9) FROM CAST(raw_c AS TEXT)), raw_d ORDER BY u DESC, o, g COLLATE "C") AS r
+  SELECT TRIM(BOTH ' ' || chr(9) FROM CAST(raw_c AS TEXT)) COLLATE "C" AS c, raw_d AS d, g, ROW_NUMBER() OVER (PARTITION BY TRIM(BOTH ' ' || chr(9) FROM CAST(raw_c AS TEXT)) COLLATE "C", raw_d ORDER BY u DESC, o, g COLLATE "C") AS r
   FROM src
 ),
 segments AS (

@@ -3,10 +3,10 @@ src AS (
   SELECT
     "Customer ID" AS raw_c,
     CAST("date" AS DATE) AS raw_d,
-    CASE WHEN "mrr" IS NULL THEN 0 ELSE CAST("mrr" * 1000000 AS NUMBER(38, 0)) END AS u,
+    CASE WHEN "mrr" IS NULL THEN 0 ELSE CAST("mrr" * CAST(1000000 AS NUMBER(38, 0)) AS NUMBER(38, 0)) END AS u,
     CASE WHEN "mrr" IS NULL THEN 1 ELSE 0 END AS row_missing,
-    CASE WHEN "mrr" * 1000000 <> FLOOR("mrr" * 1000000) THEN 1 ELSE 0 END AS row_past_6,
-    CASE WHEN "plan" IS NULL OR TRIM(BOTH ' ' || CHR(9) FROM CAST("plan" AS VARCHAR)) = '' THEN '(blank)' ELSE TRIM(BOTH ' ' || CHR(9) FROM CAST("plan" AS VARCHAR)) END AS g,
+    CASE WHEN "mrr" * CAST(1000000 AS NUMBER(38, 0)) <> FLOOR("mrr" * CAST(1000000 AS NUMBER(38, 0))) THEN 1 ELSE 0 END AS row_past_6,
+    CASE WHEN "plan" IS NULL OR TRIM(CAST("plan" AS VARCHAR), ' ' || CHR(9)) = '' THEN '(blank)' ELSE TRIM(CAST("plan" AS VARCHAR), ' ' || CHR(9)) END AS g,
     "line" AS o
   FROM "analytics"."mrr ""snapshots"""
 ),
@@ -15,7 +15,7 @@ by_id AS (
   FROM src GROUP BY raw_c, raw_d
 ),
 named AS (
-  SELECT CASE WHEN raw_c IS NULL OR TRIM(BOTH ' ' || CHR(9) FROM CAST(raw_c AS VARCHAR)) = '' THEN CAST(CAST(CAST('ndr: empty customer id in column Customer ID' || COALESCE(SUBSTR(CAST(raw_c AS VARCHAR), 1, 0), '') AS INTEGER) AS VARCHAR(20)) AS VARCHAR) ELSE TRIM(BOTH ' ' || CHR(9) FROM CAST(raw_c AS VARCHAR)) END AS c, CASE WHEN raw_d IS NULL THEN CAST(CAST(CAST('ndr: empty date in column date' || COALESCE(SUBSTR(CAST(raw_c AS VARCHAR), 1, 0), '') AS INTEGER) AS VARCHAR(20)) AS DATE) ELSE raw_d END AS d, CASE WHEN id_missing > 0 THEN CAST(CAST(CAST('ndr: empty amount in column mrr' || COALESCE(SUBSTR(CAST(raw_c AS VARCHAR), 1, 0), '') AS INTEGER) AS VARCHAR(20)) AS NUMBER(38, 0)) ELSE CASE WHEN id_past_6 > 0 THEN CAST(CAST(CAST('ndr: an amount with more than 6 decimals in column mrr: ' || COALESCE(SUBSTR(CAST(raw_c AS VARCHAR), 1, 0), '') AS INTEGER) AS VARCHAR(20)) AS NUMBER(38, 0)) ELSE id_sum END END AS amount
+  SELECT CASE WHEN raw_c IS NULL OR TRIM(CAST(raw_c AS VARCHAR), ' ' || CHR(9)) = '' THEN CAST(CAST(CAST('ndr: empty customer id in column Customer ID' || COALESCE(SUBSTR(CAST(raw_c AS VARCHAR), 1, 0), '') AS INTEGER) AS VARCHAR(20)) AS VARCHAR) ELSE TRIM(CAST(raw_c AS VARCHAR), ' ' || CHR(9)) END AS c, CASE WHEN raw_d IS NULL THEN CAST(CAST(CAST('ndr: empty date in column date' || COALESCE(SUBSTR(CAST(raw_c AS VARCHAR), 1, 0), '') AS INTEGER) AS VARCHAR(20)) AS DATE) ELSE raw_d END AS d, CASE WHEN id_missing > 0 THEN CAST(CAST(CAST('ndr: empty amount in column mrr' || COALESCE(SUBSTR(CAST(raw_c AS VARCHAR), 1, 0), '') AS INTEGER) AS VARCHAR(20)) AS NUMBER(38, 0)) ELSE CASE WHEN id_past_6 > 0 THEN CAST(CAST(CAST('ndr: an amount with more than 6 decimals in column mrr: ' || COALESCE(SUBSTR(CAST(raw_c AS VARCHAR), 1, 0), '') AS INTEGER) AS VARCHAR(20)) AS NUMBER(38, 0)) ELSE id_sum END END AS amount
   FROM by_id
 ),
 totals AS (
@@ -23,14 +23,14 @@ totals AS (
   FROM named GROUP BY c, d
 ),
 segment_rows AS (
-  SELECT TRIM(BOTH ' ' || CHR(9) FROM CAST(raw_c AS VARCHAR)) AS c, raw_d AS d, g, ROW_NUMBER() OVER (PARTITION BY TRIM(BOTH ' ' || CHR(9) FROM CAST(raw_c AS VARCHAR)), raw_d ORDER BY u DESC, o, g) AS r
+  SELECT TRIM(CAST(raw_c AS VARCHAR), ' ' || CHR(9)) AS c, raw_d AS d, g, ROW_NUMBER() OVER (PARTITION BY TRIM(CAST(raw_c AS VARCHAR), ' ' || CHR(9)), raw_d ORDER BY u DESC, o, g) AS r
   FROM src
 ),
 segments AS (
   SELECT c, d, g FROM segment_rows WHERE r = 1
 ),
 dates AS (
-  SELECT d, ROW_NUMBER() OVER (ORDER BY d) AS k, (((CAST(EXTRACT(YEAR FROM d) AS BIGINT) * 12 + CAST(EXTRACT(MONTH FROM d) AS BIGINT) - 1 + 9) - MOD((CAST(EXTRACT(YEAR FROM d) AS BIGINT) * 12 + CAST(EXTRACT(MONTH FROM d) AS BIGINT) - 1 + 9), 3)) / (3)) AS p
+  SELECT d, ROW_NUMBER() OVER (ORDER BY d) AS k, CAST((((CAST(EXTRACT(YEAR FROM d) AS BIGINT) * 12 + CAST(EXTRACT(MONTH FROM d) AS BIGINT) - 1 + 9) - MOD((CAST(EXTRACT(YEAR FROM d) AS BIGINT) * 12 + CAST(EXTRACT(MONTH FROM d) AS BIGINT) - 1 + 9), 3)) / (3)) AS NUMBER(38, 0)) AS p
   FROM (SELECT DISTINCT d FROM totals) x
 ),
 period_ends AS (
@@ -101,7 +101,7 @@ sums AS (
   GROUP BY r.p, r.sd, r.ed, x.g
 )
 SELECT
-  'FY' || LPAD(CAST(((p - MOD(p, 4)) / (4)) AS VARCHAR), 4, '0') || '-Q' || CAST(MOD(p, 4) + 1 AS VARCHAR) AS "period",
+  'FY' || LPAD(CAST(CAST(((p - MOD(p, 4)) / (4)) AS NUMBER(38, 0)) AS VARCHAR), 4, '0') || '-Q' || CAST(MOD(p, 4) + 1 AS VARCHAR) AS "period",
   to_char(sd, 'YYYY-MM-DD') AS "start_date",
   to_char(ed, 'YYYY-MM-DD') AS "end_date",
   CASE WHEN total = 1 THEN '(all)' WHEN SUBSTR(g, 1, 1) IN ('=', '+', '-', '@', CHR(9), CHR(13)) THEN '''' || g ELSE g END AS "segment",
@@ -110,17 +110,17 @@ SELECT
   CAST(expanded_n AS VARCHAR) AS "expanded_customers",
   CAST(contracted_n AS VARCHAR) AS "contracted_customers",
   CAST(churned_n AS VARCHAR) AS "churned_customers",
-  CAST((((((starting) * 12 + 5000 - MOD((starting) * 12 + 5000, 10000)) / (10000)) - MOD((((starting) * 12 + 5000 - MOD((starting) * 12 + 5000, 10000)) / (10000)), 100)) / (100)) AS VARCHAR) || '.' || LPAD(CAST(MOD((((starting) * 12 + 5000 - MOD((starting) * 12 + 5000, 10000)) / (10000)), 100) AS VARCHAR), 2, '0') AS "starting_mrr",
-  CAST((((((expansion) * 12 + 5000 - MOD((expansion) * 12 + 5000, 10000)) / (10000)) - MOD((((expansion) * 12 + 5000 - MOD((expansion) * 12 + 5000, 10000)) / (10000)), 100)) / (100)) AS VARCHAR) || '.' || LPAD(CAST(MOD((((expansion) * 12 + 5000 - MOD((expansion) * 12 + 5000, 10000)) / (10000)), 100) AS VARCHAR), 2, '0') AS "expansion_mrr",
-  CAST((((((contraction) * 12 + 5000 - MOD((contraction) * 12 + 5000, 10000)) / (10000)) - MOD((((contraction) * 12 + 5000 - MOD((contraction) * 12 + 5000, 10000)) / (10000)), 100)) / (100)) AS VARCHAR) || '.' || LPAD(CAST(MOD((((contraction) * 12 + 5000 - MOD((contraction) * 12 + 5000, 10000)) / (10000)), 100) AS VARCHAR), 2, '0') AS "contraction_mrr",
-  CAST((((((churn) * 12 + 5000 - MOD((churn) * 12 + 5000, 10000)) / (10000)) - MOD((((churn) * 12 + 5000 - MOD((churn) * 12 + 5000, 10000)) / (10000)), 100)) / (100)) AS VARCHAR) || '.' || LPAD(CAST(MOD((((churn) * 12 + 5000 - MOD((churn) * 12 + 5000, 10000)) / (10000)), 100) AS VARCHAR), 2, '0') AS "churned_mrr",
-  CAST(((((((starting + expansion - contraction - churn)) * 12 + 5000 - MOD(((starting + expansion - contraction - churn)) * 12 + 5000, 10000)) / (10000)) - MOD(((((starting + expansion - contraction - churn)) * 12 + 5000 - MOD(((starting + expansion - contraction - churn)) * 12 + 5000, 10000)) / (10000)), 100)) / (100)) AS VARCHAR) || '.' || LPAD(CAST(MOD(((((starting + expansion - contraction - churn)) * 12 + 5000 - MOD(((starting + expansion - contraction - churn)) * 12 + 5000, 10000)) / (10000)), 100) AS VARCHAR), 2, '0') AS "ending_mrr",
-  CASE WHEN starting = 0 THEN NULL ELSE CAST(((((2 * 10000 * ((starting + expansion - contraction - churn)) + starting - MOD(2 * 10000 * ((starting + expansion - contraction - churn)) + starting, 2 * starting)) / (2 * starting)) - MOD(((2 * 10000 * ((starting + expansion - contraction - churn)) + starting - MOD(2 * 10000 * ((starting + expansion - contraction - churn)) + starting, 2 * starting)) / (2 * starting)), 10000)) / (10000)) AS VARCHAR) || '.' || LPAD(CAST(MOD(((2 * 10000 * ((starting + expansion - contraction - churn)) + starting - MOD(2 * 10000 * ((starting + expansion - contraction - churn)) + starting, 2 * starting)) / (2 * starting)), 10000) AS VARCHAR), 4, '0') END AS "ndr",
-  CASE WHEN starting = 0 THEN NULL ELSE CAST(((((2 * 10000 * (starting - contraction - churn) + starting - MOD(2 * 10000 * (starting - contraction - churn) + starting, 2 * starting)) / (2 * starting)) - MOD(((2 * 10000 * (starting - contraction - churn) + starting - MOD(2 * 10000 * (starting - contraction - churn) + starting, 2 * starting)) / (2 * starting)), 10000)) / (10000)) AS VARCHAR) || '.' || LPAD(CAST(MOD(((2 * 10000 * (starting - contraction - churn) + starting - MOD(2 * 10000 * (starting - contraction - churn) + starting, 2 * starting)) / (2 * starting)), 10000) AS VARCHAR), 4, '0') END AS "grr",
-  CASE WHEN cohort_n = 0 THEN NULL ELSE CAST(((((2 * 10000 * (cohort_n - churned_n) + cohort_n - MOD(2 * 10000 * (cohort_n - churned_n) + cohort_n, 2 * cohort_n)) / (2 * cohort_n)) - MOD(((2 * 10000 * (cohort_n - churned_n) + cohort_n - MOD(2 * 10000 * (cohort_n - churned_n) + cohort_n, 2 * cohort_n)) / (2 * cohort_n)), 10000)) / (10000)) AS VARCHAR) || '.' || LPAD(CAST(MOD(((2 * 10000 * (cohort_n - churned_n) + cohort_n - MOD(2 * 10000 * (cohort_n - churned_n) + cohort_n, 2 * cohort_n)) / (2 * cohort_n)), 10000) AS VARCHAR), 4, '0') END AS "logo_retention",
-  CAST((((((reactivation) * 12 + 5000 - MOD((reactivation) * 12 + 5000, 10000)) / (10000)) - MOD((((reactivation) * 12 + 5000 - MOD((reactivation) * 12 + 5000, 10000)) / (10000)), 100)) / (100)) AS VARCHAR) || '.' || LPAD(CAST(MOD((((reactivation) * 12 + 5000 - MOD((reactivation) * 12 + 5000, 10000)) / (10000)), 100) AS VARCHAR), 2, '0') AS "reactivation_mrr",
+  CAST(CAST(((CAST((((starting) * 12 + 5000 - MOD((starting) * 12 + 5000, 10000)) / (10000)) AS NUMBER(38, 0)) - MOD(CAST((((starting) * 12 + 5000 - MOD((starting) * 12 + 5000, 10000)) / (10000)) AS NUMBER(38, 0)), 100)) / (100)) AS NUMBER(38, 0)) AS VARCHAR) || '.' || LPAD(CAST(MOD(CAST((((starting) * 12 + 5000 - MOD((starting) * 12 + 5000, 10000)) / (10000)) AS NUMBER(38, 0)), 100) AS VARCHAR), 2, '0') AS "starting_mrr",
+  CAST(CAST(((CAST((((expansion) * 12 + 5000 - MOD((expansion) * 12 + 5000, 10000)) / (10000)) AS NUMBER(38, 0)) - MOD(CAST((((expansion) * 12 + 5000 - MOD((expansion) * 12 + 5000, 10000)) / (10000)) AS NUMBER(38, 0)), 100)) / (100)) AS NUMBER(38, 0)) AS VARCHAR) || '.' || LPAD(CAST(MOD(CAST((((expansion) * 12 + 5000 - MOD((expansion) * 12 + 5000, 10000)) / (10000)) AS NUMBER(38, 0)), 100) AS VARCHAR), 2, '0') AS "expansion_mrr",
+  CAST(CAST(((CAST((((contraction) * 12 + 5000 - MOD((contraction) * 12 + 5000, 10000)) / (10000)) AS NUMBER(38, 0)) - MOD(CAST((((contraction) * 12 + 5000 - MOD((contraction) * 12 + 5000, 10000)) / (10000)) AS NUMBER(38, 0)), 100)) / (100)) AS NUMBER(38, 0)) AS VARCHAR) || '.' || LPAD(CAST(MOD(CAST((((contraction) * 12 + 5000 - MOD((contraction) * 12 + 5000, 10000)) / (10000)) AS NUMBER(38, 0)), 100) AS VARCHAR), 2, '0') AS "contraction_mrr",
+  CAST(CAST(((CAST((((churn) * 12 + 5000 - MOD((churn) * 12 + 5000, 10000)) / (10000)) AS NUMBER(38, 0)) - MOD(CAST((((churn) * 12 + 5000 - MOD((churn) * 12 + 5000, 10000)) / (10000)) AS NUMBER(38, 0)), 100)) / (100)) AS NUMBER(38, 0)) AS VARCHAR) || '.' || LPAD(CAST(MOD(CAST((((churn) * 12 + 5000 - MOD((churn) * 12 + 5000, 10000)) / (10000)) AS NUMBER(38, 0)), 100) AS VARCHAR), 2, '0') AS "churned_mrr",
+  CAST(CAST(((CAST(((((starting + expansion - contraction - churn)) * 12 + 5000 - MOD(((starting + expansion - contraction - churn)) * 12 + 5000, 10000)) / (10000)) AS NUMBER(38, 0)) - MOD(CAST(((((starting + expansion - contraction - churn)) * 12 + 5000 - MOD(((starting + expansion - contraction - churn)) * 12 + 5000, 10000)) / (10000)) AS NUMBER(38, 0)), 100)) / (100)) AS NUMBER(38, 0)) AS VARCHAR) || '.' || LPAD(CAST(MOD(CAST(((((starting + expansion - contraction - churn)) * 12 + 5000 - MOD(((starting + expansion - contraction - churn)) * 12 + 5000, 10000)) / (10000)) AS NUMBER(38, 0)), 100) AS VARCHAR), 2, '0') AS "ending_mrr",
+  CASE WHEN starting = 0 THEN NULL ELSE CAST(CAST(((CAST(((2 * 10000 * ((starting + expansion - contraction - churn)) + starting - MOD(2 * 10000 * ((starting + expansion - contraction - churn)) + starting, 2 * starting)) / (2 * starting)) AS NUMBER(38, 0)) - MOD(CAST(((2 * 10000 * ((starting + expansion - contraction - churn)) + starting - MOD(2 * 10000 * ((starting + expansion - contraction - churn)) + starting, 2 * starting)) / (2 * starting)) AS NUMBER(38, 0)), 10000)) / (10000)) AS NUMBER(38, 0)) AS VARCHAR) || '.' || LPAD(CAST(MOD(CAST(((2 * 10000 * ((starting + expansion - contraction - churn)) + starting - MOD(2 * 10000 * ((starting + expansion - contraction - churn)) + starting, 2 * starting)) / (2 * starting)) AS NUMBER(38, 0)), 10000) AS VARCHAR), 4, '0') END AS "ndr",
+  CASE WHEN starting = 0 THEN NULL ELSE CAST(CAST(((CAST(((2 * 10000 * (starting - contraction - churn) + starting - MOD(2 * 10000 * (starting - contraction - churn) + starting, 2 * starting)) / (2 * starting)) AS NUMBER(38, 0)) - MOD(CAST(((2 * 10000 * (starting - contraction - churn) + starting - MOD(2 * 10000 * (starting - contraction - churn) + starting, 2 * starting)) / (2 * starting)) AS NUMBER(38, 0)), 10000)) / (10000)) AS NUMBER(38, 0)) AS VARCHAR) || '.' || LPAD(CAST(MOD(CAST(((2 * 10000 * (starting - contraction - churn) + starting - MOD(2 * 10000 * (starting - contraction - churn) + starting, 2 * starting)) / (2 * starting)) AS NUMBER(38, 0)), 10000) AS VARCHAR), 4, '0') END AS "grr",
+  CASE WHEN cohort_n = 0 THEN NULL ELSE CAST(CAST(((CAST(((2 * 10000 * (cohort_n - churned_n) + cohort_n - MOD(2 * 10000 * (cohort_n - churned_n) + cohort_n, 2 * cohort_n)) / (2 * cohort_n)) AS NUMBER(38, 0)) - MOD(CAST(((2 * 10000 * (cohort_n - churned_n) + cohort_n - MOD(2 * 10000 * (cohort_n - churned_n) + cohort_n, 2 * cohort_n)) / (2 * cohort_n)) AS NUMBER(38, 0)), 10000)) / (10000)) AS NUMBER(38, 0)) AS VARCHAR) || '.' || LPAD(CAST(MOD(CAST(((2 * 10000 * (cohort_n - churned_n) + cohort_n - MOD(2 * 10000 * (cohort_n - churned_n) + cohort_n, 2 * cohort_n)) / (2 * cohort_n)) AS NUMBER(38, 0)), 10000) AS VARCHAR), 4, '0') END AS "logo_retention",
+  CAST(CAST(((CAST((((reactivation) * 12 + 5000 - MOD((reactivation) * 12 + 5000, 10000)) / (10000)) AS NUMBER(38, 0)) - MOD(CAST((((reactivation) * 12 + 5000 - MOD((reactivation) * 12 + 5000, 10000)) / (10000)) AS NUMBER(38, 0)), 100)) / (100)) AS NUMBER(38, 0)) AS VARCHAR) || '.' || LPAD(CAST(MOD(CAST((((reactivation) * 12 + 5000 - MOD((reactivation) * 12 + 5000, 10000)) / (10000)) AS NUMBER(38, 0)), 100) AS VARCHAR), 2, '0') AS "reactivation_mrr",
   CAST(reactivated_n AS VARCHAR) AS "reactivated_customers",
-  CAST((((((fresh_mrr) * 12 + 5000 - MOD((fresh_mrr) * 12 + 5000, 10000)) / (10000)) - MOD((((fresh_mrr) * 12 + 5000 - MOD((fresh_mrr) * 12 + 5000, 10000)) / (10000)), 100)) / (100)) AS VARCHAR) || '.' || LPAD(CAST(MOD((((fresh_mrr) * 12 + 5000 - MOD((fresh_mrr) * 12 + 5000, 10000)) / (10000)), 100) AS VARCHAR), 2, '0') AS "new_mrr",
+  CAST(CAST(((CAST((((fresh_mrr) * 12 + 5000 - MOD((fresh_mrr) * 12 + 5000, 10000)) / (10000)) AS NUMBER(38, 0)) - MOD(CAST((((fresh_mrr) * 12 + 5000 - MOD((fresh_mrr) * 12 + 5000, 10000)) / (10000)) AS NUMBER(38, 0)), 100)) / (100)) AS NUMBER(38, 0)) AS VARCHAR) || '.' || LPAD(CAST(MOD(CAST((((fresh_mrr) * 12 + 5000 - MOD((fresh_mrr) * 12 + 5000, 10000)) / (10000)) AS NUMBER(38, 0)), 100) AS VARCHAR), 2, '0') AS "new_mrr",
   CAST(new_n AS VARCHAR) AS "new_customers"
 FROM sums
 ORDER BY p, total, g
