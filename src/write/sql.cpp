@@ -35,10 +35,10 @@ struct dialect {
   // to the first GROUP BY where a column's collation may call different
   // bytes equal (PostgreSQL's nondeterministic collations); "" elsewhere.
   const char* byte_key;
-  // `value`, or an error with message `msg` (a text expression) where
-  // `when` holds; `type` is the value's.
-  std::string (*guard)(const std::string& when, const std::string& msg,
-                       const std::string& value, const std::string& type);
+  // The function that raises an error with a message: "error", "ERROR",
+  // "raise_error", "fail"; "throwIf" (ClickHouse: it takes the condition);
+  // "" where there is none (PostgreSQL, Snowflake): see writer::guard.
+  const char* raise;
   bool dynamic_messages;   // false: guard() takes a literal message only
   bool backslash_strings;  // a ' in a string literal is \' (else '')
   const char* byte_order;  // appended to a text to sort it by bytes
@@ -98,64 +98,28 @@ std::string cast_varchar_text(const std::string& d) {
   return "CAST(" + d + " AS VARCHAR)";
 }
 
-// PostgreSQL and Snowflake have no function that raises an error: a text
-// that is no number, cast to one, does, with the text in the message. (The
-// message must not be a constant: PostgreSQL folds constants while planning,
-// and would raise the error even where the branch is never taken.)
-std::string guard_by_cast(const std::string& when, const std::string& msg,
-                          const std::string& value, const std::string& type) {
-  return "CASE WHEN " + when + " THEN CAST(CAST(CAST(" + msg +
-         " AS INTEGER) AS VARCHAR(20)) AS " + type + ") ELSE " + value + " END";
-}
-std::string guard_error(const std::string& when, const std::string& msg,
-                        const std::string& value, const std::string& type) {
-  return "CASE WHEN " + when + " THEN CAST(error(" + msg + ") AS " + type +
-         ") ELSE " + value + " END";
-}
-// ClickHouse's throwIf takes the condition itself (and a literal message).
-std::string guard_throw_if(const std::string& when, const std::string& msg,
-                           const std::string& value, const std::string&) {
-  return "if(throwIf(" + when + ", " + msg + ") = 0, " + value + ", " + value +
-         ")";
-}
-std::string guard_upper(const std::string& when, const std::string& msg,
-                        const std::string& value, const std::string& type) {
-  return "CASE WHEN " + when + " THEN CAST(ERROR(" + msg + ") AS " + type +
-         ") ELSE " + value + " END";
-}
-std::string guard_raise(const std::string& when, const std::string& msg,
-                        const std::string& value, const std::string& type) {
-  return "CASE WHEN " + when + " THEN CAST(raise_error(" + msg + ") AS " +
-         type + ") ELSE " + value + " END";
-}
-std::string guard_fail(const std::string& when, const std::string& msg,
-                       const std::string& value, const std::string& type) {
-  return "CASE WHEN " + when + " THEN CAST(fail(" + msg + ") AS " + type +
-         ") ELSE " + value + " END";
-}
-
 const std::array<dialect, 7> kDialects{{
     {"postgres", '"', '"', "NUMERIC(38, 0)", "BIGINT", "TEXT", div_fn, mod_fn,
-     to_char, "chr(9)", "chr(13)", "' ' || chr(9)", false, "md5", guard_by_cast,
-     true, false, " COLLATE \"C\"", ""},
+     to_char, "chr(9)", "chr(13)", "' ' || chr(9)", false, "md5", "", true,
+     false, " COLLATE \"C\"", ""},
     {"duckdb", '"', '"', "HUGEINT", "BIGINT", "VARCHAR", div_slashes,
      mod_percent, strftime_text, "chr(9)", "chr(13)", "' ' || chr(9)", false,
-     "", guard_error, true, false, "", ""},
+     "", "error", true, false, "", ""},
     {"clickhouse", '"', '"', "Int128", "Int64", "String", div_int_div,
      mod_percent, to_string_text, "char(9)", "char(13)", "' \\t'", false, "",
-     guard_throw_if, false, false, "", " SETTINGS join_use_nulls = 1"},
+     "throwIf", false, false, "", " SETTINGS join_use_nulls = 1"},
     {"bigquery", '`', '`', "BIGNUMERIC", "INT64", "STRING", div_upper,
-     mod_upper, format_date_text, "'\\t'", "'\\r'", "' \\t'", true, "",
-     guard_upper, true, true, "", ""},
+     mod_upper, format_date_text, "'\\t'", "'\\r'", "' \\t'", true, "", "ERROR",
+     true, true, "", ""},
     {"snowflake", '"', '"', "NUMBER(38, 0)", "BIGINT", "VARCHAR",
      div_exact_number, mod_upper, to_char, "CHR(9)", "CHR(13)", "' ' || CHR(9)",
-     true, "", guard_by_cast, true, false, "", ""},
+     true, "", "", true, false, "", ""},
     {"spark", '`', '`', "DECIMAL(38, 0)", "BIGINT", "STRING", div_word,
      mod_percent, date_format_text, "char(9)", "char(13)", "' \\t'", false, "",
-     guard_raise, true, true, "", ""},
+     "raise_error", true, true, "", ""},
     {"trino", '"', '"', "DECIMAL(38, 0)", "BIGINT", "VARCHAR", div_exact,
      mod_fn, cast_varchar_text, "chr(9)", "chr(13)", "' ' || chr(9)", false, "",
-     guard_fail, true, false, "", ""},
+     "fail", true, false, "", ""},
 }};
 
 // The query's text, written over one dialect.
@@ -225,9 +189,23 @@ class writer {
                           const std::string& column) const {
     return message(literal, "COALESCE(SUBSTR(" + text(column) + ", 1, 0), '')");
   }
+  // `value`, or an error with message `msg` (a text expression) where
+  // `when` holds; `type` is the value's.
   std::string guard(const std::string& when, const std::string& msg,
                     const std::string& value, const std::string& type) const {
-    return d_.guard(when, msg, value, type);
+    const std::string raise = d_.raise;
+    if (raise == "throwIf")  // ClickHouse: the condition, a literal message
+      return "if(throwIf(" + when + ", " + msg + ") = 0, " + value + ", " +
+             value + ")";
+    // Without a raising function, a text that is no number, cast to one,
+    // raises with the text in the message. (The message must not be a
+    // constant: PostgreSQL folds constants while planning, and would raise
+    // the error even where the branch is never taken.)
+    const std::string error =
+        raise.empty() ? "CAST(CAST(" + msg + " AS INTEGER) AS VARCHAR(20))"
+                      : raise + "(" + msg + ")";
+    return "CASE WHEN " + when + " THEN CAST(" + error + " AS " + type +
+           ") ELSE " + value + " END";
   }
   std::string div(const std::string& a, const std::string& b) const {
     return d_.div(a, b);
