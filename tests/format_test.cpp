@@ -31,6 +31,13 @@ const std::string kHeader =
     "churned_mrr,ending_mrr,ndr,grr,logo_retention,reactivation_mrr,"
     "reactivated_customers,"
     "new_mrr,new_customers\n";
+// With --arr the money fields say so.
+const std::string kArrHeader =
+    "period,start_date,end_date,cohort_customers,retained_customers,"
+    "expanded_customers,contracted_customers,churned_customers,starting_arr,"
+    "expansion_arr,contraction_arr,churned_arr,ending_arr,ndr,grr,"
+    "logo_retention,reactivation_arr,reactivated_customers,new_arr,"
+    "new_customers\n";
 
 }  // namespace
 
@@ -48,7 +55,7 @@ TEST_CASE("csv is SPEC §5's schema with 2-decimal money and 4-decimal ratios") 
 TEST_CASE("option --arr multiplies money by 12 and leaves ratios alone") {
   CHECK(
       ndr::render_report(sample(), options(output_format::csv, false, true)) ==
-      kHeader +
+      kArrHeader +
           "2024-02,2024-01-31,2024-02-29,2,1,1,0,1,36000.06,5999.94,0.00,24000."
           "00,18000.00,"
           "0.5000,0.3333,0.5000,0.00,0,150.00,1\n");

@@ -46,8 +46,11 @@ struct subscription_options {
   std::string reporting_currency;
   std::vector<std::string> exclude_status;  // statuses to drop (any case)
   std::optional<day_number>
-      as_of;                   // last snapshot date bound; default: latest date
-  int snapshot_day = 0;        // 1..31: day of the month; 0: month end
+      as_of;             // last snapshot date bound; default: latest date
+  int snapshot_day = 0;  // 1..31: day of the month; 0: month end
+  // End dates are the last day a subscription counts (the last paid day),
+  // not the first day it no longer does.
+  bool end_inclusive = false;
   char delimiter = ',';        // one of , ; | and tab; 0: detect per file
   bool decimal_comma = false;  // amounts like 1.234,56
   std::string encoding;        // iconv name; empty: UTF-8 (UTF-16 by its BOM)
@@ -57,6 +60,9 @@ struct subscription_options {
   std::vector<std::string> segment_cols;  // copied into the derived rows
   bool skip_bad_rows = false;  // report and skip bad rows instead of failing
   std::function<void(const InputError&)> on_skipped_row;
+  // Told what changes the numbers without being an error: the last month of
+  // data left out by the default as-of.
+  std::function<void(const std::string&)> on_warning;
   std::uint64_t max_rows =
       UINT64_MAX;  // more derived rows is an error (the fuzzer's bound)
 };

@@ -146,6 +146,9 @@ void add_subscription_options(CLI::App* cmd, input_args& a) {
   cmd->add_option(
       "--as-of", a.as_of,
       "subscriptions: the last snapshot date bound (default: the latest date)");
+  cmd->add_flag("--end-inclusive", a.end_inclusive,
+                "subscriptions: end dates are the last paid day (default: the "
+                "first day no longer paid)");
   cmd->add_option("--snapshot-day", a.snapshot_day,
                   "subscriptions: take snapshots on this day of the month "
                   "(default: month end)")
@@ -248,10 +251,6 @@ std::string upper_code(const std::string& code, const char* option) {
   return *parsed;
 }
 
-bool subscription_input(const input_args& a) {
-  return a.input == "subscriptions" || !a.preset.empty();
-}
-
 void set_column(subscription_column& column, const std::string& given) {
   if (!given.empty()) column = {{given}, true};
 }
@@ -299,6 +298,7 @@ subscription_options to_subscription_options(const input_args& a) {
           fmt::format("--as-of '{}' is not a date like 2024-12-31", a.as_of));
   }
   o.snapshot_day = a.snapshot_day;
+  o.end_inclusive = a.end_inclusive;
   o.delimiter = parse_delimiter(a.delimiter);
   o.decimal_comma = a.decimal_comma;
   o.decimal_point = a.decimal_point;
@@ -322,7 +322,8 @@ void reject_subscription_options(const input_args& a) {
       {"--amount-unit", !a.amount_unit.empty()},
       {"--exclude-status", !a.exclude_status.empty()},
       {"--as-of", !a.as_of.empty()},
-      {"--snapshot-day", a.snapshot_day != 0}};
+      {"--snapshot-day", a.snapshot_day != 0},
+      {"--end-inclusive", a.end_inclusive}};
   for (const auto& [option, set] : given) {
     if (set) {
       throw UsageError(
@@ -368,6 +369,18 @@ load_options to_load_options(const input_args& a) {
   return o;
 }
 
+// Prints a warning ("ndr: warning: …") unless quiet.
+std::function<void(const std::string&)> warner(bool quiet) {
+  if (quiet) return nullptr;
+  return [](const std::string& what) {
+    fmt::print(stderr, "ndr: warning: {}\n", what);
+  };
+}
+
+bool subscription_input(const input_args& a) {
+  return a.input == "subscriptions" || !a.preset.empty();
+}
+
 input_spec to_input_spec(const input_args& a) {
   input_spec spec;
   spec.files = a.files;
@@ -388,6 +401,7 @@ loaded_data load_data(const input_args& a, bool quiet) {
   input_spec spec = to_input_spec(a);
   skipped_rows skipped(quiet);
   spec.snapshots.on_skipped_row = skipped.callback();
+  if (spec.subscriptions) spec.subscriptions->on_warning = warner(quiet);
   loaded_data data{load_data_set(spec), 0, {}};
   skipped.summary();
   data.skipped_rows = skipped.count();
@@ -404,6 +418,7 @@ std::string derived_snapshot_csv(const input_args& a, bool quiet) {
   skipped_rows skipped(quiet);
   subscription_options o = to_subscription_options(a);
   o.on_skipped_row = skipped.callback();
+  o.on_warning = warner(quiet);
   const derived_snapshots derived = derive_snapshots(a.files, o);
   skipped.summary();
   return derived_csv(derived);

@@ -44,6 +44,7 @@ struct input_args {
   std::vector<std::string> exclude_status;  // statuses to drop
   std::string as_of;                        // last snapshot date bound
   int snapshot_day = 0;                     // 1..31; 0: month ends
+  bool end_inclusive = false;               // end dates: last paid day
   // Currencies and hierarchies.
   std::string currency_col;          // empty: "currency" when present
   std::string currency;              // the reporting currency
@@ -94,6 +95,8 @@ void add_period_options(CLI::App* cmd, period_args& a,
 // Also adds --config FILE (TOML; keys are the long option names) and -q.
 void add_output_options(CLI::App* cmd, output_args& a, bool with_wide = true);
 
+// The files are subscription exports (--input subscriptions or a preset).
+bool subscription_input(const input_args& a);
 // The data-set stage's input, from the options (throws UsageError).
 input_spec to_input_spec(const input_args& a);
 // Reads the data set (load_data_set), printing skipped rows (the first 20,

@@ -32,17 +32,30 @@ class movements_command : public command {
     to_input_spec(input_);
   }
 
+  // The error for an --at with no report row: which snapshot dates it
+  // needs, which the data has, and for subscriptions the --as-of that sets
+  // the last one.
+  InputError no_row(const snapshot_store& store) const {
+    std::string has;
+    if (!store.dates.empty()) {
+      has = fmt::format("; the snapshot dates run from {} to {}",
+                        format_date(store.dates.front()),
+                        format_date(store.dates.back()));
+      if (subscription_input(input_))
+        has += " (--as-of DATE sets the last one)";
+    }
+    return InputError(fmt::format(
+        "no report row for {}: it needs a snapshot date in {} and in {}{}", at_,
+        at_, options_.scheme.label(period_ - options_.window), has));
+  }
+
   int run() override {
     check();
     output_file out = open_output(output_, input_);
     const loaded_data data = load_data(input_, output_.quiet);
     const std::optional<ledger> lines =
         build_ledger(data.data, options_, period_);
-    if (!lines) {
-      throw InputError(fmt::format(
-          "no report row for {}: it needs a snapshot date in {} and in {}", at_,
-          at_, options_.scheme.label(period_ - options_.window)));
-    }
+    if (!lines) throw no_row(data.data.loaded());
     write_output(output_, out,
                  render_ledger(lines->lines, lines->store(), options_, period_,
                                with_skipped(format_, data)));

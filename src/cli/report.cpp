@@ -80,6 +80,41 @@ struct gate {
   std::int64_t millionths;
 };
 
+// `m` millionths as a decimal without trailing zeros: 0.015, 1.5, 2.
+std::string fraction_text(std::int64_t m) {
+  std::string t = format_money(money::from_units(m), 6);
+  while (t.back() == '0') t.pop_back();
+  if (t.back() == '.') t.pop_back();
+  return t;
+}
+std::string percent_text(std::int64_t m) {
+  return fraction_text(m * 100) + "%";
+}
+
+// A floor no report could mean: a percentage under 10% (1.5% is 0.015, not
+// 1.5), GRR or logo retention above 100% (never reached), NDR above 300%.
+// The message gives the reading the value has and the likely one.
+void check_plausible(const std::string& text, const char* metric,
+                     const char* option, std::int64_t m, bool percent) {
+  const std::int64_t one = money::kScale;
+  std::string why;
+  if (percent && m < one / 10) {
+    why = fmt::format(
+        "{} is {}; did you mean {}? (a floor under 10% is implausible for {})",
+        text, fraction_text(m), percent_text(m * 100), metric);
+  } else if (std::string_view(metric) != "NDR" && m > one) {
+    why = fmt::format(
+        "{} is {}, and {} is never above 100%, so the floor could never be "
+        "met; write a fraction (0.85) or a percentage (85%)",
+        text, percent_text(m), metric);
+  } else if (m > 3 * one) {
+    why = fmt::format(
+        "{} is {}; an NDR floor above 300% is implausible; did you mean {}?",
+        text, percent_text(m), percent_text(m / 100));
+  }
+  if (!why.empty()) throw UsageError(fmt::format("{} {}", option, why));
+}
+
 // "0.95" is a fraction, "95%" a percentage; both become 950000 millionths.
 std::optional<gate> parse_gate(const std::string& text, const char* metric,
                                ratio (report_row::*metric_of)() const,
@@ -104,6 +139,7 @@ std::optional<gate> parse_gate(const std::string& text, const char* metric,
   } else if (m > 10 * money::kScale) {
     throw bad("a fraction above 10 is surely a percentage without '%'");
   }
+  check_plausible(text, metric, option, m, percent);
   return gate{metric, metric_of, option, text, m};
 }
 

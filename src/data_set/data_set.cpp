@@ -20,7 +20,10 @@ snapshot_store load_snapshots(const input_spec& spec,
   return load_derived(
       [&](bool again) {
         subscription_options once = derive;
-        if (again) once.on_skipped_row = nullptr;  // reported the first time
+        if (again) {  // reported the first time
+          once.on_skipped_row = nullptr;
+          once.on_warning = nullptr;
+        }
         return derive_snapshots(spec.files, once);
       },
       options);

@@ -198,6 +198,11 @@ validation validate_data_set(input_spec spec, const period_scheme& scheme) {
   // Derived snapshot rows are not the file's rows: their zero rows and sums
   // say nothing about the export.
   if (!subscriptions) options.stats = &stats;
+  if (subscriptions) {
+    spec.subscriptions->on_warning = [&v](const std::string& what) {
+      v.warnings.push_back({"", what});
+    };
+  }
   const bool report_skips =
       options.skip_bad_rows;  // then bad rows do not stop a report
   options.skip_bad_rows = true;

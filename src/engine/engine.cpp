@@ -966,6 +966,19 @@ class cohort_grid {
       grid_.resize(size_t(ends_.back().first - ends_.front().first + 1));
   }
   bool empty() const { return ends_.empty(); }
+  // The cohort of a customer paying at date indexes [first, last), ascending:
+  // the first period at whose period-end snapshot it pays (the triangle
+  // samples period ends, so one paying only between them is in no cohort:
+  // INT64_MIN).
+  template <typename DateIt>
+  std::int64_t cohort_of(DateIt first, DateIt last, const snapshot_store& store,
+                         const period_scheme& scheme) const {
+    for (; first != last; ++first) {
+      const std::int64_t p = scheme.index_of(store.dates[*first]);
+      if (end_of(p) == *first) return p;
+    }
+    return INT64_MIN;
+  }
   // The period-end date index of period p (one that has a snapshot).
   std::uint32_t end_of(std::int64_t p) const {
     return std::lower_bound(ends_.begin(), ends_.end(),
@@ -1014,27 +1027,23 @@ class cohort_grid {
   std::vector<std::vector<cohort_cell>> grid_;
 };
 
-// The first date index at which an owner pays (it pays at some date).
-std::uint32_t first_paying(const fx_context& fx, std::uint32_t owner) {
-  const snapshot_store& store = fx.data().parts;
-  std::uint32_t first = UINT32_MAX;
-  for (const std::uint32_t* p = fx.parts_begin(owner); p != fx.parts_end(owner);
-       ++p) {
-    if (store.offsets[*p] < store.offsets[*p + 1])
-      first =
-          std::min<std::uint32_t>(first, store.entry_date[store.offsets[*p]]);
-  }
-  return first;
-}
-
-// The cohort of each owner that pays (owners that never pay: INT64_MIN).
+// The cohort of each owner (cohort_grid::cohort_of over all its parts; an
+// owner pays where any part does; none: INT64_MIN).
 std::vector<std::int64_t> owner_cohorts(const fx_context& fx,
+                                        const cohort_grid& grid,
                                         const period_scheme& scheme) {
+  const snapshot_store& store = fx.data().parts;
   std::vector<std::int64_t> cohort(fx.owners(), INT64_MIN);
   for (std::uint32_t o = 0; o < fx.owners(); ++o) {
-    const std::uint32_t first = first_paying(fx, o);
-    if (first != UINT32_MAX)
-      cohort[o] = scheme.index_of(fx.data().parts.dates[first]);
+    for (const std::uint32_t* p = fx.parts_begin(o); p != fx.parts_end(o);
+         ++p) {
+      const std::uint16_t* dates = store.entry_date.data();
+      const std::int64_t c =
+          grid.cohort_of(dates + store.offsets[*p],
+                         dates + store.offsets[*p + 1], store, scheme);
+      if (c != INT64_MIN && (cohort[o] == INT64_MIN || c < cohort[o]))
+        cohort[o] = c;
+    }
   }
   return cohort;
 }
@@ -1078,12 +1087,13 @@ std::vector<cohort_cell> build_cohorts(const snapshot_store& store,
   if (grid.empty()) return {};
   for (std::uint32_t c = 0; c + 1 < store.offsets.size(); ++c) {
     const auto series = customer_series::of(store, c);
-    if (series.empty()) continue;
-    grid.add(scheme.index_of(store.dates[*series.date_begin]),
-             [&](std::uint32_t d) {
-               const auto i = series.find(d);
-               return i < 0 ? money() : series.mrr[i];
-             });
+    const std::int64_t cohort =
+        grid.cohort_of(series.date_begin, series.date_end, store, scheme);
+    if (cohort == INT64_MIN) continue;
+    grid.add(cohort, [&](std::uint32_t d) {
+      const auto i = series.find(d);
+      return i < 0 ? money() : series.mrr[i];
+    });
   }
   return grid.cells();
 }
@@ -1094,7 +1104,7 @@ std::vector<cohort_cell> build_fx_cohorts(const currency_parts& data,
   const fx_context fx(data, rates, mode);
   cohort_grid grid(data.parts, scheme);
   if (grid.empty()) return {};
-  const std::vector<std::int64_t> cohort = owner_cohorts(fx, scheme);
+  const std::vector<std::int64_t> cohort = owner_cohorts(fx, grid, scheme);
   require_cohort_rates(fx, grid, scheme, cohort, rates);
   check_conversions(data, rates);
   for (std::uint32_t o = 0; o < fx.owners(); ++o) {

@@ -44,6 +44,15 @@ size_t edit_distance(const std::string& a, const std::string& b) {
   return row[b.size()];
 }
 
+// A subscription's start, end or cancel date: never a snapshot date.
+bool subscription_date(const std::string& lower_name) {
+  for (const char* word :
+       {"start", "cancel", "creat", "trial", "ended", "end_date", "renew"}) {
+    if (lower_name.find(word) != std::string::npos) return true;
+  }
+  return false;
+}
+
 // The header column most likely meant for `wanted`, to suggest (never to use:
 // an "amount" column may hold annual prices). Empty when nothing is close.
 std::string closest_column(const std::vector<std::string>& header,
@@ -65,6 +74,8 @@ std::string closest_column(const std::vector<std::string>& header,
   size_t best_distance = std::max<size_t>(2, w.size() / 3) + 1;
   for (const auto& h : header) {
     const std::string l = lower(h);
+    if (std::string_view(option) == "--date-col" && subscription_date(l))
+      continue;
     size_t d = edit_distance(l, w);
     if (l.size() >= 3 &&
         (l.find(w) != std::string::npos || w.find(l) != std::string::npos)) {

@@ -20,6 +20,7 @@
 #include "customer_index.h"
 #include "header.h"
 #include "ndr/hierarchy.h"
+#include "ndr/presets.h"
 #include "row_columns.h"
 #include "run_on.h"
 
@@ -71,6 +72,8 @@ class data_set_builder {
   // file again in one piece.
   void begin_part(const std::string& name, const data_set_builder& owner);
   column_map read_header(csv_record_reader& reader, const std::string& name);
+  void refuse_subscriptions(const std::vector<std::string>& header,
+                            const std::string& name) const;
   void read_rows(csv_record_reader& reader, const column_map& columns);
   // Appends `part`'s rows, read from the current source after this
   // builder's, its lines counted from line_offset + 1; replays its kept rows.
@@ -215,6 +218,29 @@ class data_set_builder {
   std::optional<day_number> last_date_;
 };
 
+// A subscription export given as snapshots: the error says so, with the
+// options that read it (the closest-column hint would propose its start date
+// as the snapshot date, and exit 0 with wrong numbers).
+void data_set_builder::refuse_subscriptions(
+    const std::vector<std::string>& header, const std::string& name) const {
+  std::string missing;
+  for (const std::string* col :
+       {&options_.customer_col, &options_.date_col, &options_.mrr_col}) {
+    if (missing.empty() &&
+        find_optional_column(header, *col, name) == kNoColumn)
+      missing = *col;
+  }
+  if (missing.empty()) return;
+  const std::string hint = subscription_hint(header, options_.customer_col);
+  if (hint.empty()) return;
+  throw InputError(
+      fmt::format("missing column '{}': this is a subscription export (a "
+                  "start and an end date per row), not snapshots; read it "
+                  "with {} (see 'ndr presets' and docs/inputs.md)",
+                  missing, hint),
+      name, 1);
+}
+
 column_map data_set_builder::read_header(csv_record_reader& reader,
                                          const std::string& name) {
   csv_record header;
@@ -224,6 +250,7 @@ column_map data_set_builder::read_header(csv_record_reader& reader,
   if (header.error) throw InputError(header.error, name, header.line);
   column_map map;
   for (auto f : header.fields) map.names.emplace_back(f);
+  refuse_subscriptions(map.names, name);
   map.customer =
       find_column(map.names, options_.customer_col, name, "--customer-col");
   map.date = find_column(map.names, options_.date_col, name, "--date-col");

@@ -1,5 +1,9 @@
 #include "ndr/presets.h"
 
+#include <fmt/format.h>
+
+#include "header.h"
+
 namespace ndr {
 namespace {
 
@@ -15,7 +19,7 @@ preset mrr_playbook() {
            "dbt MRR playbook subscription_periods: one row per period at a "
            "monthly amount",
            "https://github.com/dbt-labs/mrr-playbook "
-           "(seeds/subscription_periods.csv, "
+           "(data/subscription_periods.csv, "
            "models/customer_revenue_by_month.sql)",
            {}};
   subscription_options& o = p.options;
@@ -109,6 +113,70 @@ const std::vector<preset>& all_presets() {
   static const std::vector<preset> kPresets{mrr_playbook(), stripe(),
                                             stripe_api(), chargebee()};
   return kPresets;
+}
+
+namespace {
+
+// The first of `names` the header has (any case), or "".
+std::string present(const std::vector<std::string>& header,
+                    const std::vector<std::string>& names) {
+  for (const auto& name : names) {
+    for (const auto& h : header) {
+      if (lower(h) == lower(name)) return h;
+    }
+  }
+  return {};
+}
+
+bool reads(const std::vector<std::string>& header,
+           const subscription_options& o) {
+  for (const subscription_column* c :
+       {&o.customer, &o.start, &o.end, &o.amount}) {
+    if (present(header, c->names).empty()) return false;
+  }
+  return true;
+}
+
+// " --start-col X" when the header's column is not the default name.
+std::string column_option(const char* option, const std::string& found,
+                          const std::string& default_name) {
+  if (lower(found) == default_name) return {};
+  return fmt::format(" {} {}", option, shell_word(found));
+}
+
+}  // namespace
+
+std::string subscription_hint(const std::vector<std::string>& header,
+                              const std::string& customer_col) {
+  for (const auto& p : all_presets()) {
+    if (reads(header, p.options)) return "--preset " + p.name;
+  }
+  const std::string customer = present(header, {customer_col, "customer_id"});
+  const std::string start = present(
+      header, {"start_date", "started_at", "start", "subscription_start",
+               "start date", "period_start", "service_start"});
+  const std::string end =
+      present(header, {"end_date", "ended_at", "cancelled_at", "canceled_at",
+                       "end", "cancel_date", "churn_date", "end date",
+                       "period_end", "service_end"});
+  const std::string amount =
+      present(header, {"amount", "price", "unit_price", "plan_amount",
+                       "monthly_amount", "monthly_price", "mrr"});
+  if (customer.empty() || start.empty() || end.empty() || amount.empty())
+    return {};
+  std::string line = "--input subscriptions";
+  line += column_option("--customer-col", customer, "customer_id");
+  line += column_option("--start-col", start, "start_date");
+  line += column_option("--end-col", end, "end_date");
+  line += column_option("--amount-col", amount, "amount");
+  if (present(header, {"interval"}).empty()) {
+    line += fmt::format(
+        " (each '{}' is then read as a monthly price, as the file has no "
+        "'interval' column; if it is not, name the column with "
+        "--interval-col)",
+        amount);
+  }
+  return line;
 }
 
 const preset* find_preset(std::string_view name) {

@@ -90,6 +90,9 @@ class subscription_reader {
   bool parse_row(const csv_record& r, const subscription_header& h,
                  subscription& s);
   std::vector<day_number> snapshot_dates() const;
+  day_number latest_date(const subscription& s) const;
+  void warn_last_month_left_out(day_number last_snapshot,
+                                day_number latest) const;
   void check_outlier_dates() const;
   void resolve_deferred();
   // Records the currency of a derived row, in the order the rows are written.
@@ -246,6 +249,7 @@ bool subscription_reader::parse_row(const csv_record& r,
                  fmt::format("the end {} is before the start {}",
                              format_date(*s.end), format_date(s.start)));
     }
+    if (o_.end_inclusive) *s.end += 1;  // the first day it no longer counts
   }
   const char* why = nullptr;
   const auto amount = parse_money(field(h.amount), &why, o_.decimal_comma);
@@ -385,7 +389,7 @@ std::vector<day_number> subscription_reader::snapshot_dates() const {
   day_number first = subs_.front().start, last = subs_.front().start;
   for (const auto& s : subs_) {
     first = std::min(first, s.start);
-    last = std::max({last, s.start, s.end.value_or(s.start)});
+    last = std::max({last, s.start, latest_date(s)});
   }
   if (o_.as_of) last = *o_.as_of;
   if (last < first) {
@@ -411,8 +415,7 @@ std::vector<day_number> subscription_reader::snapshot_dates() const {
       if (s.start == first && !o_.as_of) far = &s;
     }
     for (const auto& s : subs_) {
-      if (!o_.as_of && std::max(s.start, s.end.value_or(s.start)) == last)
-        far = &s;
+      if (!o_.as_of && std::max(s.start, latest_date(s)) == last) far = &s;
     }
     throw InputError(
         fmt::format(
@@ -421,7 +424,35 @@ std::vector<day_number> subscription_reader::snapshot_dates() const {
             format_date(first), format_date(last)),
         sources_[far->source], far->line);
   }
+  if (!o_.as_of) warn_last_month_left_out(days.back(), last);
   return days;
+}
+
+// The date a subscription's row names last, as the file has it: its end
+// (the last paid day with --end-inclusive), or its start.
+day_number subscription_reader::latest_date(const subscription& s) const {
+  if (!s.end) return s.start;
+  return o_.end_inclusive ? *s.end - 1 : *s.end;
+}
+
+// The default as-of is the latest date in the input; when that is not a
+// snapshot date, the month it is in is not reported (an exclusive end on the
+// 1st: the playbook's 2019-12-01). Says so, with the --as-of that keeps it.
+void subscription_reader::warn_last_month_left_out(day_number last_snapshot,
+                                                   day_number latest) const {
+  if (!o_.on_warning || last_snapshot == latest) return;
+  const std::vector<day_number> next =
+      snapshot_days(last_snapshot + 1, latest + 62, o_.snapshot_day);
+  if (next.empty()) return;
+  const date::year_month_day n = ymd(next.front());
+  const std::string month =
+      fmt::format("{:04}-{:02}", int(n.year()), unsigned(n.month()));
+  o_.on_warning(fmt::format(
+      "the snapshots end at {}: the latest date in the input, {}, is before "
+      "{}'s snapshot date, so {} is not reported; add --as-of {} to report "
+      "it",
+      format_date(last_snapshot), format_date(latest), month, month,
+      format_date(next.front())));
 }
 
 // Blank currency cells in minor units, with no --currency or --fx: the

@@ -181,10 +181,23 @@ std::vector<std::pair<std::string, std::string>> report_metadata(
   return metadata;
 }
 
-std::string render_csv(const table_model& t) {
+// A machine name as printed: with --arr, money fields say so (starting_arr,
+// not starting_mrr; the cohort's mrr is arr).
+std::string field_name(const column& c, bool arr) {
+  std::string name = c.name;
+  if (!arr) return name;
+  if (name == "mrr") return "arr";
+  const std::string_view suffix = "_mrr";
+  if (name.size() > suffix.size() &&
+      name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0)
+    name.replace(name.size() - 3, 3, "arr");
+  return name;
+}
+
+std::string render_csv(const table_model& t, bool arr) {
   std::string out;
   for (size_t i = 0; i < t.columns.size(); ++i)
-    out += (i ? "," : "") + std::string(t.columns[i].name);
+    out += (i ? "," : "") + field_name(t.columns[i], arr);
   out += '\n';
   t.each_row([&](const std::vector<cell>& row) {
     for (size_t i = 0; i < row.size(); ++i) {
@@ -199,7 +212,7 @@ std::string render_csv(const table_model& t) {
 
 // Money and ratios are written from their exact decimal text, not through a
 // double, so nlohmann::json (which stores numbers as doubles) is not used here.
-std::string render_json(const table_model& t) {
+std::string render_json(const table_model& t, bool arr) {
   std::string out = "{\n  \"rows\": [";
   bool first = true;
   t.each_row([&](const std::vector<cell>& row) {
@@ -210,8 +223,8 @@ std::string render_json(const table_model& t) {
       const std::string value = c.quoted            ? json_string(c.machine)
                                 : c.machine.empty() ? "null"
                                                     : c.machine;
-      out +=
-          fmt::format("{}\"{}\": {}", i ? ", " : "", t.columns[i].name, value);
+      out += fmt::format("{}\"{}\": {}", i ? ", " : "",
+                         field_name(t.columns[i], arr), value);
     }
     out += '}';
   });
@@ -280,9 +293,9 @@ std::string render_table(const table_model& t, bool wide, bool arr,
 std::string render(const table_model& t, const format_options& options) {
   switch (options.format) {
     case output_format::csv:
-      return render_csv(t);
+      return render_csv(t, options.arr);
     case output_format::json:
-      return render_json(t);
+      return render_json(t, options.arr);
     case output_format::table:
       return render_table(t, options.wide, options.arr, false);
     case output_format::markdown:

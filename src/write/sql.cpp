@@ -517,7 +517,12 @@ class writer {
         {"new_mrr", money_text("fresh_mrr")},
         {"new_customers", count("new_n")},
     };
-    for (const auto& [name, e] : fields) s += ",\n  " + e + " AS " + id(name);
+    for (auto [name, e] : fields) {
+      // --arr: money fields are *_arr, as in ndr report's csv.
+      if (o_.arr && name.size() > 4 && name.ends_with("_mrr"))
+        name.replace(name.size() - 3, 3, "arr");
+      s += ",\n  " + e + " AS " + id(name);
+    }
     s += "\nFROM sums\nORDER BY p, total";
     if (o_.segment_col) s += ", g" + std::string(d_.byte_order);
     return s;
@@ -539,12 +544,14 @@ class writer {
  public:
   std::string table_name() const { return table(); }
   // The cohort triangle (cohorts_sql): a customer's cohort is the period of
-  // its first paying date; its cells are the period ends from then on.
+  // the first period end it pays at; its cells are the period ends from then
+  // on.
   std::string cohorts() const {
     std::string q =
         "WITH\n" + src() + ",\n" + totals() + ",\n" + dates() + ",\n";
     q += "firsts AS (\n  SELECT t.c AS c, MIN(x.k) AS fk FROM totals t JOIN "
-         "dates x ON x.d = t.d WHERE t.m > 0 GROUP BY t.c\n),\n"
+         "dates x ON x.d = t.d JOIN period_ends e ON e.p = x.p AND e.end_k = "
+         "x.k WHERE t.m > 0 GROUP BY t.c\n),\n"
          "members AS (\n  SELECT f.c AS c, x.p AS cohort FROM firsts f JOIN "
          "dates x ON x.k = f.fk\n),\n"
          "cells AS (\n  SELECT m.cohort AS cohort, e.p - m.cohort AS age, "

@@ -203,8 +203,8 @@ if grep -q '<svg id="chart-retention"' page.html && cmp -s page.html page2.html;
 # movements and cohorts.
 expect 2 "ndr: --at is required (see 'ndr movements --help')" movements ok.csv
 expect 2 "ndr: --at '2024-Q1' is not a period label of this report (a month such as 2024-03)" movements ok.csv --at 2024-Q1
-expect 1 "ndr: no report row for 2024-01: it needs a snapshot date in 2024-01 and in 2023-12" movements ok.csv --at 2024-01
-expect 1 "ndr: no report row for 2024-02: it needs a snapshot date in 2024-02 and in 2023-11" movements ok.csv --at 2024-02 --window 3
+expect 1 "ndr: no report row for 2024-01: it needs a snapshot date in 2024-01 and in 2023-12; the snapshot dates run from 2024-01-31 to 2024-02-29" movements ok.csv --at 2024-01
+expect 1 "ndr: no report row for 2024-02: it needs a snapshot date in 2024-02 and in 2023-11; the snapshot dates run from 2024-01-31 to 2024-02-29" movements ok.csv --at 2024-02 --window 3
 expect_out 0 "customer_id,start_mrr,end_mrr,movement,delta
 a,100.00,90.00,contraction,-10.00" movements ok.csv --at 2024-02 --format csv
 expect 1 "ndr: ok.csv:1: missing column 'plan' (the header has: customer_id, date, mrr); name the column to use with --segment-by" \

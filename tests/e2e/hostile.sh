@@ -20,7 +20,7 @@ expect 1 "ndr: $unterminated" report unterminated-quote.csv --skip-bad-rows
 expect 1 "ndr: subscriptions-unterminated.csv:2: column 'amount': unterminated quoted field: the quote that opens here is never closed" \
   report subscriptions-unterminated.csv --input subscriptions --skip-bad-rows
 expect 1 "ndr: rates-unterminated.csv:2: column 'rate': unterminated quoted field: the quote that opens here is never closed" \
-  report "$root/samples/subscriptions.csv" --input subscriptions --fx rates-unterminated.csv
+  report "$root/samples/subscriptions.csv" --input subscriptions --as-of 2025-01-31 --fx rates-unterminated.csv
 # validate says the file is not ready (exit 1) and names the line.
 expect_out 1 "files           unterminated-quote.csv
 

@@ -485,7 +485,11 @@ def compute_cohorts(totals, period="month", fy_start=1):
     _, period_end, label_of = period_ends(totals, period, fy_start)
     members = {}
     for cid, per in totals.items():
-        positive = [d for d, v in per.items() if v > 0]
+        # Cohorts are sampled at period ends: a customer's cohort is the
+        # first period at whose period-end snapshot it pays (one that paid
+        # only between period ends is in no cohort).
+        positive = [d for d, v in per.items()
+                    if v > 0 and period_end[period_of(d, period, fy_start)[0]] == d]
         if positive:
             members.setdefault(period_of(min(positive), period, fy_start)[0],
                                []).append(cid)

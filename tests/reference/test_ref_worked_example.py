@@ -653,28 +653,26 @@ check("cohort triangle, months", cohort_data, [], [
     "2024-02,0,2,100.00,100.00,1.0000,1.0000",
     "2024-02,1,2,100.00,40.00,0.4000,0.5000",
 ], mode="cohorts", header=COH_HEADER)
-# Quarters: everything is in 2024-Q1; period-end snapshot 2024-03-31.
-#   A, B, C, D, E (5); at 03-31: A 120, B 60, D 40 = 220, 3 of 5 active.
+# Quarters: everything is in 2024-Q1; period-end snapshot 2024-03-31. The
+#   triangle samples period ends: A 120, B 60, D 40 pay there (3), 220; C and
+#   E paid only between quarter ends and are in no cohort.
 check("cohort triangle, one quarter", cohort_data, ["--period", "quarter"], [
-    "2024-Q1,0,5,220.00,220.00,1.0000,0.6000",
+    "2024-Q1,0,3,220.00,220.00,1.0000,1.0000",
 ], mode="cohorts", header=COH_HEADER)
-# Gaps and a zero start: snapshot dates 2024-01-15, 2024-01-31, 2024-04-30.
-#   G: 50 on 01-15, no row 01-31 (= 0), 70 on 04-30. Cohort 2024-01, starting
-#      at the period end 01-31 = 0 -> revenue_retention empty; logo 0 then 1.
-#      Feb and Mar have no snapshot: left out, so ages are 0 and 3.
-#   K: 5 on 04-30 -> cohort 2024-04.
+# Gaps: snapshot dates 2024-01-15, 2024-01-31, 2024-04-30; period ends
+#   2024-01-31 and 2024-04-30 (Feb and Mar have no snapshot).
+#   G: 50 on 01-15 (not a period end), no row 01-31 (= 0), 70 on 04-30: its
+#      first period end with MRR > 0 is 04-30 -> cohort 2024-04.
+#   H: never > 0. K: 5 on 04-30 -> cohort 2024-04. So one cohort, G and K, 75.
 gaps = ("customer_id,date,mrr\nG,2024-01-15,50\nH,2024-01-31,0\n"
         "G,2024-04-30,70\nK,2024-04-30,5\n")
-check("cohorts with gaps and a zero start", gaps, [], [
-    "2024-01,0,1,0.00,0.00,,0.0000",
-    "2024-01,3,1,0.00,70.00,,1.0000",
-    "2024-04,0,1,5.00,5.00,1.0000,1.0000",
+check("cohorts with gaps and a payer between period ends", gaps, [], [
+    "2024-04,0,2,75.00,75.00,1.0000,1.0000",
 ], mode="cohorts", header=COH_HEADER)
-# Fiscal quarters (start April): 2024-01 is FY2024-Q4, 2024-04 is FY2025-Q1.
+# Fiscal quarters (start April): 2024-01 is FY2024-Q4 (period end 01-31, where
+# G pays 0), 2024-04 is FY2025-Q1 (04-30: G 70, K 5).
 check("cohorts, fiscal quarters", gaps, ["--period", "quarter", "--fiscal-year-start", "4"], [
-    "FY2024-Q4,0,1,0.00,0.00,,0.0000",
-    "FY2024-Q4,1,1,0.00,70.00,,1.0000",
-    "FY2025-Q1,0,1,5.00,5.00,1.0000,1.0000",
+    "FY2025-Q1,0,2,75.00,75.00,1.0000,1.0000",
 ], mode="cohorts", header=COH_HEADER)
 run(gaps, "--window", "2", mode="cohorts", expect_rc=2)
 
