@@ -117,6 +117,10 @@ struct snapshot_store {
       currencies_seen;             // each code's first row, in read order
   std::uint64_t rows_read = 0;     // data rows accepted
   std::uint64_t rows_skipped = 0;  // bad rows skipped (skip_bad_rows only)
+  // Rows of delimiters alone (;;; as a spreadsheet saves unused rows):
+  // skipped, and named here so that the command line can say so.
+  std::uint64_t empty_rows = 0;
+  std::string first_empty_row;  // FILE:LINE of the first
 
   bool segmented() const { return !segments.empty(); }
   // Customer c's currency code, "" for the reporting currency.

@@ -17,6 +17,26 @@
 namespace ndr::cli {
 namespace {
 
+// What --locale sets: a country's spreadsheet export (docs/data-format.md).
+struct locale_layout {
+  const char* name;
+  char delimiter;
+  bool decimal_comma;
+  const char* date_format;  // tried first; ISO dates are read after it
+};
+constexpr locale_layout kLocales[] = {
+    {"de", ';', true, "%d.%m.%Y"},     {"fr", ';', true, "%d/%m/%Y"},
+    {"es", ';', true, "%d/%m/%Y"},     {"it", ';', true, "%d/%m/%Y"},
+    {"pt", ';', true, "%d/%m/%Y"},     {"nl", ';', true, "%d-%m-%Y"},
+    {"en-gb", ',', false, "%d/%m/%Y"}, {"en-us", ',', false, "%m/%d/%Y"},
+};
+
+std::vector<std::string> locale_names() {
+  std::vector<std::string> names;
+  for (const auto& l : kLocales) names.emplace_back(l.name);
+  return names;
+}
+
 constexpr std::uint64_t kSkippedShown = 20;  // skipped rows reported one by one
 
 char parse_delimiter(const std::string& d) {
@@ -71,6 +91,12 @@ void add_input_options(CLI::App* cmd, input_args& a, input_features features) {
                 "accept a date more than 10 years from the rest of the data");
   cmd->add_option("--date-format", a.date_format,
                   "strftime layout of the dates, e.g. %m/%d/%Y");
+  cmd->add_option("--locale", a.locale,
+                  "a country's export: de (; 1.234,50 31.01.2024), fr, es, "
+                  "it, pt (; 1.234,50 31/01/2024), nl (; 1.234,50 "
+                  "31-01-2024), en-gb (, 1,234.50 31/01/2024), en-us "
+                  "(01/31/2024); ISO dates are read too")
+      ->check(CLI::IsMember(locale_names()));
   if (features.segments) {
     // One column per --segment-by, so that files after it stay files.
     cmd->add_option(
@@ -299,12 +325,13 @@ subscription_options to_subscription_options(const input_args& a) {
   }
   o.snapshot_day = a.snapshot_day;
   o.end_inclusive = a.end_inclusive;
-  o.delimiter = parse_delimiter(a.delimiter);
-  o.decimal_comma = a.decimal_comma;
-  o.decimal_point = a.decimal_point;
+  const text_layout layout = layout_of(a);
+  o.delimiter = layout.delimiter;
+  o.decimal_comma = layout.decimal_comma;
+  o.decimal_point = layout.decimal_point;
   o.encoding = a.encoding;
   o.allow_date_range = a.allow_date_range;
-  o.date_format = a.date_format;
+  o.date_format = layout.date_format;
   o.segment_cols = a.segment_by;
   o.skip_bad_rows = a.skip_bad_rows;
   return o;
@@ -341,18 +368,15 @@ load_options to_load_options(const input_args& a) {
   o.customer_col = a.customer_col;
   o.date_col = a.date_col;
   o.mrr_col = a.mrr_col;
-  o.delimiter = parse_delimiter(a.delimiter);
-  o.decimal_comma = a.decimal_comma;
-  o.decimal_point = a.decimal_point;
-  if (a.decimal_comma && a.decimal_point) {
-    throw UsageError(
-        "--decimal-comma and --decimal-point contradict each other; give one");
-  }
+  const text_layout layout = layout_of(a);
+  o.delimiter = layout.delimiter;
+  o.decimal_comma = layout.decimal_comma;
+  o.decimal_point = layout.decimal_point;
   check_encoding(a.encoding);
   o.encoding = a.encoding;
   o.allow_date_range = a.allow_date_range;
   o.max_segments = a.max_segments;
-  o.date_format = a.date_format;
+  o.date_format = layout.date_format;
   o.segment_cols = a.segment_by;
   o.skip_bad_rows = a.skip_bad_rows;
   if (!a.currency_col.empty()) {
@@ -375,6 +399,24 @@ std::function<void(const std::string&)> warner(bool quiet) {
   return [](const std::string& what) {
     fmt::print(stderr, "ndr: warning: {}\n", what);
   };
+}
+
+text_layout layout_of(const input_args& a) {
+  if (a.decimal_comma && a.decimal_point) {
+    throw UsageError(
+        "--decimal-comma and --decimal-point contradict each other; give one");
+  }
+  text_layout t{parse_delimiter(a.delimiter), a.decimal_comma, a.decimal_point,
+                a.date_format};
+  if (a.locale.empty()) return t;
+  for (const auto& l : kLocales) {
+    if (a.locale != l.name) continue;
+    // Options given beside --locale win over it.
+    if (a.delimiter == ",") t.delimiter = l.delimiter;
+    if (!a.decimal_point) t.decimal_comma = t.decimal_comma || l.decimal_comma;
+    if (a.date_format.empty()) t.date_format = std::string(l.date_format) + "|";
+  }
+  return t;
 }
 
 bool subscription_input(const input_args& a) {
@@ -404,6 +446,14 @@ loaded_data load_data(const input_args& a, bool quiet) {
   if (spec.subscriptions) spec.subscriptions->on_warning = warner(quiet);
   loaded_data data{load_data_set(spec), 0, {}};
   skipped.summary();
+  const snapshot_store& store = data.data.loaded();
+  if (store.empty_rows > 0 && !quiet) {
+    fmt::print(stderr,
+               "ndr: warning: skipped {} empty row{} (delimiters alone, as a "
+               "spreadsheet saves unused rows; the first at {})\n",
+               store.empty_rows, store.empty_rows == 1 ? "" : "s",
+               store.first_empty_row);
+  }
   data.skipped_rows = skipped.count();
   data.skipped_first = skipped.first();
   return data;

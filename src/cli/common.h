@@ -29,6 +29,7 @@ struct input_args {
   std::uint32_t max_segments =
       10000;                // --segment-by: more distinct values is an error
   std::string date_format;  // strftime layout replacing the built-in ones
+  std::string locale;  // de, fr, …: delimiter, decimals and dates at once
   std::vector<std::string> segment_by;  // segment columns (SPEC §4)
   bool skip_bad_rows = false;           // report and skip bad rows
   bool customer_col_given =
@@ -95,6 +96,14 @@ void add_period_options(CLI::App* cmd, period_args& a,
 // Also adds --config FILE (TOML; keys are the long option names) and -q.
 void add_output_options(CLI::App* cmd, output_args& a, bool with_wide = true);
 
+// How the files' text is laid out: the options, with --locale filling in
+// what they leave at the default (throws UsageError on a contradiction).
+struct text_layout {
+  char delimiter;
+  bool decimal_comma, decimal_point;
+  std::string date_format;  // "LAYOUT|": LAYOUT, then the built-in ones
+};
+text_layout layout_of(const input_args& a);
 // The files are subscription exports (--input subscriptions or a preset).
 bool subscription_input(const input_args& a);
 // The data-set stage's input, from the options (throws UsageError).

@@ -109,8 +109,9 @@ void check_plausible(const std::string& text, const char* metric,
         text, percent_text(m), metric);
   } else if (m > 3 * one) {
     why = fmt::format(
-        "{} is {}; an NDR floor above 300% is implausible; did you mean {}?",
-        text, percent_text(m), percent_text(m / 100));
+        "{} is {}; an NDR floor above 300% is implausible; write a fraction "
+        "(0.95) or a percentage (95%)",
+        text, percent_text(m));
   }
   if (!why.empty()) throw UsageError(fmt::format("{} {}", option, why));
 }

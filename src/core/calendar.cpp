@@ -64,11 +64,60 @@ std::int64_t floor_div(std::int64_t a, std::int64_t b) {
   return a / b - ((a % b != 0) && ((a < 0) != (b < 0)));
 }
 
+// What reads a date the built-in layouts do not: a day-first one (31.01.2024,
+// 31/01/2024) is a European export's, which --locale reads whole.
+std::string day_first_hint(std::string_view text) {
+  int fields[3] = {0, 0, 0};
+  size_t n = 0, digits = 0;
+  char sep = 0;
+  for (const char c : text) {
+    if (c >= '0' && c <= '9' && n < 3) {
+      fields[n] = fields[n] * 10 + (c - '0');
+      ++digits;
+    } else if ((c == '.' || c == '/' || c == '-') && digits > 0 && n < 2 &&
+               (sep == 0 || sep == c)) {
+      sep = c;
+      ++n;
+      digits = 0;
+    } else {
+      return "--date-format reads other layouts, e.g. %d/%m/%Y";
+    }
+  }
+  const bool day_first = n == 2 && fields[2] >= 1000 && fields[0] >= 1 &&
+                         fields[0] <= 31 && fields[1] >= 1 && fields[1] <= 12;
+  if (!day_first) return "--date-format reads other layouts, e.g. %d/%m/%Y";
+  if (sep == '.')
+    return "a day-first date: --locale de reads it, with the ; and 1.234,50 "
+           "of a German export, or --date-format %d.%m.%Y alone";
+  const std::string layout = fmt::format("%d{}%m{}%Y", sep, sep);
+  if (fields[0] > 12)
+    return fmt::format(
+        "a day-first date: --locale fr (or en-gb, for , and 1,234.50) reads "
+        "it, or --date-format {} alone",
+        layout);
+  return fmt::format(
+      "day first or month first? --date-format {} or --date-format "
+      "%m{}%d{}%Y",
+      layout, sep, sep);
+}
+
 }  // namespace
 
 std::optional<day_number> parse_date(std::string_view text,
                                      const std::string& format) {
-  return format.empty() ? parse_builtin(text) : parse_with_format(text, format);
+  if (format.empty()) return parse_builtin(text);
+  if (format.find('|') == std::string::npos)
+    return parse_with_format(text, format);
+  // Layouts tried in order; an empty one is the built-in layouts.
+  std::string_view rest = format;
+  while (true) {
+    const size_t bar = rest.find('|');
+    const std::string layout(rest.substr(0, bar));
+    const auto d =
+        layout.empty() ? parse_builtin(text) : parse_with_format(text, layout);
+    if (d || bar == std::string_view::npos) return d;
+    rest.remove_prefix(bar + 1);
+  }
 }
 
 std::string format_date(day_number d) {
@@ -146,6 +195,19 @@ std::string period_scheme::label_example() const {
 
 std::string invalid_date_message(std::string_view text,
                                  const std::string& format) {
+  if (!format.empty() && format.find('|') != std::string::npos) {
+    std::string layouts;
+    size_t at = 0;
+    while (at <= format.size()) {
+      const size_t bar = std::min(format.find('|', at), format.size());
+      const std::string layout = format.substr(at, bar - at);
+      layouts +=
+          (layouts.empty() ? "" : " or ") +
+          (layout.empty() ? std::string("YYYY-MM-DD") : "'" + layout + "'");
+      at = bar + 1;
+    }
+    return fmt::format("invalid date '{}': expected {}", text, layouts);
+  }
   if (!format.empty()) {
     return fmt::format(
         "invalid date '{}': expected the --date-format layout '{}'", text,
@@ -153,9 +215,8 @@ std::string invalid_date_message(std::string_view text,
   }
   return fmt::format(
       "invalid date '{}': expected YYYY-MM-DD, YYYY-MM or a date-time "
-      "(--date-format "
-      "reads other layouts, e.g. %d/%m/%Y)",
-      text);
+      "({})",
+      text, day_first_hint(text));
 }
 
 date_run main_date_run(

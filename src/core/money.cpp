@@ -42,6 +42,27 @@ std::string_view strip_symbol(std::string_view s, currency_symbol* seen) {
   return s;
 }
 
+// Strips one trailing currency symbol, and the space, no-break space
+// (U+00A0) or narrow one (U+202F) before it.
+std::string_view strip_trailing_symbol(std::string_view s,
+                                       currency_symbol* seen) {
+  for (size_t i = 0; i < std::size(kSymbols); ++i) {
+    const std::string_view sym = kSymbols[i];
+    if (s.size() <= sym.size() || s.substr(s.size() - sym.size()) != sym)
+      continue;
+    *seen = currency_symbol(i + 1);
+    s.remove_suffix(sym.size());
+    for (const std::string_view space :
+         {std::string_view(" "), std::string_view("\xC2\xA0"),
+          std::string_view("\xE2\x80\xAF")}) {
+      if (s.size() > space.size() && s.substr(s.size() - space.size()) == space)
+        s.remove_suffix(space.size());
+    }
+    return s;
+  }
+  return s;
+}
+
 bool is_upper(char c) { return c >= 'A' && c <= 'Z'; }
 
 // A currency marker ndr does not read, at either end of the number: a symbol
@@ -183,6 +204,10 @@ std::optional<money> parse_money(std::string_view text, const char** why,
     }
     s = strip_symbol(s, &seen);
   }
+  // With a decimal comma, the European way: the symbol after the number
+  // ("12,50 €", "12,50€"), with a space or a no-break space before it.
+  if (decimal_comma && seen == currency_symbol::none)
+    s = strip_trailing_symbol(s, &seen);
   if (symbol) *symbol = seen;
   if (s.empty()) {
     *why = text.empty() || trim(text).empty() ? "empty amount" : "not a number";
@@ -191,7 +216,7 @@ std::optional<money> parse_money(std::string_view text, const char** why,
   if (has_foreign_symbol(s)) {
     *why =
         "unknown currency symbol or text (ndr reads $, € and £ before the "
-        "number)";
+        "number, and after it with --decimal-comma or --locale: 12,50 €)";
     return std::nullopt;
   }
   const char point = decimal_comma ? ',' : '.';
@@ -367,7 +392,8 @@ std::string invalid_amount_message(std::string_view text, const char* why,
       "invalid amount '{}': {} (expected {})", text, why,
       decimal_comma
           ? "1234,50 or 1.234,50: --decimal-comma is set"
-          : "1234.50 or \"1,234.50\"; --decimal-comma reads 1.234,50");
+          : "1234.50 or \"1,234.50\"; --decimal-comma reads 1.234,50, and "
+            "--locale de reads a German export at once: ; 1.234,50 31.01.2024");
 }
 
 }  // namespace ndr

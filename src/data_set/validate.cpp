@@ -243,6 +243,13 @@ validation validate_data_set(input_spec spec, const period_scheme& scheme) {
   v.files = subscriptions ? spec.files : stats.files;
   v.rows_read = store.rows_read;
   v.rows_skipped = store.rows_skipped;
+  if (store.empty_rows > 0) {
+    v.warnings.push_back(
+        {store.first_empty_row,
+         fmt::format("{} empty row{} (delimiters alone, as a spreadsheet "
+                     "saves unused rows) skipped; the first is here",
+                     store.empty_rows, store.empty_rows == 1 ? "" : "s")});
+  }
   v.customers = count_customers(store);
   v.snapshot_dates = store.dates.size();
   v.first_date = store.dates.front();

@@ -196,6 +196,8 @@ class data_set_builder {
   day_number last_day_ = 0;
   std::uint16_t last_day_number_ = UINT16_MAX;
   std::uint64_t skipped_ = 0;
+  std::uint64_t empty_rows_ = 0;  // rows of delimiters alone (;;;)
+  std::string first_empty_;       // FILE:LINE of the first
   currency_symbol currency_ =
       currency_symbol::none;  // the first symbol seen, and where
   std::string currency_source_;
@@ -284,6 +286,12 @@ void data_set_builder::read(const std::string& name, line_reader& lines) {
   read_rows(reader, columns);
 }
 
+bool all_empty(const csv_record& record) {
+  return !record.error &&
+         std::all_of(record.fields.begin(), record.fields.end(),
+                     [](std::string_view f) { return f.empty(); });
+}
+
 void data_set_builder::read_rows(csv_record_reader& reader,
                                  const column_map& columns) {
   reader.name_columns(columns.names);
@@ -292,6 +300,12 @@ void data_set_builder::read_rows(csv_record_reader& reader,
   csv_record record;
   while (reader.next(record)) {
     if (record.blank) continue;  // an empty line carries no data
+    if (all_empty(record)) {
+      // A spreadsheet's unused rows (;;;): skipped, counted, told.
+      if (empty_rows_++ == 0)
+        first_empty_ = fmt::format("{}:{}", sources_.back(), record.line);
+      continue;
+    }
     read_row(record, columns);
   }
   ended_in_quotes_ =
@@ -320,6 +334,13 @@ void data_set_builder::report_skipped(const InputError& error) {
 void data_set_builder::absorb(data_set_builder& part, unsigned line_offset) {
   for (const auto& e : part.kept_) report_skipped(e.moved_down(line_offset));
   skipped_ += part.skipped_;
+  if (empty_rows_ == 0 && part.empty_rows_ > 0) {
+    const size_t colon = part.first_empty_.rfind(':');
+    first_empty_ = fmt::format(
+        "{}:{}", part.first_empty_.substr(0, colon),
+        std::stoul(part.first_empty_.substr(colon + 1)) + line_offset);
+  }
+  empty_rows_ += part.empty_rows_;
   saw_currency_column_ = saw_currency_column_ || part.saw_currency_column_;
   if (reporting_.empty()) reporting_ = part.reporting_;
   for (const auto& seen : part.currencies_seen_) {
@@ -510,6 +531,28 @@ std::uint32_t data_set_builder::segment_id(const std::string_view* values) {
   return n;
 }
 
+// A spreadsheet's total or footer line rather than a customer's row: no date,
+// and a customer cell that says "Total" (or none at all) beside an amount.
+const char* footer_row(const csv_record& record, const column_map& columns) {
+  if (!record.fields[columns.date].empty()) return nullptr;
+  const std::string id = lower(record.fields[columns.customer]);
+  if (id.empty()) {
+    if (record.fields[columns.mrr].empty()) return nullptr;
+    return "a footer or total row (an amount without a customer or date), "
+           "not a customer's row: delete it from the export, or add "
+           "--skip-bad-rows";
+  }
+  for (const char* word :
+       {"total", "totals", "grand total", "sum", "summe", "gesamt",
+        "gesamtsumme", "somme", "totaal", "totale", "subtotal", "sub-total",
+        "total:", "summe:", "sum:", "gesamt:"}) {
+    if (id == word)
+      return "a footer or total row, not a customer's row: delete it from "
+             "the export, or add --skip-bad-rows";
+  }
+  return nullptr;
+}
+
 void data_set_builder::read_row(const csv_record& record,
                                 const column_map& columns) {
   const size_t width = columns.names.size();
@@ -520,6 +563,8 @@ void data_set_builder::read_row(const csv_record& record,
     width_error e = row_width_error(record.fields.size(), width);
     return bad_row(record.line, columns, e.field, std::move(e.message));
   }
+  if (const char* footer = footer_row(record, columns))
+    return bad_row(record.line, columns, columns.customer, footer);
   if (record.fields[columns.customer].empty()) {
     return bad_row(record.line, columns, columns.customer, "empty customer id");
   }
@@ -772,6 +817,8 @@ snapshot_store data_set_builder::finish() {
   snapshot_store store;
   store.rows_read = n;
   store.rows_skipped = skipped_;
+  store.empty_rows = empty_rows_;
+  store.first_empty_row = first_empty_;
   const std::vector<std::uint16_t> rank = sort_dates(store);
   check_segment_count();
   if (!options_.allow_date_range) check_outlier_dates(store.dates);
