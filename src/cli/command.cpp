@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <string>
 
+#include "help.h"
+
 namespace ndr::cli {
 namespace {
 
@@ -45,6 +47,7 @@ command_line::command_line()
     CLI::App* sub = c->declare(app_);
     commands_.emplace_back(sub, std::move(c));
   }
+  organize_help(app_);
 }
 
 std::vector<CLI::App*> command_line::subcommands() const {
