@@ -10,8 +10,9 @@ using ndr::money;
 using ndr::snapshot_store;
 
 // The hints every amount and date error ends with (docs/data-format.md).
-#define AMOUNT_HINT \
-  " (expected 1234.50 or \"1,234.50\"; --decimal-comma reads 1.234,50)"
+#define AMOUNT_HINT                                                          \
+  " (expected 1234.50 or \"1,234.50\"; --decimal-comma reads 1.234,50, and " \
+  "--locale de reads a German export at once: ; 1.234,50 31.01.2024)"
 #define DATE_HINT                                                             \
   ": expected YYYY-MM-DD, YYYY-MM or a date-time (--date-format reads other " \
   "layouts, e.g. %d/%m/%Y)"
@@ -260,7 +261,9 @@ TEST_CASE(
       load("customer_id,date,mrr\na,2024-01-31,USD 5\n"),
       "q1.csv:2: column 'mrr': invalid amount 'USD 5': unknown currency symbol "
       "or "
-      "text (ndr reads $, \xE2\x82\xAC and \xC2\xA3 before the number)");
+      "text (ndr reads $, \xE2\x82\xAC and \xC2\xA3 before the number, and "
+      "after it with --decimal-comma or --locale: 12,50 "
+      "\xE2\x82\xAC)");
 }
 
 TEST_CASE(

@@ -61,7 +61,7 @@ TEST_CASE("parse_money rejects what it cannot read exactly") {
   CHECK(reason("$") == std::string("not a number"));
   const std::string foreign =
       "unknown currency symbol or text (ndr reads $, € and £ before the "
-      "number)";
+      "number, and after it with --decimal-comma or --locale: 12,50 €)";
   CHECK(reason("\xC2\xA5"
                "100") == foreign);              // ¥
   CHECK(reason("100\xE2\x82\xAC") == foreign);  // 100€
@@ -183,4 +183,27 @@ TEST_CASE("looks_like_thousands: one point and exactly three digits after it") {
   CHECK_FALSE(ndr::looks_like_thousands("1.234,50"));
   CHECK_FALSE(ndr::looks_like_thousands("1500"));
   CHECK_FALSE(ndr::looks_like_thousands(""));
+}
+
+TEST_CASE("with a decimal comma the symbol may follow the number") {
+  const auto comma = [](std::string_view t) {
+    const char* why = nullptr;
+    ndr::currency_symbol seen = ndr::currency_symbol::none;
+    const auto m = ndr::parse_money(t, &why, true, &seen);
+    return std::make_pair(m ? m->units() : -1, seen);
+  };
+  const auto euro = ndr::currency_symbol(2);  // kSymbols: $, €, £
+  CHECK(comma("12,50 \xE2\x82\xAC") ==
+        std::make_pair(std::int64_t(12500000), euro));
+  CHECK(comma("1.234,50\xE2\x82\xAC") ==
+        std::make_pair(std::int64_t(1234500000), euro));
+  CHECK(comma("-12,50\xC2\xA0\xE2\x82\xAC") ==
+        std::make_pair(std::int64_t(-12500000), euro));
+  CHECK(comma("12,50 \xC2\xA3").second == ndr::currency_symbol(3));
+  // Never both ends, and never without a decimal comma.
+  CHECK(comma("\xE2\x82\xAC"
+              "12,50 \xE2\x82\xAC")
+            .first == -1);
+  const char* why = nullptr;
+  CHECK_FALSE(ndr::parse_money("12.50 \xE2\x82\xAC", &why, false));
 }

@@ -13,8 +13,9 @@ using ndr::money;
 using ndr::subscription_mrr;
 
 // The hints every amount and date error ends with (docs/data-format.md).
-#define AMOUNT_HINT \
-  " (expected 1234.50 or \"1,234.50\"; --decimal-comma reads 1.234,50)"
+#define AMOUNT_HINT                                                          \
+  " (expected 1234.50 or \"1,234.50\"; --decimal-comma reads 1.234,50, and " \
+  "--locale de reads a German export at once: ; 1.234,50 31.01.2024)"
 #define DATE_HINT                                                             \
   ": expected YYYY-MM-DD, YYYY-MM or a date-time (--date-format reads other " \
   "layouts, e.g. %d/%m/%Y)"

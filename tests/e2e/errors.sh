@@ -28,7 +28,7 @@ expect 0 "ndr: warning: the report is empty: no month has a snapshot date both i
   report "$root/samples/tiny.csv" --from 2025-01
 
 # 1: input and data errors name the place.
-expect 1 "ndr: bad-amount.csv:3: column 'mrr': invalid amount '1.5.0': not a number (expected 1234.50 or \"1,234.50\"; --decimal-comma reads 1.234,50)" report bad-amount.csv
+expect 1 "ndr: bad-amount.csv:3: column 'mrr': invalid amount '1.5.0': not a number (expected 1234.50 or \"1,234.50\"; --decimal-comma reads 1.234,50, and --locale de reads a German export at once: ; 1.234,50 31.01.2024)" report bad-amount.csv
 expect 1 "ndr: bad-date.csv:3: column 'date': invalid date '2024-13-31': expected YYYY-MM-DD, YYYY-MM or a date-time (--date-format reads other layouts, e.g. %d/%m/%Y)" report ok.csv bad-date.csv
 expect 1 "ndr: renamed.csv:1: missing column 'customer_id' (the header has: customer, date, amount); if 'customer' is the column, add --customer-col customer" \
   report renamed.csv
@@ -48,7 +48,7 @@ expect 1 "ndr: missing.csv: cannot open: No such file or directory" report missi
 expect 0 "" report renamed.csv --customer-col customer --mrr-col amount
 
 # --skip-bad-rows reports each skipped row and goes on.
-expect 0 "ndr: warning: skipped bad-amount.csv:3: column 'mrr': invalid amount '1.5.0': not a number (expected 1234.50 or \"1,234.50\"; --decimal-comma reads 1.234,50)
+expect 0 "ndr: warning: skipped bad-amount.csv:3: column 'mrr': invalid amount '1.5.0': not a number (expected 1234.50 or \"1,234.50\"; --decimal-comma reads 1.234,50, and --locale de reads a German export at once: ; 1.234,50 31.01.2024)
 ndr: warning: skipped 1 bad row in all" \
   report bad-amount.csv ok.csv --skip-bad-rows
 { echo "$h"; for i in $(seq 1 25); do echo "c$i,2024-01-31,x"; done; echo "a,2024-01-31,1"; echo "a,2024-02-29,1"; } > many-bad.csv
@@ -279,9 +279,9 @@ expect 1 "ndr: amounts in EUR (eur-snapshots.csv:2), but the reporting currency 
   report eur-snapshots.csv --currency usd
 expect 0 "" report eur-snapshots.csv
 expect 1 "ndr: cycle.csv: customer map has a cycle: a → b → a" report ok.csv --customer-map cycle.csv
-expect 1 "ndr: bad-sub.csv:3: column 'amount': invalid amount 'x': not a number (expected 1234.50 or \"1,234.50\"; --decimal-comma reads 1.234,50)" \
+expect 1 "ndr: bad-sub.csv:3: column 'amount': invalid amount 'x': not a number (expected 1234.50 or \"1,234.50\"; --decimal-comma reads 1.234,50, and --locale de reads a German export at once: ; 1.234,50 31.01.2024)" \
   report bad-sub.csv --input subscriptions
-expect 0 "ndr: warning: skipped bad-sub.csv:3: column 'amount': invalid amount 'x': not a number (expected 1234.50 or \"1,234.50\"; --decimal-comma reads 1.234,50)
+expect 0 "ndr: warning: skipped bad-sub.csv:3: column 'amount': invalid amount 'x': not a number (expected 1234.50 or \"1,234.50\"; --decimal-comma reads 1.234,50, and --locale de reads a German export at once: ; 1.234,50 31.01.2024)
 ndr: warning: skipped 1 bad row in all" snapshots bad-sub.csv --input subscriptions --skip-bad-rows --as-of 2024-01-31
 expect 2 "ndr: --as-of is for subscription input; add --input subscriptions (or a --preset)" \
   report ok.csv --as-of 2024-01-31
@@ -309,7 +309,7 @@ expect 1 "ndr: neg-sub.csv:2: column 'amount': customer 'a' has a negative total
 # before the sums): a skipped row is still reported once. Standard input is
 # derived once and kept, with the same message.
 printf 'b,2024-01-01,,x\n' | cat neg-sub.csv - > neg-sub-bad.csv
-expect 1 "ndr: warning: skipped neg-sub-bad.csv:4: column 'amount': invalid amount 'x': not a number (expected 1234.50 or \"1,234.50\"; --decimal-comma reads 1.234,50)
+expect 1 "ndr: warning: skipped neg-sub-bad.csv:4: column 'amount': invalid amount 'x': not a number (expected 1234.50 or \"1,234.50\"; --decimal-comma reads 1.234,50, and --locale de reads a German export at once: ; 1.234,50 31.01.2024)
 ndr: neg-sub-bad.csv:2: column 'amount': customer 'a' has a negative total MRR (-50.00) on 2024-01-31" \
   report neg-sub-bad.csv --input subscriptions --as-of 2024-02-29 --skip-bad-rows
 got=$("$ndr" report - --input subscriptions --as-of 2024-02-29 <neg-sub.csv 2>&1 >/dev/null)
