@@ -4,13 +4,14 @@
 BUILD_DIR ?= build
 JOBS      ?= $(shell nproc 2>/dev/null || echo 2)
 PACKAGES  := cmake make g++ libcli11-dev libfccp-dev libfmt-dev libhowardhinnant-date-dev \
-             catch2 zlib1g-dev libpq-dev python3 clang libclang-rt-14-dev clang-format
+             catch2 zlib1g-dev libpq-dev python3 clang libclang-rt-14-dev clang-format \
+             dpkg-dev
 SAMPLE    ?= samples/realistic.csv
 PREFIX    ?= /usr/local
 
 FUZZ_SECONDS ?= 600
 
-.PHONY: all deps build run test test-deps test-clickhouse install clean fuzz sanitize
+.PHONY: all deps build run test test-deps test-clickhouse install deb package clean fuzz sanitize
 
 all: build
 
@@ -49,12 +50,13 @@ run: deps $(BUILD_DIR)/CMakeCache.txt
 
 # PostgreSQL runs the `ndr sql` tests in a private cluster of their own
 # (tests/sql/): installed without the cluster Debian would create and start.
+# man (man-db) renders the installed man pages in the package test.
 # Chromium renders the HTML report in one end-to-end test; that test skips,
 # saying so, where it cannot be installed.
-TEST_PACKAGES := postgresql
+TEST_PACKAGES := postgresql man-db
 
 test-deps:
-	$(call install_missing,$(TEST_PACKAGES), for the SQL tests,mkdir -p /etc/postgresql-common; \
+	$(call install_missing,$(TEST_PACKAGES), for the SQL and package tests,mkdir -p /etc/postgresql-common; \
 	  [ -f /etc/postgresql-common/createcluster.conf ] || \
 	    echo "create_main_cluster = false" > /etc/postgresql-common/createcluster.conf;)
 	@command -v chromium >/dev/null || [ "$$(id -u)" != 0 ] || \
@@ -83,8 +85,17 @@ sanitize: deps
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  ctest --test-dir build-sanitize --output-on-failure -j $(JOBS)
 
+# The program, its man pages and shell completions, and the docs, under
+# PREFIX (and DESTDIR, for staging): the files the Debian package has, from the
+# same install() rules (cmake/Packaging.cmake).
 install: build
-	cmake --install $(BUILD_DIR) --prefix $(PREFIX)
+	DESTDIR="$(DESTDIR)" cmake --install $(BUILD_DIR) --prefix $(PREFIX)
+
+# The Debian package, $(BUILD_DIR)/ndr_VERSION_ARCH.deb (cpack; Depends read
+# off the binary by dpkg-shlibdeps): sudo apt install ./build/ndr_*.deb
+deb: build
+	cd $(BUILD_DIR) && cpack -G DEB
+package: deb
 
 clean:
 	rm -rf $(BUILD_DIR) build-fuzz build-sanitize

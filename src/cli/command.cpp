@@ -21,7 +21,24 @@ std::vector<entry>& registry() {
   return commands;
 }
 
+constexpr const char* kFileValue = "file";  // file_value()'s name
+
 }  // namespace
+
+CLI::Validator file_value() {
+  // No description, so nothing is added to the type name --help shows.
+  return CLI::Validator([](std::string&) { return std::string(); }, "",
+                        kFileValue);
+}
+
+bool takes_file(CLI::Option& o) {
+  try {
+    o.get_validator(kFileValue);
+    return true;
+  } catch (const CLI::OptionNotFound&) {  // CLI11 2.1's only answer for "no"
+    return false;
+  }
+}
 
 void register_command(int order, command_factory make) {
   registry().push_back({order, make});

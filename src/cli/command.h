@@ -24,6 +24,12 @@ class command {
   virtual int run() = 0;
 };
 
+// Marks an option whose value names a file ('-' included), for `ndr
+// completion` to offer file names. It changes neither parsing nor --help.
+CLI::Validator file_value();
+// Whether `o` was marked with file_value().
+bool takes_file(CLI::Option& o);
+
 using command_factory = std::unique_ptr<command> (*)();
 // Adds a command to every command_line; `order` places it in --help.
 void register_command(int order, command_factory make);

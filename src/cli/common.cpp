@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <functional>
 
+#include "command.h"
 #include "config.h"
 #include "ndr/error.h"
 #include "ndr/hierarchy.h"
@@ -64,7 +65,8 @@ void add_subscription_options(CLI::App* cmd, input_args& a);
 
 void add_input_options(CLI::App* cmd, input_args& a, input_features features) {
   cmd->add_option("files", a.files, "input CSV files ('-' is standard input)")
-      ->required();
+      ->required()
+      ->check(file_value());
   cmd->add_option("--customer-col", a.customer_col, "customer id column")
       ->capture_default_str()
       ->each([&a](const std::string&) { a.customer_col_given = true; });
@@ -120,8 +122,9 @@ void add_input_options(CLI::App* cmd, input_args& a, input_features features) {
                     "the reporting currency (default: the data's single "
                     "currency, else USD)");
     cmd->add_option(
-        "--fx", a.fx,
-        "exchange rates CSV: date,currency,rate (reporting units per unit)");
+           "--fx", a.fx,
+           "exchange rates CSV: date,currency,rate (reporting units per unit)")
+        ->check(file_value());
     cmd->add_option("--fx-mode", a.fx_mode,
                     "constant: a row's both ends at its start date's rates; "
                     "spot: each date's own")
@@ -131,7 +134,8 @@ void add_input_options(CLI::App* cmd, input_args& a, input_features features) {
   if (features.customer_map) {
     cmd->add_option("--customer-map", a.customer_map,
                     "customer_id,parent_id CSV: roll accounts up into their "
-                    "topmost parent");
+                    "topmost parent")
+        ->check(file_value());
   }
 }
 
@@ -211,7 +215,8 @@ void add_output_options(CLI::App* cmd, output_args& a, bool with_wide) {
                   "table, csv, json, markdown or html (report only) (default: "
                   "from -o's extension, else table)");
   cmd->add_option("-o,--output", a.output,
-                  "write to FILE atomically instead of standard output");
+                  "write to FILE atomically instead of standard output")
+      ->check(file_value());
   if (with_wide)
     cmd->add_flag("--wide", a.wide, "table/markdown: show every field");
   cmd->add_flag("--arr", a.arr, "show money ×12 as ARR (ratios unchanged)");

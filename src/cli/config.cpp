@@ -9,6 +9,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "command.h"
 #include "ndr/error.h"
 #include "suggest.h"
 
@@ -205,7 +206,8 @@ void add_config_option(CLI::App* cmd) {
   // --help.
   cmd->add_option("--config",
                   "read options from a TOML file (keys: long option names)")
-      ->type_name("FILE");
+      ->type_name("FILE")
+      ->check(file_value());
 }
 
 std::vector<std::string> config_args(const CLI::App& cmd, std::string_view text,

@@ -23,7 +23,8 @@ class snapshots_command : public command {
     cmd->add_option("--format", output_.format, "csv (the only one)")
         ->check(CLI::IsMember({"csv"}));
     cmd->add_option("-o,--output", output_.output,
-                    "write to FILE atomically instead of standard output");
+                    "write to FILE atomically instead of standard output")
+        ->check(file_value());
     cmd->add_flag("-q,--quiet", output_.quiet,
                   "no warnings; errors only (for cron)");
     add_config_option(cmd);

@@ -70,7 +70,8 @@ class sql_command : public command {
     cmd->add_option("--to", to_, "last period shown");
     cmd->add_flag("--arr", o_.arr, "money ×12 as ARR (ratios unchanged)");
     cmd->add_option("-o,--output", output_,
-                    "write to FILE atomically instead of standard output");
+                    "write to FILE atomically instead of standard output")
+        ->check(file_value());
     return cmd;
   }
 

@@ -21,7 +21,8 @@ class validate_command : public command {
     cmd->add_option("--format", output_.format, "text or json")
         ->check(CLI::IsMember({"text", "json"}));
     cmd->add_option("-o,--output", output_.output,
-                    "write to FILE atomically instead of standard output");
+                    "write to FILE atomically instead of standard output")
+        ->check(file_value());
     cmd->add_flag("--strict", strict_, "exit 1 on warnings too");
     add_config_option(cmd);
     return cmd;
