@@ -124,3 +124,23 @@ TEST_CASE("main_date_run: the run of most weight, cut at gaps over 10 years") {
   CHECK(ndr::main_date_run({{0, 1}, {3653, 1}}).last == 3653);
   CHECK(ndr::main_date_run({{0, 1}, {3654, 1}}).last == 0);
 }
+
+TEST_CASE(
+    "a date error suggests --locale for a day-first date, and only then") {
+  CHECK(ndr::invalid_date_message("31.01.2024", "").find("--locale de") !=
+        std::string::npos);
+  CHECK(ndr::invalid_date_message("31/01/2024", "").find("--locale fr") !=
+        std::string::npos);
+  CHECK(
+      ndr::invalid_date_message("01/02/2024", "").find("day first or month") !=
+      std::string::npos);
+  // Long digit runs (the fuzzer's) are no date, and overflow nothing.
+  CHECK(ndr::invalid_date_message("2019555555555.1.2024", "")
+            .find("--date-format reads other layouts") != std::string::npos);
+  CHECK(ndr::invalid_date_message("x", "%d.%m.%Y|") ==
+        "invalid date 'x': expected '%d.%m.%Y' or YYYY-MM-DD");
+  CHECK(ndr::parse_date("31.01.2024", "%d.%m.%Y|") ==
+        ndr::parse_date("2024-01-31", ""));
+  CHECK(ndr::parse_date("2024-01-31", "%d.%m.%Y|") ==
+        ndr::parse_date("2024-01-31", ""));
+}

@@ -71,8 +71,8 @@ std::string day_first_hint(std::string_view text) {
   size_t n = 0, digits = 0;
   char sep = 0;
   for (const char c : text) {
-    if (c >= '0' && c <= '9' && n < 3) {
-      fields[n] = fields[n] * 10 + (c - '0');
+    if (c >= '0' && c <= '9' && n < 3 && digits < 4) {
+      fields[n] = fields[n] * 10 + (c - '0');  // at most 4 digits: no overflow
       ++digits;
     } else if ((c == '.' || c == '/' || c == '-') && digits > 0 && n < 2 &&
                (sep == 0 || sep == c)) {
