@@ -3,6 +3,7 @@
 
 #include "command.h"
 #include "common.h"
+#include "outputs.h"
 
 namespace ndr::cli {
 namespace {
@@ -23,18 +24,22 @@ class cohorts_command : public command {
 
   void check() override {
     options_ = to_report_options(periods_);
-    format_ = to_format_options(output_);
-    format_.logos = logos_;
+    destinations_ = to_destinations(output_, false);
+    for (destination& d : destinations_) d.format.logos = logos_;
     to_input_spec(input_);
   }
 
   int run() override {
     check();
-    output_file out = open_output(output_, input_);
+    opened_outputs out(destinations_, input_);
     const loaded_data data = load_data(input_, output_.quiet);
-    write_output(output_, out,
-                 render_cohorts(build_cohorts(data.data, options_.scheme),
-                                options_.scheme, with_skipped(format_, data)));
+    const std::vector<cohort_cell> cells =
+        build_cohorts(data.data, options_.scheme);
+    for (size_t i = 0; i < destinations_.size(); ++i) {
+      out.stage(i, render_cohorts(cells, options_.scheme,
+                                  with_skipped(destinations_[i].format, data)));
+    }
+    out.commit();
     return 0;
   }
 
@@ -44,7 +49,7 @@ class cohorts_command : public command {
   output_args output_;
   bool logos_ = false;  // table: logo retention instead of revenue retention
   report_options options_;
-  format_options format_;
+  std::vector<destination> destinations_;
 };
 
 const registered<cohorts_command> registration(30);

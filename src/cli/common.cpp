@@ -181,8 +181,12 @@ void add_output_options(CLI::App* cmd, output_args& a, bool with_wide) {
   cmd->add_option("--format", a.format,
                   "table, csv, json, markdown or html (report only) (default: "
                   "from -o's extension, else table)");
-  cmd->add_option("-o,--output", a.output,
-                  "write to FILE atomically instead of standard output");
+  cmd->add_option("-o,--output", a.outputs,
+                  "write to FILE atomically instead of standard output; "
+                  "repeat to write several files, each in the format its "
+                  "extension names")
+      ->allow_extra_args(false)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   if (with_wide)
     cmd->add_flag("--wide", a.wide, "table/markdown: show every field");
   cmd->add_flag("--arr", a.arr, "show money ×12 as ARR (ratios unchanged)");
@@ -440,11 +444,6 @@ bool is_stdout(const std::string& output) {
   return output.empty() || output == "-";
 }
 
-const char* format_name(output_format f) {
-  constexpr const char* kNames[] = {"table", "csv", "json", "markdown", "html"};
-  return kNames[int(f)];
-}
-
 // Names the input `output` is, if any: "the input file 'x.csv'".
 std::string input_named(const std::string& output, const input_args& in) {
   for (const auto& f : in.files) {
@@ -472,26 +471,6 @@ std::string format_named_by(std::string output) {
   return "";
 }
 
-format_options to_format_options(const output_args& a) {
-  format_options f;
-  f.wide = a.wide;
-  f.arr = a.arr;
-  const std::string named = format_named_by(a.output);
-  if (!a.format.empty()) {
-    const auto parsed = parse_format(a.format);
-    if (!parsed) {
-      throw UsageError(fmt::format(
-          "--format '{}' is not one of table, csv, json, markdown, html",
-          a.format));
-    }
-    f.format = *parsed;
-  } else if (!named.empty()) {
-    f.format = *parse_format(named);
-  }
-  check_output_name(a, format_name(f.format));
-  return f;
-}
-
 void check_output_name(const output_args& a, const std::string& format) {
   const std::string named = format_named_by(a.output);
   if (named.empty() || named == format) return;
@@ -500,12 +479,16 @@ void check_output_name(const output_args& a, const std::string& format) {
       format, a.format.empty() ? "" : " (--format " + a.format + ")"));
 }
 
+void check_not_input(const std::string& output, const input_args& inputs) {
+  if (const std::string input = input_named(output, inputs); !input.empty()) {
+    throw UsageError(fmt::format(
+        "-o '{}' is {}; write the output to another file", output, input));
+  }
+}
+
 output_file open_output(const output_args& a, const input_args& inputs) {
   if (is_stdout(a.output)) return output_file("");
-  if (const std::string input = input_named(a.output, inputs); !input.empty()) {
-    throw UsageError(fmt::format(
-        "-o '{}' is {}; write the output to another file", a.output, input));
-  }
+  check_not_input(a.output, inputs);
   return output_file(a.output);
 }
 

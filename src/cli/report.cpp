@@ -11,6 +11,7 @@
 #include "ndr/error.h"
 #include "ndr/html.h"
 #include "ndr/warehouse.h"
+#include "outputs.h"
 
 namespace ndr::cli {
 namespace {
@@ -229,7 +230,7 @@ class report_command : public command {
       throw UsageError(
           fmt::format("--from {} is after --to {}", args_.from, args_.to));
     }
-    format_ = to_format_options(args_.output);
+    destinations_ = to_destinations(args_.output, true);
     gates_ = parse_gates(args_);
     if (!args_.db.empty()) return check_db();
     if (!args_.table.empty() || !args_.order_col.empty())
@@ -285,32 +286,31 @@ class report_command : public command {
     return c;
   }
 
+  std::string render(const destination& d, const computed& c) const {
+    if (d.format.format != output_format::html)
+      return render_report(c.r, with_skipped(d.format, c.data));
+    html_options page = html_page(args_);
+    page.skipped_rows = c.data.skipped_rows;
+    page.skipped_first = c.data.skipped_first;
+    return render_html(c.r, c.cohorts, page);
+  }
+
   int run() override {
     check();
-    const report_args& a = args_;
-    const report_options& options = options_;
-    output_file out = open_output(a.output, a.input);
-    const bool html = format_.format == output_format::html;
-    const computed c = compute(html);
-    const report& r = c.r;
-    if (r.rows.empty() && !a.output.quiet)
-      warn_empty(options, a.periods.period);
-    if (html) {
-      html_options page = html_page(a);
-      page.skipped_rows = c.data.skipped_rows;
-      page.skipped_first = c.data.skipped_first;
-      write_output(a.output, out, render_html(r, c.cohorts, page));
-    } else {
-      write_output(a.output, out,
-                   render_report(r, with_skipped(format_, c.data)));
-    }
-    return check_gates(r, gates_) ? 0 : kExitGate;
+    opened_outputs out(destinations_, args_.input);
+    const computed c = compute(any_in(destinations_, output_format::html));
+    if (c.r.rows.empty() && !args_.output.quiet)
+      warn_empty(options_, args_.periods.period);
+    for (size_t i = 0; i < destinations_.size(); ++i)
+      out.stage(i, render(destinations_[i], c));
+    out.commit();
+    return check_gates(c.r, gates_) ? 0 : kExitGate;
   }
 
  private:
   report_args args_;
   report_options options_;
-  format_options format_;
+  std::vector<destination> destinations_;
   std::vector<gate> gates_;
   sql_options sql_;  // with --db
 };
