@@ -4,7 +4,8 @@
 BUILD_DIR ?= build
 JOBS      ?= $(shell nproc 2>/dev/null || echo 2)
 PACKAGES  := cmake make g++ libcli11-dev libfccp-dev libfmt-dev libhowardhinnant-date-dev \
-             catch2 zlib1g-dev libpq-dev python3 clang libclang-rt-14-dev clang-format
+             catch2 zlib1g-dev libpq-dev libxlsxwriter-dev python3 clang libclang-rt-14-dev \
+             clang-format
 SAMPLE    ?= samples/realistic.csv
 PREFIX    ?= /usr/local
 

@@ -50,7 +50,7 @@ std::string render_cohorts(const std::vector<cohort_cell>& cells,
                            const period_scheme& scheme,
                            const format_options& options);
 
-// What a csv field holds, for a format that types its cells.
+// What a csv field holds, for a format that types its cells (xlsx.h).
 enum class field_kind { text, date, count, money, ratio };
 
 // One value as csv spells it, before quoting: "1234.50", "1.0500", "" for an
