@@ -50,12 +50,13 @@ run: deps $(BUILD_DIR)/CMakeCache.txt
 
 # PostgreSQL runs the `ndr sql` tests in a private cluster of their own
 # (tests/sql/): installed without the cluster Debian would create and start.
+# xlsx2csv reads the xlsx workbooks back (tests/e2e/xlsx.sh).
 # Chromium renders the HTML report in one end-to-end test; that test skips,
 # saying so, where it cannot be installed.
-TEST_PACKAGES := postgresql
+TEST_PACKAGES := postgresql xlsx2csv
 
 test-deps:
-	$(call install_missing,$(TEST_PACKAGES), for the SQL tests,mkdir -p /etc/postgresql-common; \
+	$(call install_missing,$(TEST_PACKAGES), for the SQL and xlsx tests,mkdir -p /etc/postgresql-common; \
 	  [ -f /etc/postgresql-common/createcluster.conf ] || \
 	    echo "create_main_cluster = false" > /etc/postgresql-common/createcluster.conf;)
 	@command -v chromium >/dev/null || [ "$$(id -u)" != 0 ] || \

@@ -13,7 +13,7 @@
 
 namespace ndr {
 
-enum class output_format { table, csv, json, markdown, html };
+enum class output_format { table, csv, json, markdown, html, xlsx };
 
 struct format_options {
   output_format format = output_format::table;

@@ -3,6 +3,7 @@
 
 #include "command.h"
 #include "common.h"
+#include "ndr/xlsx.h"
 #include "outputs.h"
 
 namespace ndr::cli {
@@ -36,8 +37,12 @@ class cohorts_command : public command {
     const std::vector<cohort_cell> cells =
         build_cohorts(data.data, options_.scheme);
     for (size_t i = 0; i < destinations_.size(); ++i) {
-      out.stage(i, render_cohorts(cells, options_.scheme,
-                                  with_skipped(destinations_[i].format, data)));
+      const destination& d = destinations_[i];
+      out.stage(i, d.format.format == output_format::xlsx
+                       ? cohorts_xlsx(cells, options_.scheme,
+                                      to_xlsx_options(output_, input_, &data))
+                       : render_cohorts(cells, options_.scheme,
+                                        with_skipped(d.format, data)));
     }
     out.commit();
     return 0;

@@ -179,8 +179,8 @@ void add_period_options(CLI::App* cmd, period_args& a, period_flags flags,
 
 void add_output_options(CLI::App* cmd, output_args& a, bool with_wide) {
   cmd->add_option("--format", a.format,
-                  "table, csv, json, markdown or html (report only) (default: "
-                  "from -o's extension, else table)");
+                  "table, csv, json, markdown, html (report only) or xlsx "
+                  "(default: from -o's extension, else table)");
   cmd->add_option("-o,--output", a.outputs,
                   "write to FILE atomically instead of standard output; "
                   "repeat to write several files, each in the format its "
@@ -464,7 +464,8 @@ std::string format_named_by(std::string output) {
   if (ends_with(output, ".gz")) output.resize(output.size() - 3);
   const std::pair<const char*, const char*> extensions[] = {
       {".csv", "csv"},           {".json", "json"}, {".md", "markdown"},
-      {".markdown", "markdown"}, {".html", "html"}, {".htm", "html"}};
+      {".markdown", "markdown"}, {".html", "html"}, {".htm", "html"},
+      {".xlsx", "xlsx"}};
   for (const auto& [extension, format] : extensions) {
     if (ends_with(output, extension)) return format;
   }

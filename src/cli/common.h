@@ -75,7 +75,8 @@ struct period_args {
 };
 
 struct output_args {
-  std::string format;  // table | csv | json | markdown | html; empty: from -o
+  // table | csv | json | markdown | html | xlsx; empty: from -o
+  std::string format;
   // -o FILE of report, movements and cohorts, once per -o (outputs.h); none,
   // or "-" alone: standard output.
   std::vector<std::string> outputs;
@@ -114,8 +115,9 @@ format_options with_skipped(format_options f, const loaded_data& data);
 // A period label given to `option`, parsed in `scheme`.
 std::int64_t parse_period(const std::string& text, const char* option,
                           const period_scheme& scheme);
-// The format -o's name says: "csv", "json", "markdown", "html", or "" for a
-// name that says nothing (report.txt, /dev/stdout). x.csv.gz says csv.
+// The format -o's name says: "csv", "json", "markdown", "html", "xlsx", or
+// "" for a name that says nothing (report.txt, /dev/stdout). x.csv.gz says
+// csv.
 std::string format_named_by(std::string output);
 // Throws UsageError when -o's name says another format than `format` (the
 // one the command writes: "csv", "json", "markdown", "html", "text", …).

@@ -6,6 +6,7 @@
 #include "command.h"
 #include "common.h"
 #include "ndr/error.h"
+#include "ndr/xlsx.h"
 #include "outputs.h"
 
 namespace ndr::cli {
@@ -33,6 +34,17 @@ class movements_command : public command {
     to_input_spec(input_);
   }
 
+  std::string render(const destination& d, const loaded_data& data,
+                     const ledger& lines) const {
+    if (d.format.format != output_format::xlsx) {
+      return render_ledger(lines.lines, lines.store(), options_, period_,
+                           with_skipped(d.format, data));
+    }
+    return ledger_xlsx(
+        {lines.lines, lines.store(), options_.scheme.label(period_)},
+        to_xlsx_options(output_, input_, &data));
+  }
+
   int run() override {
     check();
     opened_outputs out(destinations_, input_);
@@ -44,11 +56,8 @@ class movements_command : public command {
           "no report row for {}: it needs a snapshot date in {} and in {}", at_,
           at_, options_.scheme.label(period_ - options_.window)));
     }
-    for (size_t i = 0; i < destinations_.size(); ++i) {
-      out.stage(i,
-                render_ledger(lines->lines, lines->store(), options_, period_,
-                              with_skipped(destinations_[i].format, data)));
-    }
+    for (size_t i = 0; i < destinations_.size(); ++i)
+      out.stage(i, render(destinations_[i], data, *lines));
     out.commit();
     return 0;
   }

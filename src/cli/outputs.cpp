@@ -1,6 +1,7 @@
 #include "outputs.h"
 
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <optional>
@@ -16,7 +17,8 @@ bool is_stdout(const std::string& output) {
 }
 
 const char* format_name(output_format f) {
-  constexpr const char* kNames[] = {"table", "csv", "json", "markdown", "html"};
+  constexpr const char* kNames[] = {"table",    "csv",  "json",
+                                    "markdown", "html", "xlsx"};
   return kNames[int(f)];
 }
 
@@ -25,7 +27,7 @@ std::optional<output_format> given_format(const std::string& format) {
   const auto parsed = parse_format(format);
   if (!parsed) {
     throw UsageError(fmt::format(
-        "--format '{}' is not one of table, csv, json, markdown, html",
+        "--format '{}' is not one of table, csv, json, markdown, html, xlsx",
         format));
   }
   return parsed;
@@ -40,7 +42,7 @@ output_format format_of(const std::string& path, const output_args& a,
     if (several) {
       throw UsageError(fmt::format(
           "-o '{}' does not say its format; with several -o, each name ends "
-          "in .csv, .json, .md or .html",
+          "in .csv, .json, .md, .html or .xlsx",
           path));
     }
     return given.value_or(output_format::table);
@@ -89,6 +91,12 @@ bool gzip_name(const std::string& path) {
 void check_destination(const destination& d, bool html) {
   if (d.format.format == output_format::html && !html)
     throw UsageError("--format html is for ndr report only");
+  if (d.format.format == output_format::xlsx && d.path.empty() &&
+      isatty(STDOUT_FILENO)) {
+    throw UsageError(
+        "xlsx is a binary workbook, not for a terminal: write it to a file "
+        "with -o report.xlsx, or redirect standard output");
+  }
 }
 
 }  // namespace
@@ -141,6 +149,17 @@ bool any_in(const std::vector<destination>& destinations, output_format f) {
     if (d.format.format == f) return true;
   }
   return false;
+}
+
+xlsx_options to_xlsx_options(const output_args& a, const input_args& inputs,
+                             const loaded_data* data) {
+  xlsx_options o;
+  o.arr = a.arr;
+  if (data && (!inputs.currency.empty() || !inputs.fx.empty() ||
+               !currency_codes(data->data.loaded()).empty())) {
+    o.currency = data->data.reporting_currency;
+  }
+  return o;
 }
 
 }  // namespace ndr::cli

@@ -9,6 +9,7 @@
 
 #include "common.h"
 #include "ndr/output.h"
+#include "ndr/xlsx.h"
 
 namespace ndr::cli {
 
@@ -23,10 +24,10 @@ struct destination {
 // - no -o, or -o - alone: standard output, in --format (default table);
 // - one -o: in --format, else the format its name says, else table;
 // - several -o: each in the format its name says (.csv, .json, .md, .html,
-//   also under .gz), so a name that says none is an error;
+//   .xlsx, also under .gz), so a name that says none is an error;
 // - a name that says another format than --format is an error;
-// - so are the same file twice, more than kMaxOutputFiles files, and html
-//   unless `html` (only report has a page).
+// - so are the same file twice, more than kMaxOutputFiles files, html unless
+//   `html` (only report has a page), and xlsx to a terminal.
 // Throws UsageError.
 std::vector<destination> to_destinations(const output_args& a, bool html);
 
@@ -53,5 +54,12 @@ class opened_outputs {
 
 // Whether any destination is in format `f`.
 bool any_in(const std::vector<destination>& destinations, output_format f);
+
+// The workbook options of a run: --arr, and the reporting currency when the
+// input names it (--currency, --fx or a currency column; otherwise the
+// documented default, USD, is a guess, and money cells carry no symbol).
+// `data` is null when nothing was read (--db).
+xlsx_options to_xlsx_options(const output_args& a, const input_args& inputs,
+                             const loaded_data* data);
 
 }  // namespace ndr::cli

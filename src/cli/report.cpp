@@ -11,6 +11,7 @@
 #include "ndr/error.h"
 #include "ndr/html.h"
 #include "ndr/warehouse.h"
+#include "ndr/xlsx.h"
 #include "outputs.h"
 
 namespace ndr::cli {
@@ -28,7 +29,7 @@ struct report_args {
   std::string min_grr;
   std::string min_logo_retention;
   std::string title = "Net dollar retention";  // html: the page's title
-  bool stamp = false;                          // html: say when it was made
+  bool stamp = false;  // html, xlsx: say when it was made
   // --db: the report computed by PostgreSQL over a table (docs/sql.md).
   std::string db, table, order_col;
 };
@@ -205,8 +206,8 @@ class report_command : public command {
     cmd->add_option("--title", a.title, "html: the page's title")
         ->capture_default_str();
     cmd->add_flag("--stamp", a.stamp,
-                  "html: print when the page was made (otherwise the same "
-                  "input gives the same bytes)");
+                  "html, xlsx: record when the file was made (otherwise the "
+                  "same input gives the same bytes)");
     cmd->get_option("files")->required(false);
     cmd->add_option("--db", a.db,
                     "compute the report in PostgreSQL instead of reading "
@@ -267,7 +268,8 @@ class report_command : public command {
     sql_.report = options_;
   }
 
-  // The report and (for html) the cohorts, from the files or the database.
+  // The report and (for html and xlsx) the cohorts, from the files or the
+  // database.
   struct computed {
     report r;
     std::vector<cohort_cell> cohorts;
@@ -286,7 +288,25 @@ class report_command : public command {
     return c;
   }
 
-  std::string render(const destination& d, const computed& c) const {
+  // The ledger of the latest row, for the workbook; none with --db.
+  std::optional<ledger> latest_ledger(const computed& c) const {
+    if (!args_.db.empty() || c.r.rows.empty()) return std::nullopt;
+    return build_ledger(c.data.data, options_, c.r.rows.back().period);
+  }
+
+  std::string workbook(const computed& c,
+                       const std::optional<ledger>& latest) const {
+    xlsx_options o = to_xlsx_options(args_.output, args_.input, &c.data);
+    if (args_.stamp) o.created = std::time(nullptr);
+    if (!latest) return report_xlsx(c.r, c.cohorts, nullptr, o);
+    const xlsx_ledger movements{latest->lines, latest->store(),
+                                options_.scheme.label(c.r.rows.back().period)};
+    return report_xlsx(c.r, c.cohorts, &movements, o);
+  }
+
+  std::string render(const destination& d, const computed& c,
+                     const std::optional<ledger>& latest) const {
+    if (d.format.format == output_format::xlsx) return workbook(c, latest);
     if (d.format.format != output_format::html)
       return render_report(c.r, with_skipped(d.format, c.data));
     html_options page = html_page(args_);
@@ -298,11 +318,14 @@ class report_command : public command {
   int run() override {
     check();
     opened_outputs out(destinations_, args_.input);
-    const computed c = compute(any_in(destinations_, output_format::html));
+    const bool xlsx = any_in(destinations_, output_format::xlsx);
+    const computed c =
+        compute(xlsx || any_in(destinations_, output_format::html));
     if (c.r.rows.empty() && !args_.output.quiet)
       warn_empty(options_, args_.periods.period);
+    const std::optional<ledger> latest = xlsx ? latest_ledger(c) : std::nullopt;
     for (size_t i = 0; i < destinations_.size(); ++i)
-      out.stage(i, render(destinations_[i], c));
+      out.stage(i, render(destinations_[i], c, latest));
     out.commit();
     return check_gates(c.r, gates_) ? 0 : kExitGate;
   }

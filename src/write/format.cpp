@@ -17,7 +17,7 @@ struct cell {
   std::string machine;  // csv/json: "1234.50", "1.0500", "" for undefined
   std::string human;    // table/markdown: "1,234.50", "105.0%", "—"
   bool quoted = false;  // json: a string rather than a number
-  field_kind kind = field_kind::text;  // what it holds (machine_table)
+  field_kind kind = field_kind::text;  // what it holds (xlsx types cells)
 };
 
 struct column {
@@ -297,6 +297,8 @@ std::string render(const table_model& t, const format_options& options) {
       return render_table(t, options.wide, options.arr, true);
     case output_format::html:
       break;  // only `ndr report` has a page (render_html)
+    case output_format::xlsx:
+      throw InternalError("render: a workbook is written by xlsx.h");
   }
   throw UsageError("--format html is for ndr report only");
 }
@@ -467,6 +469,7 @@ std::optional<output_format> parse_format(std::string_view name) {
   if (name == "json") return output_format::json;
   if (name == "markdown" || name == "md") return output_format::markdown;
   if (name == "html") return output_format::html;
+  if (name == "xlsx") return output_format::xlsx;
   return std::nullopt;
 }
 
