@@ -4,8 +4,8 @@
 BUILD_DIR ?= build
 JOBS      ?= $(shell nproc 2>/dev/null || echo 2)
 PACKAGES  := cmake make g++ libcli11-dev libfccp-dev libfmt-dev libhowardhinnant-date-dev \
-             catch2 zlib1g-dev libpq-dev python3 clang libclang-rt-14-dev clang-format \
-             dpkg-dev
+             catch2 zlib1g-dev libpq-dev libxlsxwriter-dev python3 clang libclang-rt-14-dev \
+             clang-format dpkg-dev
 SAMPLE    ?= samples/realistic.csv
 PREFIX    ?= /usr/local
 
@@ -50,13 +50,14 @@ run: deps $(BUILD_DIR)/CMakeCache.txt
 
 # PostgreSQL runs the `ndr sql` tests in a private cluster of their own
 # (tests/sql/): installed without the cluster Debian would create and start.
-# man (man-db) renders the installed man pages in the package test.
+# man (man-db) renders the installed man pages in the package test;
+# xlsx2csv reads the xlsx workbooks back (tests/e2e/xlsx.sh).
 # Chromium renders the HTML report in one end-to-end test; that test skips,
 # saying so, where it cannot be installed.
-TEST_PACKAGES := postgresql man-db
+TEST_PACKAGES := postgresql man-db xlsx2csv
 
 test-deps:
-	$(call install_missing,$(TEST_PACKAGES), for the SQL and package tests,mkdir -p /etc/postgresql-common; \
+	$(call install_missing,$(TEST_PACKAGES), for the SQL, package and xlsx tests,mkdir -p /etc/postgresql-common; \
 	  [ -f /etc/postgresql-common/createcluster.conf ] || \
 	    echo "create_main_cluster = false" > /etc/postgresql-common/createcluster.conf;)
 	@command -v chromium >/dev/null || [ "$$(id -u)" != 0 ] || \

@@ -243,3 +243,65 @@ TEST_CASE(
         "| -------------- | --------: | ------: | -------- | ----: |\n"
         "| a\\|b<br>&lt;i> |      1.00 |    1.00 | flat     |  0.00 |\n");
 }
+
+namespace {
+
+// A machine table as csv without quoting (the values below have no commas),
+// each value prefixed by its kind's initial when `kinds`.
+std::string table_text(const ndr::machine_table& t, bool kinds = false) {
+  constexpr char kInitial[] = {'t', 'd', 'c', 'm', 'r'};
+  std::string out;
+  for (size_t i = 0; i < t.fields.size(); ++i)
+    out += (i ? "," : "") + t.fields[i];
+  out += '\n';
+  std::vector<ndr::machine_value> row;
+  for (size_t r = 0; r < t.row_count; ++r) {
+    t.row(r, row);
+    for (size_t i = 0; i < row.size(); ++i) {
+      out += i ? "," : "";
+      if (kinds) out += kInitial[int(row[i].kind)];
+      out += row[i].text;
+    }
+    out += '\n';
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("machine tables hold csv's fields and values, with their kinds") {
+  const auto r = sample();
+  const auto csv = options(output_format::csv, false, true);
+  // Whatever the format asked for, the csv's spelling, --arr applied.
+  const auto t =
+      ndr::report_table(r, options(output_format::table, true, true));
+  CHECK(table_text(t) == ndr::render_report(r, csv));
+  CHECK(table_text(t, true) ==
+        kArrHeader +
+            "t2024-02,d2024-01-31,d2024-02-29,c2,c1,c1,c0,c1,m36000.06,"
+            "m5999.94,m0.00,m24000.00,m18000.00,r0.5000,r0.3333,r0.5000,"
+            "m0.00,c0,m150.00,c1\n");
+  // An empty cohort's ratios are empty ratio values.
+  const auto empty = sample("A,2024-01-31,0\nA,2024-02-29,5\n");
+  CHECK(table_text(ndr::report_table(empty, csv), true).find(",r,r,r,") !=
+        std::string::npos);
+
+  const auto store = ndr::load_texts(
+      {{"t.csv",
+        "customer_id,date,mrr\nA,2024-01-31,10\nB,2024-01-31,20\n"
+        "A,2024-02-29,15\nC,2024-02-29,5\n"}},
+      {});
+  const auto lines = *ndr::build_ledger(
+      store, {}, *ndr::period_scheme{}.parse_label("2024-02"));
+  CHECK(table_text(ndr::ledger_table(lines, store, csv)) ==
+        ndr::render_ledger(lines, store, {}, 0, csv));
+  const auto cells = ndr::build_cohorts(store, {});
+  CHECK(table_text(ndr::cohorts_table(cells, {}, csv), true) ==
+        "cohort,age,customers,starting_arr,arr,revenue_retention,"
+        "logo_retention\n"
+        "t2024-01,c0,c2,m360.00,m360.00,r1.0000,r1.0000\n"
+        "t2024-01,c1,c2,m360.00,m180.00,r0.5000,r0.5000\n"
+        "t2024-02,c0,c1,m60.00,m60.00,r1.0000,r1.0000\n");
+  CHECK(table_text(ndr::cohorts_table(cells, {}, csv)) ==
+        ndr::render_cohorts(cells, {}, csv));
+}

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -12,7 +13,7 @@
 
 namespace ndr {
 
-enum class output_format { table, csv, json, markdown, html };
+enum class output_format { table, csv, json, markdown, html, xlsx };
 
 struct format_options {
   output_format format = output_format::table;
@@ -48,6 +49,36 @@ std::string render_ledger(const std::vector<ledger_line>& lines,
 std::string render_cohorts(const std::vector<cohort_cell>& cells,
                            const period_scheme& scheme,
                            const format_options& options);
+
+// What a csv field holds, for a format that types its cells (xlsx.h).
+enum class field_kind { text, date, count, money, ratio };
+
+// One value as csv spells it, before quoting: "1234.50", "1.0500", "" for an
+// undefined ratio, "2024-01-31", 12; text as it is (no spreadsheet
+// apostrophe: that is csv's own defence).
+struct machine_value {
+  std::string text;
+  field_kind kind = field_kind::text;
+};
+
+// The fields and rows --format csv prints, in the same order, with what each
+// value holds. Rows are made on demand, one at a time; `row` refers to the
+// arguments the table was made from, which must outlive it.
+struct machine_table {
+  std::vector<std::string> fields;  // the csv header
+  size_t row_count = 0;
+  std::function<void(size_t, std::vector<machine_value>&)> row;  // row i
+};
+
+// render_report's, render_ledger's and render_cohorts' csv as tables (only
+// options.arr matters). Throw InputError as those do, when a row is made.
+machine_table report_table(const report& r, const format_options& options);
+machine_table ledger_table(const std::vector<ledger_line>& lines,
+                           const snapshot_store& store,
+                           const format_options& options);
+machine_table cohorts_table(const std::vector<cohort_cell>& cells,
+                            const period_scheme& scheme,
+                            const format_options& options);
 
 // "table" → output_format::table, …; nullopt for an unknown name.
 std::optional<output_format> parse_format(std::string_view name);

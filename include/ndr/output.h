@@ -1,10 +1,14 @@
 // Writing the finished report: to standard output, or to a file named by -o.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 
 namespace ndr {
+
+// How many output_files may hold a temporary at once.
+inline constexpr std::size_t kMaxOutputFiles = 16;
 
 // The destination of one report, opened before the input is read so that a
 // temporary file exists (and is cleaned up) for the whole run.
@@ -24,7 +28,8 @@ namespace ndr {
 //   processes that no longer exist (a SIGKILLed run); a live run's are kept.
 //
 // Throws std::runtime_error naming the path on failure; the destructor removes
-// an uncommitted temporary. At most one output_file exists at a time.
+// an uncommitted temporary. Up to kMaxOutputFiles temporaries exist at once
+// (one run writing several files); opening another throws.
 class output_file {
  public:
   explicit output_file(const std::string& path);
@@ -32,18 +37,26 @@ class output_file {
   output_file(const output_file&) = delete;
   output_file& operator=(const output_file&) = delete;
 
-  // Writes all of `data` and, for a replaced file, renames it into place.
-  // Call once.
+  // stage, then commit. Call once.
   void write(std::string_view data);
-
- private:
+  // Writes all of `data`: to standard output, into the file written in
+  // place, or to the temporary, which is then fsynced and closed but not yet
+  // renamed. Call once.
+  void stage(std::string_view data);
+  // After stage: renames the temporary into place (nothing for standard
+  // output or a file written in place). A run writing several files stages
+  // them all before committing any, so that a failure to write one leaves
+  // none replaced.
   void commit();
 
+ private:
   std::string path_;  // as given, for messages
   std::string
       target_;        // the file replaced (symlinks followed); empty: in place
   std::string temp_;  // the temporary beside target_; empty when none
-  int fd_ = -1;       // -1: standard output
+  int fd_ = -1;       // -1: standard output (or, once staged, closed)
+  int slot_ = -1;     // the temporary's place in the signal handler's list
+  bool staged_ = false;
 };
 
 // Writes `data` to standard output; throws std::runtime_error on failure.

@@ -3,6 +3,8 @@
 
 #include "command.h"
 #include "common.h"
+#include "ndr/xlsx.h"
+#include "outputs.h"
 
 namespace ndr::cli {
 namespace {
@@ -23,18 +25,26 @@ class cohorts_command : public command {
 
   void check() override {
     options_ = to_report_options(periods_);
-    format_ = to_format_options(output_);
-    format_.logos = logos_;
+    destinations_ = to_destinations(output_, false);
+    for (destination& d : destinations_) d.format.logos = logos_;
     to_input_spec(input_);
   }
 
   int run() override {
     check();
-    output_file out = open_output(output_, input_);
+    opened_outputs out(destinations_, input_);
     const loaded_data data = load_data(input_, output_.quiet);
-    write_output(output_, out,
-                 render_cohorts(build_cohorts(data.data, options_.scheme),
-                                options_.scheme, with_skipped(format_, data)));
+    const std::vector<cohort_cell> cells =
+        build_cohorts(data.data, options_.scheme);
+    for (size_t i = 0; i < destinations_.size(); ++i) {
+      const destination& d = destinations_[i];
+      out.stage(i, d.format.format == output_format::xlsx
+                       ? cohorts_xlsx(cells, options_.scheme,
+                                      to_xlsx_options(output_, input_, &data))
+                       : render_cohorts(cells, options_.scheme,
+                                        with_skipped(d.format, data)));
+    }
+    out.commit();
     return 0;
   }
 
@@ -44,7 +54,7 @@ class cohorts_command : public command {
   output_args output_;
   bool logos_ = false;  // table: logo retention instead of revenue retention
   report_options options_;
-  format_options format_;
+  std::vector<destination> destinations_;
 };
 
 const registered<cohorts_command> registration(30);

@@ -212,10 +212,14 @@ void add_period_options(CLI::App* cmd, period_args& a, period_flags flags,
 
 void add_output_options(CLI::App* cmd, output_args& a, bool with_wide) {
   cmd->add_option("--format", a.format,
-                  "table, csv, json, markdown or html (report only) (default: "
-                  "from -o's extension, else table)");
-  cmd->add_option("-o,--output", a.output,
-                  "write to FILE atomically instead of standard output")
+                  "table, csv, json, markdown, html (report only) or xlsx "
+                  "(default: from -o's extension, else table)");
+  cmd->add_option("-o,--output", a.outputs,
+                  "write to FILE atomically instead of standard output; "
+                  "repeat to write several files, each in the format its "
+                  "extension names")
+      ->allow_extra_args(false)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
       ->check(file_value());
   if (with_wide)
     cmd->add_flag("--wide", a.wide, "table/markdown: show every field");
@@ -510,11 +514,6 @@ bool is_stdout(const std::string& output) {
   return output.empty() || output == "-";
 }
 
-const char* format_name(output_format f) {
-  constexpr const char* kNames[] = {"table", "csv", "json", "markdown", "html"};
-  return kNames[int(f)];
-}
-
 // Names the input `output` is, if any: "the input file 'x.csv'".
 std::string input_named(const std::string& output, const input_args& in) {
   for (const auto& f : in.files) {
@@ -535,31 +534,12 @@ std::string format_named_by(std::string output) {
   if (ends_with(output, ".gz")) output.resize(output.size() - 3);
   const std::pair<const char*, const char*> extensions[] = {
       {".csv", "csv"},           {".json", "json"}, {".md", "markdown"},
-      {".markdown", "markdown"}, {".html", "html"}, {".htm", "html"}};
+      {".markdown", "markdown"}, {".html", "html"}, {".htm", "html"},
+      {".xlsx", "xlsx"}};
   for (const auto& [extension, format] : extensions) {
     if (ends_with(output, extension)) return format;
   }
   return "";
-}
-
-format_options to_format_options(const output_args& a) {
-  format_options f;
-  f.wide = a.wide;
-  f.arr = a.arr;
-  const std::string named = format_named_by(a.output);
-  if (!a.format.empty()) {
-    const auto parsed = parse_format(a.format);
-    if (!parsed) {
-      throw UsageError(fmt::format(
-          "--format '{}' is not one of table, csv, json, markdown, html",
-          a.format));
-    }
-    f.format = *parsed;
-  } else if (!named.empty()) {
-    f.format = *parse_format(named);
-  }
-  check_output_name(a, format_name(f.format));
-  return f;
 }
 
 void check_output_name(const output_args& a, const std::string& format) {
@@ -570,12 +550,16 @@ void check_output_name(const output_args& a, const std::string& format) {
       format, a.format.empty() ? "" : " (--format " + a.format + ")"));
 }
 
+void check_not_input(const std::string& output, const input_args& inputs) {
+  if (const std::string input = input_named(output, inputs); !input.empty()) {
+    throw UsageError(fmt::format(
+        "-o '{}' is {}; write the output to another file", output, input));
+  }
+}
+
 output_file open_output(const output_args& a, const input_args& inputs) {
   if (is_stdout(a.output)) return output_file("");
-  if (const std::string input = input_named(a.output, inputs); !input.empty()) {
-    throw UsageError(fmt::format(
-        "-o '{}' is {}; write the output to another file", a.output, input));
-  }
+  check_not_input(a.output, inputs);
   return output_file(a.output);
 }
 

@@ -77,8 +77,14 @@ struct period_args {
 };
 
 struct output_args {
-  std::string format;  // table | csv | json | markdown; empty: from -o
-  std::string output;  // -o FILE; empty or "-": standard output
+  // table | csv | json | markdown | html | xlsx; empty: from -o
+  std::string format;
+  // -o FILE of report, movements and cohorts, once per -o (outputs.h); none,
+  // or "-" alone: standard output.
+  std::vector<std::string> outputs;
+  // -o FILE of validate and snapshots, which write one output; empty or "-":
+  // standard output.
+  std::string output;
   bool arr = false;    // money ×12
   bool wide = false;   // every column in table/markdown
   bool quiet = false;  // no warnings on standard error
@@ -116,20 +122,23 @@ loaded_data load_data(const input_args& a, bool quiet);
 std::string derived_snapshot_csv(const input_args& a, bool quiet);
 load_options to_load_options(const input_args& a);
 report_options to_report_options(const period_args& a);
-format_options to_format_options(const output_args& a);
 // `f` with the data set's skipped rows, for the json metadata.
 format_options with_skipped(format_options f, const loaded_data& data);
 // A period label given to `option`, parsed in `scheme`.
 std::int64_t parse_period(const std::string& text, const char* option,
                           const period_scheme& scheme);
-// The format -o's name says: "csv", "json", "markdown", "html", or "" for a
-// name that says nothing (report.txt, /dev/stdout). x.csv.gz says csv.
+// The format -o's name says: "csv", "json", "markdown", "html", "xlsx", or
+// "" for a name that says nothing (report.txt, /dev/stdout). x.csv.gz says
+// csv.
 std::string format_named_by(std::string output);
 // Throws UsageError when -o's name says another format than `format` (the
 // one the command writes: "csv", "json", "markdown", "html", "text", …).
 void check_output_name(const output_args& a, const std::string& format);
+// Throws UsageError when `output` (an -o) is one of the inputs (the files,
+// --fx or --customer-map).
+void check_not_input(const std::string& output, const input_args& inputs);
 // Opens -o (or standard output) before anything is read; throws UsageError
-// when it is one of the inputs (the files, --fx or --customer-map).
+// when it is one of the inputs.
 output_file open_output(const output_args& a, const input_args& inputs);
 // Writes the report to `out`, gzipped when -o ends in .gz.
 void write_output(const output_args& a, output_file& out,

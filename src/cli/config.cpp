@@ -199,6 +199,34 @@ std::vector<std::string> tokens_for(const CLI::App& cmd,
   return out;
 }
 
+// Whether the typed arguments from `from` on give -o (--output, -oFILE, or
+// -o at the end of a group of flags such as -qo).
+bool gives_output(const std::vector<std::string>& args, size_t from) {
+  for (size_t i = from; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (a == "--") return false;
+    if (a == "--output" || a.rfind("--output=", 0) == 0) return true;
+    if (a.size() > 1 && a[0] == '-' && a[1] != '-' &&
+        a.find('o') != std::string::npos)
+      return true;
+  }
+  return false;
+}
+
+// `tokens` without its --output pairs.
+std::vector<std::string> without_output(
+    const std::vector<std::string>& tokens) {
+  std::vector<std::string> out;
+  for (size_t i = 0; i < tokens.size(); ++i) {
+    if (tokens[i] == "--output" && i + 1 < tokens.size()) {
+      ++i;
+    } else {
+      out.push_back(tokens[i]);
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 void add_config_option(CLI::App* cmd) {
@@ -246,8 +274,10 @@ std::vector<std::string> expand_config(const CLI::App& app,
     }
     const std::string path = take_config_path(args, i + 1);
     if (path.empty()) return args;
-    const std::vector<std::string> extra =
-        config_args(*cmd, read_config(path), path);
+    std::vector<std::string> extra = config_args(*cmd, read_config(path), path);
+    // -o may be given several times, so the config's would be written as
+    // well as the typed ones: a typed -o replaces them instead.
+    if (gives_output(args, i + 1)) extra = without_output(extra);
     args.insert(args.begin() + long(i) + 1, extra.begin(), extra.end());
     return args;
   }

@@ -23,9 +23,10 @@ namespace ndr::cli {
 void add_config_option(CLI::App* cmd);
 
 // Returns args with "--config FILE" (after a subcommand of `app`) replaced by
-// the file's options (see config_args). Throws CLI::FileError for an
-// unreadable file and ndr::UsageError for a file over 64 KiB or one that
-// config_args rejects.
+// the file's options (see config_args); its `output` is left out when the
+// typed arguments give -o, which is repeatable (one file per -o). Throws
+// CLI::FileError for an unreadable file and ndr::UsageError for a file over 64
+// KiB or one that config_args rejects.
 std::vector<std::string> expand_config(const CLI::App& app,
                                        std::vector<std::string> args);
 

@@ -6,6 +6,8 @@
 #include "command.h"
 #include "common.h"
 #include "ndr/error.h"
+#include "ndr/xlsx.h"
+#include "outputs.h"
 
 namespace ndr::cli {
 namespace {
@@ -28,7 +30,7 @@ class movements_command : public command {
   void check() override {
     options_ = to_report_options(periods_);
     period_ = parse_period(at_, "--at", options_.scheme);
-    format_ = to_format_options(output_);
+    destinations_ = to_destinations(output_, false);
     to_input_spec(input_);
   }
 
@@ -49,16 +51,27 @@ class movements_command : public command {
         at_, options_.scheme.label(period_ - options_.window), has));
   }
 
+  std::string render(const destination& d, const loaded_data& data,
+                     const ledger& lines) const {
+    if (d.format.format != output_format::xlsx) {
+      return render_ledger(lines.lines, lines.store(), options_, period_,
+                           with_skipped(d.format, data));
+    }
+    return ledger_xlsx(
+        {lines.lines, lines.store(), options_.scheme.label(period_)},
+        to_xlsx_options(output_, input_, &data));
+  }
+
   int run() override {
     check();
-    output_file out = open_output(output_, input_);
+    opened_outputs out(destinations_, input_);
     const loaded_data data = load_data(input_, output_.quiet);
     const std::optional<ledger> lines =
         build_ledger(data.data, options_, period_);
     if (!lines) throw no_row(data.data.loaded());
-    write_output(output_, out,
-                 render_ledger(lines->lines, lines->store(), options_, period_,
-                               with_skipped(format_, data)));
+    for (size_t i = 0; i < destinations_.size(); ++i)
+      out.stage(i, render(destinations_[i], data, *lines));
+    out.commit();
     return 0;
   }
 
@@ -69,7 +82,7 @@ class movements_command : public command {
   std::string at_;  // the report row's period label
   report_options options_;
   std::int64_t period_ = 0;
-  format_options format_;
+  std::vector<destination> destinations_;
 };
 
 const registered<movements_command> registration(20);

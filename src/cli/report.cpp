@@ -11,6 +11,8 @@
 #include "ndr/error.h"
 #include "ndr/html.h"
 #include "ndr/warehouse.h"
+#include "ndr/xlsx.h"
+#include "outputs.h"
 
 namespace ndr::cli {
 namespace {
@@ -27,7 +29,7 @@ struct report_args {
   std::string min_grr;
   std::string min_logo_retention;
   std::string title = "Net dollar retention";  // html: the page's title
-  bool stamp = false;                          // html: say when it was made
+  bool stamp = false;  // html, xlsx: say when it was made
   // --db: the report computed by PostgreSQL over a table (docs/sql.md).
   std::string db, table, order_col;
 };
@@ -241,8 +243,8 @@ class report_command : public command {
     cmd->add_option("--title", a.title, "html: the page's title")
         ->capture_default_str();
     cmd->add_flag("--stamp", a.stamp,
-                  "html: print when the page was made (otherwise the same "
-                  "input gives the same bytes)");
+                  "html, xlsx: record when the file was made (otherwise the "
+                  "same input gives the same bytes)");
     cmd->get_option("files")->required(false);
     cmd->add_option("--db", a.db,
                     "compute the report in PostgreSQL instead of reading "
@@ -266,7 +268,7 @@ class report_command : public command {
       throw UsageError(
           fmt::format("--from {} is after --to {}", args_.from, args_.to));
     }
-    format_ = to_format_options(args_.output);
+    destinations_ = to_destinations(args_.output, true);
     gates_ = parse_gates(args_);
     if (!args_.db.empty()) return check_db();
     if (!args_.table.empty() || !args_.order_col.empty())
@@ -303,7 +305,8 @@ class report_command : public command {
     sql_.report = options_;
   }
 
-  // The report and (for html) the cohorts, from the files or the database.
+  // The report and (for html and xlsx) the cohorts, from the files or the
+  // database.
   struct computed {
     report r;
     std::vector<cohort_cell> cohorts;
@@ -322,32 +325,52 @@ class report_command : public command {
     return c;
   }
 
+  // The ledger of the latest row, for the workbook; none with --db.
+  std::optional<ledger> latest_ledger(const computed& c) const {
+    if (!args_.db.empty() || c.r.rows.empty()) return std::nullopt;
+    return build_ledger(c.data.data, options_, c.r.rows.back().period);
+  }
+
+  std::string workbook(const computed& c,
+                       const std::optional<ledger>& latest) const {
+    xlsx_options o = to_xlsx_options(args_.output, args_.input, &c.data);
+    if (args_.stamp) o.created = std::time(nullptr);
+    if (!latest) return report_xlsx(c.r, c.cohorts, nullptr, o);
+    const xlsx_ledger movements{latest->lines, latest->store(),
+                                options_.scheme.label(c.r.rows.back().period)};
+    return report_xlsx(c.r, c.cohorts, &movements, o);
+  }
+
+  std::string render(const destination& d, const computed& c,
+                     const std::optional<ledger>& latest) const {
+    if (d.format.format == output_format::xlsx) return workbook(c, latest);
+    if (d.format.format != output_format::html)
+      return render_report(c.r, with_skipped(d.format, c.data));
+    html_options page = html_page(args_);
+    page.skipped_rows = c.data.skipped_rows;
+    page.skipped_first = c.data.skipped_first;
+    return render_html(c.r, c.cohorts, page);
+  }
+
   int run() override {
     check();
-    const report_args& a = args_;
-    const report_options& options = options_;
-    output_file out = open_output(a.output, a.input);
-    const bool html = format_.format == output_format::html;
-    const computed c = compute(html);
-    const report& r = c.r;
-    if (r.rows.empty() && !a.output.quiet)
-      warn_empty(options, a.periods.period);
-    if (html) {
-      html_options page = html_page(a);
-      page.skipped_rows = c.data.skipped_rows;
-      page.skipped_first = c.data.skipped_first;
-      write_output(a.output, out, render_html(r, c.cohorts, page));
-    } else {
-      write_output(a.output, out,
-                   render_report(r, with_skipped(format_, c.data)));
-    }
-    return check_gates(r, gates_) ? 0 : kExitGate;
+    opened_outputs out(destinations_, args_.input);
+    const bool xlsx = any_in(destinations_, output_format::xlsx);
+    const computed c =
+        compute(xlsx || any_in(destinations_, output_format::html));
+    if (c.r.rows.empty() && !args_.output.quiet)
+      warn_empty(options_, args_.periods.period);
+    const std::optional<ledger> latest = xlsx ? latest_ledger(c) : std::nullopt;
+    for (size_t i = 0; i < destinations_.size(); ++i)
+      out.stage(i, render(destinations_[i], c, latest));
+    out.commit();
+    return check_gates(c.r, gates_) ? 0 : kExitGate;
   }
 
  private:
   report_args args_;
   report_options options_;
-  format_options format_;
+  std::vector<destination> destinations_;
   std::vector<gate> gates_;
   sql_options sql_;  // with --db
 };

@@ -17,6 +17,7 @@ struct cell {
   std::string machine;  // csv/json: "1234.50", "1.0500", "" for undefined
   std::string human;    // table/markdown: "1,234.50", "105.0%", "—"
   bool quoted = false;  // json: a string rather than a number
+  field_kind kind = field_kind::text;  // what it holds (xlsx types cells)
 };
 
 struct column {
@@ -68,18 +69,25 @@ class cell_maker {
     std::string human = human_ ? s : std::string();
     return {std::move(s), std::move(human), true};
   }
+  cell date(day_number d) const {
+    cell c = text(format_date(d));
+    c.kind = field_kind::date;
+    return c;
+  }
   cell count(std::int64_t n) const {
     return {fmt::format("{}", n),
-            human_ ? format_money(money::from_whole(n), 0, true) : "", false};
+            human_ ? format_money(money::from_whole(n), 0, true) : "", false,
+            field_kind::count};
   }
   cell share(const ratio& r) const {
     return {r.defined() ? format_ratio(r, 4) : std::string(),
-            human_ ? format_percent(r, 1) : "", false};
+            human_ ? format_percent(r, 1) : "", false, field_kind::ratio};
   }
   cell amount(money m) const {
     if (arr_ && !m.mul(12))
       throw InputError("an amount is too large to show as ARR (×12)");
-    return {format_money(m, 2), human_ ? format_money(m, 2, true) : "", false};
+    return {format_money(m, 2), human_ ? format_money(m, 2, true) : "", false,
+            field_kind::money};
   }
 
  private:
@@ -121,8 +129,8 @@ std::vector<column> report_columns(bool segmented, bool fx) {
 std::vector<cell> report_cells(const report_row& row, const report& r,
                                const cell_maker& m) {
   std::vector<cell> c{m.text(r.options.scheme.label(row.period)),
-                      m.text(format_date(row.start_date)),
-                      m.text(format_date(row.end_date)),
+                      m.date(row.start_date),
+                      m.date(row.end_date),
                       m.count(row.cohort_customers),
                       m.count(row.retained_customers()),
                       m.count(row.expanded_customers),
@@ -302,6 +310,8 @@ std::string render(const table_model& t, const format_options& options) {
       return render_table(t, options.wide, options.arr, true);
     case output_format::html:
       break;  // only `ndr report` has a page (render_html)
+    case output_format::xlsx:
+      throw InternalError("render: a workbook is written by xlsx.h");
   }
   throw UsageError("--format html is for ndr report only");
 }
@@ -339,23 +349,17 @@ std::string render_triangle(const std::vector<cohort_cell>& cells,
                       options.format == output_format::markdown);
 }
 
-}  // namespace
-
-std::string render_report(const report& r, const format_options& options) {
-  const cell_maker m(options);
-  table_model t{report_columns(r.segmented, r.fx), r.rows.size(),
-                [&](size_t i, std::vector<cell>& out) {
-                  out = report_cells(r.rows[i], r, m);
-                },
-                report_metadata(r.options, options)};
-  return render(t, options);
+table_model report_model(const report& r, const format_options& options) {
+  return {report_columns(r.segmented, r.fx), r.rows.size(),
+          [&r, m = cell_maker(options)](size_t i, std::vector<cell>& out) {
+            out = report_cells(r.rows[i], r, m);
+          },
+          report_metadata(r.options, options)};
 }
 
-std::string render_ledger(const std::vector<ledger_line>& lines,
-                          const snapshot_store& store,
-                          const report_options& report, std::int64_t period,
-                          const format_options& options) {
-  const cell_maker m(options);
+table_model ledger_model(const std::vector<ledger_line>& lines,
+                         const snapshot_store& store,
+                         const format_options& options) {
   table_model t;
   t.columns = {{"customer_id", "Customer", true, true},
                {"start_mrr", "Start MRR"},
@@ -365,27 +369,21 @@ std::string render_ledger(const std::vector<ledger_line>& lines,
   if (store.segmented())
     t.columns.insert(t.columns.begin() + 1, {"segment", "Segment", true, true});
   t.row_count = lines.size();
-  t.row = [&](size_t i, std::vector<cell>& row) {
+  t.row = [&lines, &store, m = cell_maker(options)](size_t i,
+                                                    std::vector<cell>& row) {
     const ledger_line& l = lines[i];
     row = {m.text(store.customers[l.customer]), m.amount(l.start_mrr),
            m.amount(l.end_mrr), m.text(movement_name(l.kind)),
            m.amount(l.delta)};
     if (store.segmented()) row.insert(row.begin() + 1, m.text(l.segment));
   };
-  t.metadata = report_metadata(report, options);
-  t.metadata.insert(t.metadata.begin(),
-                    {"at", json_string(report.scheme.label(period))});
-  return render(t, options);
+  return t;
 }
 
-std::string render_cohorts(const std::vector<cohort_cell>& cells,
-                           const period_scheme& scheme,
-                           const format_options& options) {
-  if (options.format == output_format::table ||
-      options.format == output_format::markdown) {
-    return render_triangle(cells, scheme, options);
-  }
-  const cell_maker m(options);
+// The cohort cells one per line (csv, json); the table is the triangle.
+table_model cohorts_model(const std::vector<cohort_cell>& cells,
+                          const period_scheme& scheme,
+                          const format_options& options) {
   table_model t;
   t.columns = {{"cohort", "Cohort", true, true},
                {"age", "Age"},
@@ -395,7 +393,8 @@ std::string render_cohorts(const std::vector<cohort_cell>& cells,
                {"revenue_retention", "Revenue ret."},
                {"logo_retention", "Logo ret."}};
   t.row_count = cells.size();
-  t.row = [&](size_t i, std::vector<cell>& row) {
+  t.row = [&cells, &scheme, m = cell_maker(options)](size_t i,
+                                                     std::vector<cell>& row) {
     const cohort_cell& c = cells[i];
     row = {m.text(scheme.label(c.cohort)),
            m.count(c.age),
@@ -409,7 +408,74 @@ std::string render_cohorts(const std::vector<cohort_cell>& cells,
                 {"fiscal_year_start", fmt::format("{}", scheme.fiscal_start)},
                 {"money", json_string(options.arr ? "arr" : "mrr")}};
   add_skipped_metadata(t.metadata, options);
+  return t;
+}
+
+// The machine spelling of a model's rows, with each value's kind.
+machine_table machine_of(table_model t, bool arr) {
+  machine_table m;
+  for (const column& c : t.columns) m.fields.push_back(field_name(c, arr));
+  m.row_count = t.row_count;
+  m.row = [row = std::move(t.row), cells = std::vector<cell>()](
+              size_t i, std::vector<machine_value>& out) mutable {
+    row(i, cells);
+    out.resize(cells.size());
+    for (size_t k = 0; k < cells.size(); ++k)
+      out[k] = {std::move(cells[k].machine), cells[k].kind};
+  };
+  return m;
+}
+
+// Options for the machine spelling alone (no human text is made).
+format_options machine_options(const format_options& options) {
+  format_options o = options;
+  o.format = output_format::csv;
+  return o;
+}
+
+}  // namespace
+
+std::string render_report(const report& r, const format_options& options) {
+  return render(report_model(r, options), options);
+}
+
+std::string render_ledger(const std::vector<ledger_line>& lines,
+                          const snapshot_store& store,
+                          const report_options& report, std::int64_t period,
+                          const format_options& options) {
+  table_model t = ledger_model(lines, store, options);
+  t.metadata = report_metadata(report, options);
+  t.metadata.insert(t.metadata.begin(),
+                    {"at", json_string(report.scheme.label(period))});
   return render(t, options);
+}
+
+std::string render_cohorts(const std::vector<cohort_cell>& cells,
+                           const period_scheme& scheme,
+                           const format_options& options) {
+  if (options.format == output_format::table ||
+      options.format == output_format::markdown) {
+    return render_triangle(cells, scheme, options);
+  }
+  return render(cohorts_model(cells, scheme, options), options);
+}
+
+machine_table report_table(const report& r, const format_options& options) {
+  return machine_of(report_model(r, machine_options(options)), options.arr);
+}
+
+machine_table ledger_table(const std::vector<ledger_line>& lines,
+                           const snapshot_store& store,
+                           const format_options& options) {
+  return machine_of(ledger_model(lines, store, machine_options(options)),
+                    options.arr);
+}
+
+machine_table cohorts_table(const std::vector<cohort_cell>& cells,
+                            const period_scheme& scheme,
+                            const format_options& options) {
+  return machine_of(cohorts_model(cells, scheme, machine_options(options)),
+                    options.arr);
 }
 
 std::optional<output_format> parse_format(std::string_view name) {
@@ -418,6 +484,7 @@ std::optional<output_format> parse_format(std::string_view name) {
   if (name == "json") return output_format::json;
   if (name == "markdown" || name == "md") return output_format::markdown;
   if (name == "html") return output_format::html;
+  if (name == "xlsx") return output_format::xlsx;
   return std::nullopt;
 }
 

@@ -25,13 +25,20 @@ constexpr int kFatalSignals[] = {SIGHUP,  SIGINT,  SIGQUIT, SIGTERM, SIGPIPE,
                                  SIGALRM, SIGUSR1, SIGUSR2, SIGXCPU, SIGXFSZ};
 constexpr size_t kSignalCount = sizeof kFatalSignals / sizeof kFatalSignals[0];
 
-// The temporary file being written, for the signal handler to remove.
-// A fixed buffer: the handler may only call async-signal-safe functions.
-char g_temp_path[4096];
-std::atomic<bool> g_temp_live{false};
+// The temporary files being written, for the signal handler to remove.
+// Fixed buffers: the handler may only call async-signal-safe functions. A
+// slot changes only while the fatal signals are blocked (signals_blocked).
+struct temp_slot {
+  char path[4096];
+  std::atomic<bool> live{false};
+};
+temp_slot g_temps[kMaxOutputFiles];
+size_t g_live_temps = 0;
 
-extern "C" void remove_temp_and_die(int sig) {
-  if (g_temp_live.load()) unlink(g_temp_path);
+extern "C" void remove_temps_and_die(int sig) {
+  for (temp_slot& t : g_temps) {
+    if (t.live.load()) unlink(t.path);
+  }
   signal(sig, SIG_DFL);
   raise(
       sig);  // delivered when the handler returns: the signal is blocked in it
@@ -62,11 +69,9 @@ struct saved_handlers {
 };
 saved_handlers g_saved;
 
-void publish_temp(const std::string& temp) {
-  std::snprintf(g_temp_path, sizeof g_temp_path, "%s", temp.c_str());
-  g_temp_live.store(true);
+void install_handlers() {
   struct sigaction act {};
-  act.sa_handler = remove_temp_and_die;
+  act.sa_handler = remove_temps_and_die;
   sigemptyset(&act.sa_mask);
   for (size_t i = 0; i < kSignalCount; ++i) {
     sigaction(kFatalSignals[i], nullptr, &g_saved.old[i]);
@@ -75,10 +80,31 @@ void publish_temp(const std::string& temp) {
   }
 }
 
-void withdraw_temp() {
-  g_temp_live.store(false);
+void restore_handlers() {
   for (size_t i = 0; i < kSignalCount; ++i)
     sigaction(kFatalSignals[i], &g_saved.old[i], nullptr);
+}
+
+// A slot no temporary holds, or -1. Call with the signals blocked.
+int free_slot() {
+  for (size_t i = 0; i < kMaxOutputFiles; ++i) {
+    if (!g_temps[i].live.load()) return int(i);
+  }
+  return -1;
+}
+
+// Call with the signals blocked, `slot` from free_slot().
+void publish_temp(int slot, const std::string& temp) {
+  temp_slot& t = g_temps[slot];
+  std::snprintf(t.path, sizeof t.path, "%s", temp.c_str());
+  t.live.store(true);
+  if (g_live_temps++ == 0) install_handlers();
+}
+
+// Call with the signals blocked.
+void withdraw_temp(int slot) {
+  g_temps[slot].live.store(false);
+  if (--g_live_temps == 0) restore_handlers();
 }
 
 std::runtime_error io_error(const std::string& path, const char* what) {
@@ -197,12 +223,17 @@ output_file::output_file(const std::string& path) : path_(path) {
   remove_stale_temps(target_);
   std::string temp = fmt::format("{}.{}.ndr-{}-XXXXXX", folder_of(target_),
                                  name_of(target_), getpid());
-  assert(!g_temp_live.load());
   signals_blocked blocked;
+  const int slot = free_slot();
+  if (slot < 0) {
+    throw std::runtime_error(fmt::format(
+        "{}: more than {} files written at once", path, kMaxOutputFiles));
+  }
   fd_ = mkostemp(temp.data(), O_CLOEXEC);
   if (fd_ < 0) throw io_error(path, "cannot create a temporary file beside it");
   temp_ = temp;
-  publish_temp(temp_);
+  slot_ = slot;
+  publish_temp(slot_, temp_);
 }
 
 output_file::~output_file() {
@@ -210,27 +241,36 @@ output_file::~output_file() {
   if (temp_.empty()) return;
   signals_blocked blocked;
   unlink(temp_.c_str());
-  withdraw_temp();
+  withdraw_temp(slot_);
 }
 
 void output_file::write(std::string_view data) {
-  if (fd_ < 0) return write_stdout(data);
-  write_all(fd_, data, path_);
-  if (!temp_.empty()) commit();
+  stage(data);
+  commit();
 }
 
-void output_file::commit() {
+void output_file::stage(std::string_view data) {
+  assert(!staged_);
+  staged_ = true;
+  if (fd_ < 0) return write_stdout(data);
+  write_all(fd_, data, path_);
+  if (temp_.empty()) return;  // written in place
   copy_attributes(fd_, target_, path_);
   if (fsync(fd_) != 0) throw io_error(path_, "cannot flush to disk");
   const int fd = fd_;
   fd_ = -1;
   if (close(fd) != 0) throw io_error(path_, "cannot write");
   fsync_folder(target_, path_);
+}
+
+void output_file::commit() {
+  assert(staged_);
+  if (temp_.empty()) return;
   signals_blocked blocked;
   if (std::rename(temp_.c_str(), target_.c_str()) != 0)
     throw io_error(path_, "cannot replace");
   temp_.clear();
-  withdraw_temp();
+  withdraw_temp(slot_);
   fsync_folder(target_, path_);
 }
 

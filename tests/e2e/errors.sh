@@ -74,7 +74,7 @@ expect 2 "ndr: The following argument was not expected: --windw; did you mean '-
 expect 2 "ndr: The following arguments were not expected: --perod --wndow; did you mean '--window' for '--wndow', '--period' for '--perod'? (see 'ndr report --help')" \
   report ok.csv --wndow 3 --perod month
 expect 2 "ndr: A subcommand is required (see 'ndr --help')" 
-expect 2 "ndr: --format 'xml' is not one of table, csv, json, markdown, html" report ok.csv --format xml
+expect 2 "ndr: --format 'xml' is not one of table, csv, json, markdown, html, xlsx" report ok.csv --format xml
 expect 2 "ndr: --delimiter ':' is not one of , ; | tab auto" report ok.csv --delimiter :
 expect 2 "ndr: --from '2024-Q1' is not a period label of this report (a month such as 2024-03)" report ok.csv --from 2024-Q1
 expect 2 "ndr: --from 2024-05 is after --to 2024-02" report ok.csv --from 2024-05 --to 2024-02
