@@ -73,7 +73,17 @@ struct report {
   std::vector<report_row>
       rows;  // oldest first; per period segments in byte order, then "(all)"
   bool fx = false;  // rows carry fx_impact_mrr (--fx)
+  // The data's first snapshot date, when the caller knows it: where the
+  // first row starts in the data's first period, its cohort is every
+  // customer then, all new, and no row shows them as new (opening_row).
+  std::optional<day_number> first_date;
 };
+
+// The row that starts at the end of the data's first period (report::
+// first_date): its total row, whose cohort is the opening customers (all
+// new: nothing came before). nullptr when --from or a gap leaves no such row,
+// or nobody pays there.
+const report_row* opening_row(const report& r);
 
 // Builds every report row the data allows, limited to options.from..to; with
 // a segmented store, one row per segment and period plus the "(all)" total.

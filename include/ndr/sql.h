@@ -66,6 +66,10 @@ std::string report_sql(const sql_options& options);
 // --from/--to and --arr do not apply.
 std::string cohorts_sql(const sql_options& options);
 
+// The table's first date (YYYY-MM-DD, one row; NULL when it has none): the
+// data's first snapshot date (report::first_date).
+std::string first_date_sql(const sql_options& options);
+
 // A query with one row when the table has any (an empty table is "no data
 // rows", as an empty file is).
 std::string any_row_sql(const sql_options& options);

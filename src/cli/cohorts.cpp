@@ -17,7 +17,8 @@ class cohorts_command : public command {
     add_input_options(cmd, input_, {false, true, true, true});
     add_period_options(cmd, periods_, period_flags::no_window,
                        {"month", "quarter", "year"});
-    add_output_options(cmd, output_, false);
+    add_output_options(cmd, output_, false,
+                       "table, csv, json, markdown or xlsx");
     cmd->add_flag("--logos", logos_,
                   "table: logo retention instead of revenue retention");
     return cmd;

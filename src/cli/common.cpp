@@ -210,10 +210,11 @@ void add_period_options(CLI::App* cmd, period_args& a, period_flags flags,
       ->capture_default_str();
 }
 
-void add_output_options(CLI::App* cmd, output_args& a, bool with_wide) {
-  cmd->add_option("--format", a.format,
-                  "table, csv, json, markdown, html (report only) or xlsx "
-                  "(default: from -o's extension, else table)");
+void add_output_options(CLI::App* cmd, output_args& a, bool with_wide,
+                        const char* formats) {
+  cmd->add_option(
+      "--format", a.format,
+      fmt::format("{} (default: from -o's extension, else table)", formats));
   cmd->add_option("-o,--output", a.outputs,
                   "write to FILE atomically instead of standard output; "
                   "repeat to write several files, each in the format its "

@@ -100,7 +100,10 @@ void add_period_options(CLI::App* cmd, period_args& a,
                         std::vector<std::string> kinds = {"month", "quarter",
                                                           "year"});
 // Also adds --config FILE (TOML; keys are the long option names) and -q.
-void add_output_options(CLI::App* cmd, output_args& a, bool with_wide = true);
+// `formats`: the --format values the command writes, for its help.
+void add_output_options(
+    CLI::App* cmd, output_args& a, bool with_wide = true,
+    const char* formats = "table, csv, json, markdown, html or xlsx");
 
 // How the files' text is laid out: the options, with --locale filling in
 // what they leave at the default (throws UsageError on a contradiction).

@@ -23,7 +23,8 @@ class movements_command : public command {
            "--at", at_,
            "the report row's period (a label: 2024-03, 2024-Q1, FY2025)")
         ->required();
-    add_output_options(cmd, output_, false);
+    add_output_options(cmd, output_, false,
+                       "table, csv, json, markdown or xlsx");
     return cmd;
   }
 

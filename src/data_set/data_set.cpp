@@ -102,9 +102,11 @@ data_set load_data_set(const input_spec& spec) {
 }
 
 report build_report(const data_set& data, const report_options& options) {
-  return data.rates
-             ? build_fx_report(*data.parts, *data.rates, data.mode, options)
-             : build_report(data.store, options);
+  report r = data.rates
+                 ? build_fx_report(*data.parts, *data.rates, data.mode, options)
+                 : build_report(data.store, options);
+  if (!data.loaded().dates.empty()) r.first_date = data.loaded().dates.front();
+  return r;
 }
 
 std::vector<cohort_cell> build_cohorts(const data_set& data,

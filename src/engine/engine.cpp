@@ -1081,6 +1081,21 @@ void require_cohort_rates(const fx_context& fx, const cohort_grid& grid,
 
 }  // namespace
 
+const report_row* opening_row(const report& r) {
+  if (!r.first_date || r.rows.empty()) return nullptr;
+  const period_scheme& scheme = r.options.scheme;
+  const std::int64_t first_period = r.rows.front().period;
+  if (scheme.index_of(r.rows.front().start_date) !=
+      scheme.index_of(*r.first_date))
+    return nullptr;
+  const report_row* total = &r.rows.front();
+  for (const report_row& row : r.rows) {
+    if (row.period != first_period) break;
+    total = &row;  // the period's "(all)" row comes last
+  }
+  return total->cohort_customers > 0 ? total : nullptr;
+}
+
 std::vector<cohort_cell> build_cohorts(const snapshot_store& store,
                                        const period_scheme& scheme) {
   cohort_grid grid(store, scheme);

@@ -176,6 +176,10 @@ report warehouse::build_report(sql_options sql) const {
   }
   if (out.rows.empty() && run(any_row_sql(sql)).count() == 0)
     throw InputError(sql.table + ": no data rows");
+  if (!out.rows.empty()) {
+    const rows first = run(first_date_sql(sql));
+    if (first.count() == 1) out.first_date = date_of(first.at(0, 0));
+  }
   return out;
 }
 

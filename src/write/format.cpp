@@ -349,12 +349,55 @@ std::string render_triangle(const std::vector<cohort_cell>& cells,
                       options.format == output_format::markdown);
 }
 
+// json metadata for the data's first period (opening_row): its customers
+// are all new, and no row counts them as new.
+void add_opening_metadata(
+    std::vector<std::pair<std::string, std::string>>& metadata, const report& r,
+    const format_options& options) {
+  const report_row* row = opening_row(r);
+  if (!row) return;
+  const cell_maker m(format_options::of(output_format::json));
+  money amount = row->starting_mrr;
+  if (options.arr && !amount.mul(12))
+    throw InputError("an amount is too large to show as ARR (×12)");
+  const period_scheme& scheme = r.options.scheme;
+  metadata.emplace_back(
+      "first_period",
+      fmt::format("{{\"period\": {}, \"date\": {}, \"new_customers\": {}, "
+                  "\"new_{}\": {}}}",
+                  json_string(scheme.label(scheme.index_of(row->start_date))),
+                  json_string(format_date(row->start_date)),
+                  row->cohort_customers, options.arr ? "arr" : "mrr",
+                  m.amount(amount).machine));
+}
+
+// The line under a table for the same.
+std::string opening_note(const report& r, const format_options& options) {
+  const report_row* row = opening_row(r);
+  if (!row) return {};
+  const period_scheme& scheme = r.options.scheme;
+  const cell_maker m(options);
+  return fmt::format(
+      "\n{} is the data's first {}: its {} customer{} ({} {} on {}) {} "
+      "new; no row counts {} as new.\n",
+      scheme.label(scheme.index_of(row->start_date)), period_name(scheme.kind),
+      row->cohort_customers, row->cohort_customers == 1 ? "" : "s",
+      m.amount(row->starting_mrr).human, options.arr ? "ARR" : "MRR",
+      format_date(row->start_date),
+      row->cohort_customers == 1 ? "is" : "are all",
+      row->cohort_customers == 1 ? "it" : "them");
+}
+
 table_model report_model(const report& r, const format_options& options) {
-  return {report_columns(r.segmented, r.fx), r.rows.size(),
-          [&r, m = cell_maker(options)](size_t i, std::vector<cell>& out) {
-            out = report_cells(r.rows[i], r, m);
-          },
-          report_metadata(r.options, options)};
+  table_model t{
+      report_columns(r.segmented, r.fx), r.rows.size(),
+      [&r, m = cell_maker(options)](size_t i, std::vector<cell>& out) {
+        out = report_cells(r.rows[i], r, m);
+      },
+      report_metadata(r.options, options)};
+  if (options.format == output_format::json)
+    add_opening_metadata(t.metadata, r, options);
+  return t;
 }
 
 table_model ledger_model(const std::vector<ledger_line>& lines,
@@ -436,7 +479,11 @@ format_options machine_options(const format_options& options) {
 }  // namespace
 
 std::string render_report(const report& r, const format_options& options) {
-  return render(report_model(r, options), options);
+  std::string out = render(report_model(r, options), options);
+  if (options.format == output_format::table ||
+      options.format == output_format::markdown)
+    out += opening_note(r, options);
+  return out;
 }
 
 std::string render_ledger(const std::vector<ledger_line>& lines,

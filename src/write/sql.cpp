@@ -543,6 +543,11 @@ class writer {
 
  public:
   std::string table_name() const { return table(); }
+  std::string first_date() const {
+    return "SELECT " +
+           d_.date_text("MIN(CAST(" + id(o_.date_col) + " AS DATE))") +
+           " FROM " + table() + "\n";
+  }
   // The cohort triangle (cohorts_sql): a customer's cohort is the period of
   // the first period end it pays at; its cells are the period ends from then
   // on.
@@ -588,6 +593,10 @@ const std::vector<std::string>& sql_dialect_names() {
     return v;
   }();
   return names;
+}
+
+std::string first_date_sql(const sql_options& options) {
+  return writer(options).first_date();
 }
 
 std::string any_row_sql(const sql_options& options) {

@@ -106,7 +106,9 @@ expect_out 0 "$csv_header
 $ok_row" report --config job.toml
 expect_out 0 "Period   Customers  Starting MRR  Expansion  Contraction  Churned MRR  Ending MRR    NDR    GRR  Logo ret.
 -------  ---------  ------------  ---------  -----------  -----------  ----------  -----  -----  ---------
-2024-02          1        100.00       0.00        10.00         0.00       90.00  90.0%  90.0%     100.0%" \
+2024-02          1        100.00       0.00        10.00         0.00       90.00  90.0%  90.0%     100.0%
+
+2024-01 is the data's first month: its 1 customer (100.00 MRR on 2024-01-31) is new; no row counts it as new." \
   report --config job.toml --format table
 printf 'wndow = 2\n' > typo.toml
 expect 2 "ndr: typo.toml:1: 'wndow' is not an option of 'ndr report'; did you mean 'window'?" \

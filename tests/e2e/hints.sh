@@ -143,4 +143,19 @@ check "--arr csv values" grep -q '^2024-02,2024-01-31,2024-02-29,4,3,2,1,1,12000
 expect_out 0 "cohort,age,customers,starting_mrr,mrr,revenue_retention,logo_retention
 2024-Q1,0,4,118000.00,118000.00,1.0000,1.0000" cohorts "$s/tiny.csv" --period quarter --format csv
 
+# 9. The first month's new MRR: tiny.csv's 2024-01 has A, B, C and D, all new,
+#    40,000 + 30,000 + 20,000 + 10,000 = 100,000 on 2024-01-31 (by hand). No row
+#    shows them as new; the table, json and html say so; csv keeps SPEC §5.
+"$ndr" report "$s/tiny.csv" > first.txt
+check "first month in the table" grep -qx "2024-01 is the data's first month: its 4 customers (100,000.00 MRR on 2024-01-31) are all new; no row counts them as new." first.txt
+"$ndr" report "$s/tiny.csv" --format json > first.json
+check "first month in json" grep -qx '  "first_period": {"period": "2024-01", "date": "2024-01-31", "new_customers": 4, "new_mrr": 100000.00}' first.json
+"$ndr" report "$s/tiny.csv" --format html > first.html
+check "first month in html" grep -q "<p class=\"opening\">2024-01 is the data's first period: its 4 customers (100,000.00 MRR on 2024-01-31)" first.html
+"$ndr" report "$s/tiny.csv" --arr --format json > first-arr.json
+check "first month as ARR" grep -q '"new_arr": 1200000.00}' first-arr.json
+"$ndr" report "$s/tiny.csv" --from 2024-03 > from.txt
+check "--from past the first row: no first-month line" bash -c "! grep -q 'first month' from.txt"
+check "csv has no such line" cmp -s <("$ndr" report "$s/tiny.csv" --format csv) "$e/tiny.csv"
+
 summary
