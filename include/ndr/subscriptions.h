@@ -99,6 +99,10 @@ struct derived_snapshots {
   // line k + 2 of derived_csv().
   std::vector<std::uint64_t> date_rows;
   std::vector<std::string> sources;  // the files, as errors name them
+  // Rows of delimiters alone (;;;), skipped: how many, and the first's
+  // FILE:LINE (snapshot_store::empty_rows).
+  std::uint64_t empty_rows = 0;
+  std::string first_empty_row;
   std::vector<std::string>
       amount_columns;  // per file: its amount column as spelled
 

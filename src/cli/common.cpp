@@ -433,6 +433,17 @@ bool subscription_input(const input_args& a) {
   return a.input == "subscriptions" || !a.preset.empty();
 }
 
+// Rows of delimiters alone were skipped: says how many, and where the first
+// is (nothing is dropped silently).
+void warn_empty_rows(std::uint64_t count, const std::string& first,
+                     bool quiet) {
+  if (count == 0 || quiet) return;
+  fmt::print(stderr,
+             "ndr: warning: skipped {} empty row{} (delimiters alone, as a "
+             "spreadsheet saves unused rows; the first at {})\n",
+             count, count == 1 ? "" : "s", first);
+}
+
 input_spec to_input_spec(const input_args& a) {
   input_spec spec;
   spec.files = a.files;
@@ -457,13 +468,7 @@ loaded_data load_data(const input_args& a, bool quiet) {
   loaded_data data{load_data_set(spec), 0, {}};
   skipped.summary();
   const snapshot_store& store = data.data.loaded();
-  if (store.empty_rows > 0 && !quiet) {
-    fmt::print(stderr,
-               "ndr: warning: skipped {} empty row{} (delimiters alone, as a "
-               "spreadsheet saves unused rows; the first at {})\n",
-               store.empty_rows, store.empty_rows == 1 ? "" : "s",
-               store.first_empty_row);
-  }
+  warn_empty_rows(store.empty_rows, store.first_empty_row, quiet);
   data.skipped_rows = skipped.count();
   data.skipped_first = skipped.first();
   return data;
@@ -481,6 +486,7 @@ std::string derived_snapshot_csv(const input_args& a, bool quiet) {
   o.on_warning = warner(quiet);
   const derived_snapshots derived = derive_snapshots(a.files, o);
   skipped.summary();
+  warn_empty_rows(derived.empty_rows, derived.first_empty_row, quiet);
   return derived_csv(derived);
 }
 

@@ -106,6 +106,27 @@ std::string lower(std::string_view s) {
   return out;
 }
 
+const char* footer_row_message(std::string_view customer, std::string_view date,
+                               std::string_view amount) {
+  if (!date.empty()) return nullptr;
+  const std::string id = lower(customer);
+  if (id.empty()) {
+    if (amount.empty()) return nullptr;
+    return "a footer or total row (an amount without a customer or date), "
+           "not a customer's row: delete it from the export, or add "
+           "--skip-bad-rows";
+  }
+  for (const char* word :
+       {"total", "totals", "grand total", "sum", "summe", "gesamt",
+        "gesamtsumme", "somme", "totaal", "totale", "subtotal", "sub-total",
+        "total:", "summe:", "sum:", "gesamt:"}) {
+    if (id == word)
+      return "a footer or total row, not a customer's row: delete it from "
+             "the export, or add --skip-bad-rows";
+  }
+  return nullptr;
+}
+
 std::string shell_word(const std::string& s) {
   const bool plain = !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||

@@ -24,6 +24,12 @@ size_t find_optional_column(const std::vector<std::string>& header,
                             const std::string& wanted,
                             const std::string& source);
 
+// Why a row is a spreadsheet's footer or total line rather than data: no
+// date, and a customer cell that says "Total" (or "Summe", …), or none at
+// all beside an amount. nullptr for any other row.
+const char* footer_row_message(std::string_view customer, std::string_view date,
+                               std::string_view amount);
+
 // `s` with ASCII letters in lower case (column names, statuses, intervals).
 std::string lower(std::string_view s);
 

@@ -531,26 +531,11 @@ std::uint32_t data_set_builder::segment_id(const std::string_view* values) {
   return n;
 }
 
-// A spreadsheet's total or footer line rather than a customer's row: no date,
-// and a customer cell that says "Total" (or none at all) beside an amount.
+// A spreadsheet's total or footer line rather than a customer's row.
 const char* footer_row(const csv_record& record, const column_map& columns) {
-  if (!record.fields[columns.date].empty()) return nullptr;
-  const std::string id = lower(record.fields[columns.customer]);
-  if (id.empty()) {
-    if (record.fields[columns.mrr].empty()) return nullptr;
-    return "a footer or total row (an amount without a customer or date), "
-           "not a customer's row: delete it from the export, or add "
-           "--skip-bad-rows";
-  }
-  for (const char* word :
-       {"total", "totals", "grand total", "sum", "summe", "gesamt",
-        "gesamtsumme", "somme", "totaal", "totale", "subtotal", "sub-total",
-        "total:", "summe:", "sum:", "gesamt:"}) {
-    if (id == word)
-      return "a footer or total row, not a customer's row: delete it from "
-             "the export, or add --skip-bad-rows";
-  }
-  return nullptr;
+  return footer_row_message(record.fields[columns.customer],
+                            record.fields[columns.date],
+                            record.fields[columns.mrr]);
 }
 
 void data_set_builder::read_row(const csv_record& record,

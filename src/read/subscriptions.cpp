@@ -102,6 +102,8 @@ class subscription_reader {
   std::vector<std::string> excluded_;
   std::vector<std::string> sources_;
   std::vector<subscription> subs_;
+  std::uint64_t empty_rows_ = 0;  // rows of delimiters alone (;;;)
+  std::string first_empty_row_;   // FILE:LINE of the first
   std::uint64_t excluded_rows_ = 0;
   bool has_currency_ = false;
   bool ask_decimal_ = false;  // amounts like 1.500 are ambiguous in this file
@@ -174,7 +176,16 @@ void subscription_reader::read(const std::string& name, line_reader& lines) {
       reader.delimiter() == ';' && !o_.decimal_comma && !o_.decimal_point;
   csv_record record;
   while (reader.next(record)) {
-    if (!record.blank) read_row(record, h);
+    if (record.blank) continue;
+    if (std::all_of(record.fields.begin(), record.fields.end(),
+                    [](std::string_view f) { return f.empty(); }) &&
+        !record.error) {
+      // A spreadsheet's unused rows (;;;): skipped, counted, told.
+      if (empty_rows_++ == 0)
+        first_empty_row_ = fmt::format("{}:{}", name, record.line);
+      continue;
+    }
+    read_row(record, h);
   }
 }
 
@@ -227,6 +238,9 @@ bool subscription_reader::parse_row(const csv_record& r,
     return col == kNoColumn ? std::string_view() : r.fields[col];
   };
   s.customer = std::string(field(h.customer));
+  if (const char* footer =
+          footer_row_message(s.customer, field(h.start), field(h.amount)))
+    return bad(r, h, h.customer, footer);
   if (s.customer.empty()) return bad(r, h, h.customer, "empty customer id");
   const auto date_of = [&](size_t col) {
     return parse_date(field(col), o_.date_format);
@@ -488,6 +502,8 @@ derived_snapshots subscription_reader::finish() {
   resolve_deferred();
   derived_snapshots out;
   out.dates = snapshot_dates();
+  out.empty_rows = empty_rows_;
+  out.first_empty_row = first_empty_row_;
   out.has_currency = has_currency_;
   out.segment_names = segment_names_;
   for (const auto& col : o_.segment_cols) {
@@ -703,7 +719,11 @@ std::optional<snapshot_store> sum_rows(const derived_snapshots& derived,
     rows.reserve(derived.rows());
     add_derived_rows(derived, options, rows);
     std::optional<snapshot_store> store = rows.finish();
-    if (store) store->currencies_seen = derived.currencies_seen;
+    if (store) {
+      store->currencies_seen = derived.currencies_seen;
+      store->empty_rows = derived.empty_rows;
+      store->first_empty_row = derived.first_empty_row;
+    }
     return store;
   } catch (const InputError& e) {
     throw of_subscription(e, derived);
@@ -733,6 +753,8 @@ snapshot_store load_derived(
     snapshot_rows rows(options, kDerivedName, derived.has_currency, false);
     if (rows.keeps_positions()) return load_derived(derived, options);
     const auto seen = derived.currencies_seen;
+    const auto empty_rows = derived.empty_rows;
+    const auto first_empty_row = derived.first_empty_row;
     try {
       rows.reserve(derived.rows());
       add_derived_rows(derived, options, rows);
@@ -743,7 +765,11 @@ snapshot_store load_derived(
     // here: without positions it asks for the rows again (nullopt).
     derived = derived_snapshots();
     store = rows.finish();
-    if (store) store->currencies_seen = seen;
+    if (store) {
+      store->currencies_seen = seen;
+      store->empty_rows = empty_rows;
+      store->first_empty_row = first_empty_row;
+    }
   }
   if (!store) {
     // A sum failed: again, keeping positions, for the subscription's error.

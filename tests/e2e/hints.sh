@@ -143,6 +143,21 @@ check "--arr csv values" grep -q '^2024-02,2024-01-31,2024-02-29,4,3,2,1,1,12000
 expect_out 0 "cohort,age,customers,starting_mrr,mrr,revenue_retention,logo_retention
 2024-Q1,0,4,118000.00,118000.00,1.0000,1.0000" cohorts "$s/tiny.csv" --period quarter --format csv
 
+# 5b. The same in a subscription export: by hand, A 10 from 2024-01-01 and B
+#     5 from 2024-01-15, both open: 15 on 01-31 and on 02-29, flat.
+printf 'customer_id;start_date;end_date;amount\nA;01.01.2024;;10\n;;;\nB;15.01.2024;;5\n' > subs-de.csv
+expect 0 "ndr: warning: skipped 1 empty row (delimiters alone, as a spreadsheet saves unused rows; the first at subs-de.csv:3)" \
+  report subs-de.csv --input subscriptions --locale de --as-of 2024-02-29 --format csv
+{
+  echo "$header"
+  echo "2024-02,2024-01-31,2024-02-29,2,2,0,0,0,15.00,0.00,0.00,0.00,15.00,1.0000,1.0000,1.0000,0.00,0,0.00,0"
+} > subs-de-expected.csv
+same "a German subscription export" subs-de-expected.csv \
+  report subs-de.csv --input subscriptions --locale de --as-of 2024-02-29 --format csv
+printf 'customer_id;start_date;end_date;amount\nA;01.01.2024;;10\nSumme;;;10\n' > subs-footer.csv
+expect 1 "ndr: subs-footer.csv:3: column 'customer_id': a footer or total row, not a customer's row: delete it from the export, or add --skip-bad-rows" \
+  report subs-footer.csv --input subscriptions --locale de
+
 # 9. The first month's new MRR: tiny.csv's 2024-01 has A, B, C and D, all new,
 #    40,000 + 30,000 + 20,000 + 10,000 = 100,000 on 2024-01-31 (by hand). No row
 #    shows them as new; the table, json and html say so; csv keeps SPEC §5.
