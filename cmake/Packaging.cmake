@@ -50,6 +50,20 @@ file(WRITE ${CMAKE_CURRENT_BINARY_DIR}/copyright
   "Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/\n"
   "Upstream-Name: ndr\n\nFiles: *\nCopyright: ${holder}\nLicense: MIT\n ${terms}\n")
 
+# Debian wants a changelog too (share/doc/ndr/changelog.gz), gzipped
+# without a time stamp so that the same sources give the same bytes.
+set(NDR_MAINTAINER "ndr maintainers <maintainers@users.noreply.example>"
+    CACHE STRING "The Debian package's Maintainer field")
+configure_file(${CMAKE_CURRENT_SOURCE_DIR}/packaging/changelog.in
+               ${CMAKE_CURRENT_BINARY_DIR}/changelog @ONLY)
+add_custom_command(
+  OUTPUT ${CMAKE_CURRENT_BINARY_DIR}/changelog.gz
+  COMMAND gzip -9 -n -f -k ${CMAKE_CURRENT_BINARY_DIR}/changelog
+  DEPENDS ${CMAKE_CURRENT_BINARY_DIR}/changelog
+  VERBATIM)
+add_custom_target(ndr_changelog ALL
+                  DEPENDS ${CMAKE_CURRENT_BINARY_DIR}/changelog.gz)
+
 install(TARGETS ndr RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 install(DIRECTORY ${NDR_MAN_DIR}/ DESTINATION ${CMAKE_INSTALL_MANDIR}/man1
         FILES_MATCHING PATTERN "*.1.gz")
@@ -59,12 +73,12 @@ install(FILES ${NDR_COMPLETION_DIR}/zsh/_ndr
         DESTINATION ${CMAKE_INSTALL_DATADIR}/zsh/vendor-completions)
 install(FILES ${NDR_COMPLETION_DIR}/fish/ndr.fish
         DESTINATION ${CMAKE_INSTALL_DATADIR}/fish/vendor_completions.d)
-install(FILES README.md ${CMAKE_CURRENT_BINARY_DIR}/copyright DESTINATION ${CMAKE_INSTALL_DOCDIR})
+install(FILES README.md ${CMAKE_CURRENT_BINARY_DIR}/copyright
+              ${CMAKE_CURRENT_BINARY_DIR}/changelog.gz
+        DESTINATION ${CMAKE_INSTALL_DOCDIR})
 install(DIRECTORY docs/ DESTINATION ${CMAKE_INSTALL_DOCDIR}/docs)  # README links docs/…
 
 # The Debian package: `make deb` (cpack -G DEB) writes build/ndr_VERSION_ARCH.deb.
-set(NDR_MAINTAINER "ndr maintainers <maintainers@users.noreply.example>"
-    CACHE STRING "The Debian package's Maintainer field")
 set(CPACK_GENERATOR DEB)
 set(CPACK_PACKAGE_NAME ndr)
 set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
@@ -75,9 +89,9 @@ set(CPACK_PACKAGE_DESCRIPTION [[
 ndr reads a billing export (MRR snapshots, or subscriptions from Stripe,
 Chargebee or the dbt MRR playbook) and reports net dollar retention, gross
 revenue retention and logo retention per month, quarter or fiscal year, as a
-table, CSV, JSON, Markdown or an HTML page. It also lists the customers behind
-a period, draws the cohort triangle, checks an export and writes the report as
-one SQL query for a warehouse.]])
+table, CSV, JSON, Markdown, an HTML page or an XLSX workbook. It also lists
+the customers behind a period, draws the cohort triangle, checks an export
+and writes the report as one SQL query for a warehouse.]])
 set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
 set(CPACK_STRIP_FILES ON)
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
@@ -89,6 +103,6 @@ find_program(DPKG_SHLIBDEPS dpkg-shlibdeps)
 if(DPKG_SHLIBDEPS)
   set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 else()
-  set(CPACK_DEBIAN_PACKAGE_DEPENDS "libc6, libfmt9, libgcc-s1, libpq5, libstdc++6, zlib1g")
+  set(CPACK_DEBIAN_PACKAGE_DEPENDS "libc6, libfmt9, libgcc-s1, libpq5, libstdc++6, libxlsxwriter4, zlib1g")
 endif()
 include(CPack)

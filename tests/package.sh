@@ -24,7 +24,7 @@ check "cpack wrote one ndr_*.deb" [ -f "$deb" ]
 field() { dpkg-deb -f "$deb" "$1"; }
 check "Package: ndr" [ "$(field Package)" = ndr ]
 check "Version: ndr --version's" [ "ndr $(field Version)" = "$("$ndr" --version)" ]
-check "Depends: libfmt9, libpq5, zlib1g" grep -Eq 'libfmt9.*libpq5.*zlib1g' <<<"$(field Depends)"
+check "Depends: libfmt9, libpq5, libxlsxwriter4, zlib1g" grep -Eq 'libfmt9.*libpq5.*libxlsxwriter4.*zlib1g' <<<"$(field Depends)"
 for name in Maintainer Section Description; do check "$name: set" [ -n "$(field "$name")" ]; done
 
 # The package's files, as absolute paths (folders left out).
@@ -32,7 +32,7 @@ dpkg-deb -c "$deb" | awk '{print $6}' | sed 's|^\./|/|' | grep -v '/$' | sort >d
 wanted=(/usr/bin/ndr /usr/share/man/man1/ndr.1.gz /usr/share/man/man1/ndr-report.1.gz
   /usr/share/bash-completion/completions/ndr /usr/share/zsh/vendor-completions/_ndr
   /usr/share/fish/vendor_completions.d/ndr.fish /usr/share/doc/ndr/copyright
-  /usr/share/doc/ndr/README.md)
+  /usr/share/doc/ndr/README.md /usr/share/doc/ndr/changelog.gz)
 for md in "$root"/docs/*.md; do wanted+=("/usr/share/doc/ndr/docs/${md##*/}"); done
 for f in "${wanted[@]}"; do check "the package has $f" grep -qx "$f" deb-files.txt; done
 
@@ -87,5 +87,12 @@ same_content() {  # all but the binary, which cpack strips
   done <deb-files.txt
 }
 check "make install's files are the package's, byte for byte" same_content
+
+# Debian's own checker, where it is installed (not required): no error or
+# warning tag.
+if command -v lintian >/dev/null; then
+  lintian "$deb" 2>/dev/null | grep -E '^(E|W):' >lintian.txt
+  check "lintian: no error or warning ($(head -c 200 lintian.txt))" test ! -s lintian.txt
+fi
 
 summary
