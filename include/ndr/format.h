@@ -37,6 +37,11 @@ struct format_options {
 // markdown are for people. Throws InputError if --arr overflows the money type.
 std::string render_report(const report& r, const format_options& options);
 
+// "2024-01 is the data's first month: its 4 customers (100,000.00 MRR on
+// 2024-01-31) are all new; no row counts them as new." for opening_row, or
+// "" when there is none. Under the table and markdown, and in html.
+std::string opening_sentence(const report& r, bool arr);
+
 // A movements ledger for the row of `period` (csv: customer_id,[segment,]
 // start_mrr,end_mrr,movement,delta).
 std::string render_ledger(const std::vector<ledger_line>& lines,

@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace ndr {
 
@@ -48,6 +49,10 @@ class output_file {
   // them all before committing any, so that a failure to write one leaves
   // none replaced.
   void commit();
+  // Commits every file in `files` (each staged) with the fatal signals held
+  // off for the whole loop, so that a signal cannot land between two renames.
+  // When a rename fails after others were done, the error names those.
+  static void commit_all(const std::vector<output_file*>& files);
 
  private:
   std::string path_;  // as given, for messages

@@ -42,6 +42,9 @@ struct xlsx_ledger {
   std::string period;           // the row's period label
 };
 
+// The most rows a worksheet holds below its header.
+inline constexpr size_t kXlsxMaxRows = 1'048'575;
+
 // ndr report's workbook, its sheets in this order:
 // - "Report": the total rows, as --format csv prints an unsegmented report
 //   (with --segment-by, the "(all)" rows without the segment field);

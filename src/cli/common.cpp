@@ -23,13 +23,18 @@ struct locale_layout {
   const char* name;
   char delimiter;
   bool decimal_comma;
-  const char* date_format;  // tried first; ISO dates are read after it
+  // Tried first, 4-digit years then 2-digit ones; ISO dates after them.
+  const char* date_format;
 };
 constexpr locale_layout kLocales[] = {
-    {"de", ';', true, "%d.%m.%Y"},     {"fr", ';', true, "%d/%m/%Y"},
-    {"es", ';', true, "%d/%m/%Y"},     {"it", ';', true, "%d/%m/%Y"},
-    {"pt", ';', true, "%d/%m/%Y"},     {"nl", ';', true, "%d-%m-%Y"},
-    {"en-gb", ',', false, "%d/%m/%Y"}, {"en-us", ',', false, "%m/%d/%Y"},
+    {"de", ';', true, "%d.%m.%Y|%d.%m.%y"},
+    {"fr", ';', true, "%d/%m/%Y|%d/%m/%y"},
+    {"es", ';', true, "%d/%m/%Y|%d/%m/%y"},
+    {"it", ';', true, "%d/%m/%Y|%d/%m/%y"},
+    {"pt", ';', true, "%d/%m/%Y|%d/%m/%y"},
+    {"nl", ';', true, "%d-%m-%Y|%d-%m-%y"},
+    {"en-gb", ',', false, "%d/%m/%Y|%d/%m/%y"},
+    {"en-us", ',', false, "%m/%d/%Y|%m/%d/%y"},
 };
 
 std::vector<std::string> locale_names() {
@@ -79,7 +84,8 @@ void add_input_options(CLI::App* cmd, input_args& a, input_features features) {
   cmd->add_option("--delimiter", a.delimiter,
                   "field delimiter: , ; | tab, or auto (the most frequent in "
                   "each header)")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->each([&a](const std::string&) { a.delimiter_given = true; });
   cmd->add_flag("--decimal-comma", a.decimal_comma,
                 "amounts use a decimal comma: 1.234,56");
   cmd->add_flag(
@@ -422,7 +428,7 @@ text_layout layout_of(const input_args& a) {
   for (const auto& l : kLocales) {
     if (a.locale != l.name) continue;
     // Options given beside --locale win over it.
-    if (a.delimiter == ",") t.delimiter = l.delimiter;
+    if (!a.delimiter_given) t.delimiter = l.delimiter;
     if (!a.decimal_point) t.decimal_comma = t.decimal_comma || l.decimal_comma;
     if (a.date_format.empty()) t.date_format = std::string(l.date_format) + "|";
   }

@@ -21,9 +21,10 @@ struct input_args {
   std::string customer_col = "customer_id";
   std::string date_col = "date";
   std::string mrr_col = "mrr";
-  std::string delimiter = ",";  // , ; | tab auto
-  bool decimal_comma = false;   // 1.234,56
-  bool decimal_point = false;   // 1.500 is one and a half, even in a ;-file
+  std::string delimiter = ",";   // , ; | tab auto
+  bool delimiter_given = false;  // --delimiter was given (it beats --locale)
+  bool decimal_comma = false;    // 1.234,56
+  bool decimal_point = false;    // 1.500 is one and a half, even in a ;-file
   std::string encoding;  // iconv name of the files' encoding; empty: UTF-8
   bool allow_date_range = false;  // accept dates far from all others
   std::uint32_t max_segments =

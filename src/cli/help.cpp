@@ -79,8 +79,8 @@ std::string footer(const CLI::App& cmd) {
       "Exit status: 0 success, 1 bad input or data, 2 bad usage";
   out += has("--min-ndr") ? ", 3 a --min-* floor failed" : "";
   out +=
-      ", 70 a bug in ndr.\nDocs: README.md and docs/ (installed in "
-      "/usr/share/doc/ndr).";
+      ", 70 a bug in ndr.\nDocs: README.md and docs/ (from the Debian "
+      "package: /usr/share/doc/ndr), and 'man ndr'.";
   return out;
 }
 

@@ -141,7 +141,9 @@ void opened_outputs::stage(size_t i, const std::string& text) {
 }
 
 void opened_outputs::commit() {
-  for (const auto& f : files_) f->commit();
+  std::vector<output_file*> files;
+  for (const auto& f : files_) files.push_back(f.get());
+  output_file::commit_all(files);
 }
 
 bool any_in(const std::vector<destination>& destinations, output_format f) {

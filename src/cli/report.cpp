@@ -99,21 +99,26 @@ std::string percent_text(std::int64_t m) {
 void check_plausible(const std::string& text, const char* metric,
                      const char* option, std::int64_t m, bool percent) {
   const std::int64_t one = money::kScale;
+  const bool ndr = std::string_view(metric) == "NDR";
+  const std::int64_t most = ndr ? 3 * one : one;  // the plausible top
+  const char* write = "write a fraction (0.95) or a percentage (95%)";
   std::string why;
-  if (percent && m < one / 10) {
-    why = fmt::format(
-        "{} is {}; did you mean {}? (a floor under 10% is implausible for {})",
-        text, fraction_text(m), percent_text(m * 100), metric);
-  } else if (std::string_view(metric) != "NDR" && m > one) {
+  if (percent && m > 0 && m < one / 10) {
+    const std::int64_t meant = m * 100;  // 1.5% written for 1.5
+    why = fmt::format("{} is {}; {} (a floor under 10% is implausible for {})",
+                      text, fraction_text(m),
+                      meant <= most
+                          ? fmt::format("did you mean {}?", percent_text(meant))
+                          : std::string(write),
+                      metric);
+  } else if (!ndr && m > one) {
     why = fmt::format(
         "{} is {}, and {} is never above 100%, so the floor could never be "
-        "met; write a fraction (0.85) or a percentage (85%)",
-        text, percent_text(m), metric);
-  } else if (m > 3 * one) {
-    why = fmt::format(
-        "{} is {}; an NDR floor above 300% is implausible; write a fraction "
-        "(0.95) or a percentage (95%)",
-        text, percent_text(m));
+        "met; {}",
+        text, percent_text(m), metric, write);
+  } else if (m > most) {
+    why = fmt::format("{} is {}; an NDR floor above 300% is implausible; {}",
+                      text, percent_text(m), write);
   }
   if (!why.empty()) throw UsageError(fmt::format("{} {}", option, why));
 }
@@ -326,9 +331,24 @@ class report_command : public command {
   }
 
   // The ledger of the latest row, for the workbook; none with --db.
+  // The workbook's Movements sheet: the latest row's ledger, left out (and
+  // said so) when it has more lines than a worksheet holds; the report
+  // itself is a few rows and is written.
   std::optional<ledger> latest_ledger(const computed& c) const {
     if (!args_.db.empty() || c.r.rows.empty()) return std::nullopt;
-    return build_ledger(c.data.data, options_, c.r.rows.back().period);
+    std::optional<ledger> l =
+        build_ledger(c.data.data, options_, c.r.rows.back().period);
+    if (l && l->lines.size() > kXlsxMaxRows) {
+      const std::string at = options_.scheme.label(c.r.rows.back().period);
+      if (!args_.output.quiet)
+        fmt::print(stderr,
+                   "ndr: warning: the workbook has no Movements sheet: {}'s "
+                   "ledger has {} lines, more than a worksheet holds ({}); "
+                   "'ndr movements --at {} -o FILE.csv' writes it\n",
+                   at, l->lines.size(), kXlsxMaxRows, at);
+      return std::nullopt;
+    }
+    return l;
   }
 
   std::string workbook(const computed& c,

@@ -32,6 +32,15 @@ struct csv_record {
   bool blank = false;  // the line was empty
   const char* error = nullptr;  // set when the record is malformed (a bad row)
   size_t error_field = 0;       // the field the error is in
+
+  // A well-formed record of empty fields (";;;", a spreadsheet's unused row).
+  bool all_empty() const {
+    if (error) return false;
+    for (std::string_view f : fields) {
+      if (!f.empty()) return false;
+    }
+    return true;
+  }
 };
 
 char detect_delimiter(std::string_view header);

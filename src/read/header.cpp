@@ -44,6 +44,11 @@ size_t edit_distance(const std::string& a, const std::string& b) {
   return row[b.size()];
 }
 
+// What else a snapshot date column is called.
+const std::vector<std::string> kSnapshotDateNames{
+    "month",      "snapshot_date", "snapshot",   "period",   "as_of",
+    "as_of_date", "day",           "date_month", "month_end"};
+
 // A subscription's start, end or cancel date: never a snapshot date.
 bool subscription_date(const std::string& lower_name) {
   for (const char* word :
@@ -62,9 +67,7 @@ std::string closest_column(const std::vector<std::string>& header,
           {"--customer-col",
            {"customer", "customer id", "account", "account_id", "client",
             "client_id", "subscriber", "user_id", "company"}},
-          {"--date-col",
-           {"month", "snapshot_date", "snapshot", "period", "as_of",
-            "as_of_date", "day", "date_month", "month_end"}},
+          {"--date-col", kSnapshotDateNames},
           {"--mrr-col",
            {"amount", "mrr_amount", "monthly_amount", "revenue", "value",
             "recurring_revenue", "monthly_recurring_revenue"}},
@@ -106,23 +109,38 @@ std::string lower(std::string_view s) {
   return out;
 }
 
+bool has_snapshot_date_name(const std::vector<std::string>& header) {
+  for (const auto& h : header) {
+    const std::string l = lower(h);
+    for (const auto& name : kSnapshotDateNames) {
+      if (l == name) return true;
+    }
+  }
+  return false;
+}
+
 const char* footer_row_message(std::string_view customer, std::string_view date,
                                std::string_view amount) {
-  if (!date.empty()) return nullptr;
-  const std::string id = lower(customer);
-  if (id.empty()) {
-    if (amount.empty()) return nullptr;
+  if (customer.empty()) {
+    if (!date.empty() || amount.empty()) return nullptr;
     return "a footer or total row (an amount without a customer or date), "
-           "not a customer's row: delete it from the export, or add "
-           "--skip-bad-rows";
+           "not a customer's row: delete it from the export (--skip-bad-rows "
+           "skips it)";
   }
+  // A total, with or without a date (a month's subtotal), is never a
+  // customer: read as one, it would count the month twice.
+  // Every row passes here: nothing is allocated, and most ids stop at their
+  // first letter.
+  const char first = char(customer[0] | 0x20);
+  if (customer.size() > 11 || (first != 't' && first != 's' && first != 'g'))
+    return nullptr;
   for (const char* word :
        {"total", "totals", "grand total", "sum", "summe", "gesamt",
         "gesamtsumme", "somme", "totaal", "totale", "subtotal", "sub-total",
         "total:", "summe:", "sum:", "gesamt:"}) {
-    if (id == word)
+    if (iequals(customer, word))
       return "a footer or total row, not a customer's row: delete it from "
-             "the export, or add --skip-bad-rows";
+             "the export (--skip-bad-rows skips it)";
   }
   return nullptr;
 }

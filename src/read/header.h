@@ -24,9 +24,13 @@ size_t find_optional_column(const std::vector<std::string>& header,
                             const std::string& wanted,
                             const std::string& source);
 
-// Why a row is a spreadsheet's footer or total line rather than data: no
-// date, and a customer cell that says "Total" (or "Summe", …), or none at
-// all beside an amount. nullptr for any other row.
+// The header has a column named as snapshot dates often are (month,
+// snapshot_date, as_of, …).
+bool has_snapshot_date_name(const std::vector<std::string>& header);
+
+// Why a row is a spreadsheet's footer or total line rather than data: a
+// customer cell that says "Total" (or "Summe", …), or none at all beside an
+// amount and no date. nullptr for any other row.
 const char* footer_row_message(std::string_view customer, std::string_view date,
                                std::string_view amount);
 

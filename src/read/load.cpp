@@ -196,8 +196,9 @@ class data_set_builder {
   day_number last_day_ = 0;
   std::uint16_t last_day_number_ = UINT16_MAX;
   std::uint64_t skipped_ = 0;
-  std::uint64_t empty_rows_ = 0;  // rows of delimiters alone (;;;)
-  std::string first_empty_;       // FILE:LINE of the first
+  std::uint64_t empty_rows_ = 0;    // rows of delimiters alone (;;;)
+  std::string first_empty_source_;  // where the first is
+  unsigned first_empty_line_ = 0;
   currency_symbol currency_ =
       currency_symbol::none;  // the first symbol seen, and where
   std::string currency_source_;
@@ -222,17 +223,18 @@ class data_set_builder {
 
 // A subscription export given as snapshots: the error says so, with the
 // options that read it (the closest-column hint would propose its start date
-// as the snapshot date, and exit 0 with wrong numbers).
+// as the snapshot date, and exit 0 with wrong numbers). Only when there is no
+// snapshot date column by any usual name: a snapshot file may carry its
+// contracts' start and end dates beside its dates.
 void data_set_builder::refuse_subscriptions(
     const std::vector<std::string>& header, const std::string& name) const {
-  std::string missing;
-  for (const std::string* col :
-       {&options_.customer_col, &options_.date_col, &options_.mrr_col}) {
-    if (missing.empty() &&
-        find_optional_column(header, *col, name) == kNoColumn)
-      missing = *col;
-  }
-  if (missing.empty()) return;
+  if (find_optional_column(header, options_.date_col, name) != kNoColumn ||
+      has_snapshot_date_name(header))
+    return;
+  const std::string& missing =
+      find_optional_column(header, options_.customer_col, name) == kNoColumn
+          ? options_.customer_col
+          : options_.date_col;
   const std::string hint = subscription_hint(header, options_.customer_col);
   if (hint.empty()) return;
   throw InputError(
@@ -286,12 +288,6 @@ void data_set_builder::read(const std::string& name, line_reader& lines) {
   read_rows(reader, columns);
 }
 
-bool all_empty(const csv_record& record) {
-  return !record.error &&
-         std::all_of(record.fields.begin(), record.fields.end(),
-                     [](std::string_view f) { return f.empty(); });
-}
-
 void data_set_builder::read_rows(csv_record_reader& reader,
                                  const column_map& columns) {
   reader.name_columns(columns.names);
@@ -300,10 +296,12 @@ void data_set_builder::read_rows(csv_record_reader& reader,
   csv_record record;
   while (reader.next(record)) {
     if (record.blank) continue;  // an empty line carries no data
-    if (all_empty(record)) {
+    if (record.all_empty()) {
       // A spreadsheet's unused rows (;;;): skipped, counted, told.
-      if (empty_rows_++ == 0)
-        first_empty_ = fmt::format("{}:{}", sources_.back(), record.line);
+      if (empty_rows_++ == 0) {
+        first_empty_source_ = sources_.back();
+        first_empty_line_ = record.line;
+      }
       continue;
     }
     read_row(record, columns);
@@ -335,10 +333,8 @@ void data_set_builder::absorb(data_set_builder& part, unsigned line_offset) {
   for (const auto& e : part.kept_) report_skipped(e.moved_down(line_offset));
   skipped_ += part.skipped_;
   if (empty_rows_ == 0 && part.empty_rows_ > 0) {
-    const size_t colon = part.first_empty_.rfind(':');
-    first_empty_ = fmt::format(
-        "{}:{}", part.first_empty_.substr(0, colon),
-        std::stoul(part.first_empty_.substr(colon + 1)) + line_offset);
+    first_empty_source_ = part.first_empty_source_;
+    first_empty_line_ = part.first_empty_line_ + line_offset;
   }
   empty_rows_ += part.empty_rows_;
   saw_currency_column_ = saw_currency_column_ || part.saw_currency_column_;
@@ -803,7 +799,9 @@ snapshot_store data_set_builder::finish() {
   store.rows_read = n;
   store.rows_skipped = skipped_;
   store.empty_rows = empty_rows_;
-  store.first_empty_row = first_empty_;
+  if (empty_rows_ > 0)
+    store.first_empty_row =
+        fmt::format("{}:{}", first_empty_source_, first_empty_line_);
   const std::vector<std::uint16_t> rank = sort_dates(store);
   check_segment_count();
   if (!options_.allow_date_range) check_outlier_dates(store.dates);

@@ -161,7 +161,7 @@ std::string subscription_hint(const std::vector<std::string>& header,
                        "period_end", "service_end"});
   const std::string amount =
       present(header, {"amount", "price", "unit_price", "plan_amount",
-                       "monthly_amount", "monthly_price", "mrr"});
+                       "monthly_amount", "monthly_price"});
   if (customer.empty() || start.empty() || end.empty() || amount.empty())
     return {};
   std::string line = "--input subscriptions";

@@ -177,9 +177,7 @@ void subscription_reader::read(const std::string& name, line_reader& lines) {
   csv_record record;
   while (reader.next(record)) {
     if (record.blank) continue;
-    if (std::all_of(record.fields.begin(), record.fields.end(),
-                    [](std::string_view f) { return f.empty(); }) &&
-        !record.error) {
+    if (record.all_empty()) {
       // A spreadsheet's unused rows (;;;): skipped, counted, told.
       if (empty_rows_++ == 0)
         first_empty_row_ = fmt::format("{}:{}", name, record.line);

@@ -373,19 +373,8 @@ void add_opening_metadata(
 
 // The line under a table for the same.
 std::string opening_note(const report& r, const format_options& options) {
-  const report_row* row = opening_row(r);
-  if (!row) return {};
-  const period_scheme& scheme = r.options.scheme;
-  const cell_maker m(options);
-  return fmt::format(
-      "\n{} is the data's first {}: its {} customer{} ({} {} on {}) {} "
-      "new; no row counts {} as new.\n",
-      scheme.label(scheme.index_of(row->start_date)), period_name(scheme.kind),
-      row->cohort_customers, row->cohort_customers == 1 ? "" : "s",
-      m.amount(row->starting_mrr).human, options.arr ? "ARR" : "MRR",
-      format_date(row->start_date),
-      row->cohort_customers == 1 ? "is" : "are all",
-      row->cohort_customers == 1 ? "it" : "them");
+  const std::string sentence = opening_sentence(r, options.arr);
+  return sentence.empty() ? sentence : "\n" + sentence + "\n";
 }
 
 table_model report_model(const report& r, const format_options& options) {
@@ -477,6 +466,23 @@ format_options machine_options(const format_options& options) {
 }
 
 }  // namespace
+
+std::string opening_sentence(const report& r, bool arr) {
+  const report_row* row = opening_row(r);
+  if (!row) return {};
+  const period_scheme& scheme = r.options.scheme;
+  money amount = row->starting_mrr;
+  if (arr && !amount.mul(12))
+    throw InputError("an amount is too large to show as ARR (×12)");
+  const bool one = row->cohort_customers == 1;
+  return fmt::format(
+      "{} is the data's first {}: its {} customer{} ({} {} on {}) {} new; no "
+      "row counts {} as new.",
+      scheme.label(scheme.index_of(row->start_date)), period_name(scheme.kind),
+      row->cohort_customers, one ? "" : "s", format_money(amount, 2, true),
+      arr ? "ARR" : "MRR", format_date(row->start_date), one ? "is" : "are all",
+      one ? "it" : "them");
+}
 
 std::string render_report(const report& r, const format_options& options) {
   std::string out = render(report_model(r, options), options);

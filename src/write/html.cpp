@@ -39,21 +39,11 @@ std::string money_text(money m, bool arr) {
   return format_money(shown(m, arr), 2, true);
 }
 
-// The data's first period, whose customers no row counts as new
-// (opening_row).
+// The data's first period, whose customers no row counts as new.
 std::string opening(const report& r, bool arr) {
-  const report_row* row = opening_row(r);
-  if (!row) return {};
-  const period_scheme& scheme = r.options.scheme;
-  return fmt::format(
-      "<p class=\"opening\">{} is the data's first period: its {} "
-      "customer{} ({} {} on {}) {} new; no row counts {} as new.</p>\n",
-      html_escape(scheme.label(scheme.index_of(row->start_date))),
-      row->cohort_customers, row->cohort_customers == 1 ? "" : "s",
-      money_text(row->starting_mrr, arr), arr ? "ARR" : "MRR",
-      format_date(row->start_date),
-      row->cohort_customers == 1 ? "is" : "are all",
-      row->cohort_customers == 1 ? "it" : "them");
+  const std::string sentence = opening_sentence(r, arr);
+  if (sentence.empty()) return {};
+  return "<p class=\"opening\">" + html_escape(sentence) + "</p>\n";
 }
 
 double ratio_value(const ratio& r) { return double(r.rounded(6)) / 1e6; }

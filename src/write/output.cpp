@@ -274,6 +274,22 @@ void output_file::commit() {
   fsync_folder(target_, path_);
 }
 
+void output_file::commit_all(const std::vector<output_file*>& files) {
+  signals_blocked blocked;
+  std::string done;
+  for (output_file* f : files) {
+    try {
+      f->commit();
+    } catch (const std::runtime_error& e) {
+      if (done.empty()) throw;
+      throw std::runtime_error(
+          fmt::format("{} ({} already replaced)", e.what(), done));
+    }
+    if (!f->path_.empty() && f->path_ != "-")
+      done += (done.empty() ? "" : ", ") + f->path_;
+  }
+}
+
 void write_stdout(std::string_view data) {
   if (std::fwrite(data.data(), 1, data.size(), stdout) != data.size() ||
       std::fflush(stdout) != 0) {

@@ -23,7 +23,6 @@ namespace {
 // 1980-01-01T00:00:00Z, the date libxlsxwriter gives the zip entries.
 constexpr std::time_t kFixedCreated = 315532800;
 // A worksheet's rows, the header's included.
-constexpr size_t kMaxSheetRows = 1'048'576;
 // Column widths, in characters.
 constexpr double kMaxColumnWidth = 60;
 
@@ -200,11 +199,11 @@ double shown_width(const machine_value& v, size_t currency_width) {
 }
 
 void workbook::add_sheet(const char* name, const machine_table& t) {
-  if (t.row_count >= kMaxSheetRows) {
+  if (t.row_count > kXlsxMaxRows) {
     throw std::runtime_error(fmt::format(
         "the xlsx {} sheet would have {} rows, and a worksheet holds {} below "
         "its header; write csv instead",
-        name, t.row_count, kMaxSheetRows - 1));
+        name, t.row_count, kXlsxMaxRows));
   }
   lxw_worksheet* sheet = workbook_add_worksheet(book_.get(), name);
   if (!sheet) throw std::runtime_error("cannot add an xlsx worksheet");

@@ -93,7 +93,7 @@ same "an exclusive end date on a snapshot date" subs-expected.csv \
 printf 'customer_id;date;mrr\nA;31.01.2024;1.200,50 €\nB;31.01.2024;12,50 €\nA;29.02.2024;1.300,00 €\nB;29.02.2024;12,50\xc2\xa0€\n;;\n;;\n' > de.csv
 expect 1 "ndr: de.csv:1: missing column 'customer_id': the header is one column, 'customer_id;date;mrr'; is the delimiter ;? add --delimiter ';' (or --delimiter auto)" \
   report de.csv
-expect 1 "ndr: de.csv:2: column 'date': invalid date '31.01.2024': expected YYYY-MM-DD, YYYY-MM or a date-time (a day-first date: --locale de reads it, with the ; and 1.234,50 of a German export, or --date-format %d.%m.%Y alone)" \
+expect 1 "ndr: de.csv:2: column 'date': invalid date '31.01.2024': expected YYYY-MM-DD, YYYY-MM or a date-time (a day-first date: --date-format %d.%m.%Y reads it, and --locale de a German export whole (; and 1.234,50 too))" \
   report de.csv --delimiter ';'
 expect 1 "ndr: de.csv:2: column 'mrr': invalid amount '1.200,50 €': unknown currency symbol or text (ndr reads \$, € and £ before the number, and after it with --decimal-comma or --locale: 12,50 €)" \
   report de.csv --delimiter ';' --date-format %d.%m.%Y
@@ -110,10 +110,10 @@ printf 'customer_id;date;mrr\nA;2024-01-31;1.200,50\nB;2024-01-31;12,50\nA;2024-
 same "ISO dates with --locale de" de-expected.csv report de-iso.csv --locale de --format csv
 # The footer a spreadsheet adds.
 printf 'customer_id;date;mrr\nA;31.01.2024;1.200,50 €\nSumme;;1.200,50 €\n' > footer.csv
-expect 1 "ndr: footer.csv:3: column 'customer_id': a footer or total row, not a customer's row: delete it from the export, or add --skip-bad-rows" \
+expect 1 "ndr: footer.csv:3: column 'customer_id': a footer or total row, not a customer's row: delete it from the export (--skip-bad-rows skips it)" \
   report footer.csv --locale de
 printf 'customer_id;date;mrr\nA;31.01.2024;1.200,50 €\n;;1.200,50 €\n' > footer2.csv
-expect 1 "ndr: footer2.csv:3: column 'customer_id': a footer or total row (an amount without a customer or date), not a customer's row: delete it from the export, or add --skip-bad-rows" \
+expect 1 "ndr: footer2.csv:3: column 'customer_id': a footer or total row (an amount without a customer or date), not a customer's row: delete it from the export (--skip-bad-rows skips it)" \
   report footer2.csv --locale de
 # Month first is a question, not a guess.
 printf 'customer_id,date,mrr\nA,01/02/2024,10\n' > slashes.csv
@@ -127,7 +127,7 @@ expect 2 "ndr: --min-ndr 1.5% is 0.015; did you mean 150%? (a floor under 10% is
 expect 3 "ndr: 2024-03 NDR 0.9381 (93.8%) is below the floor --min-ndr 150%" \
   report "$s/tiny.csv" --min-ndr 150% -o out.csv
 expect 0 "" report "$s/tiny.csv" --min-ndr 90% -o out.csv
-expect 2 "ndr: --min-grr 1.2 is 120%, and GRR is never above 100%, so the floor could never be met; write a fraction (0.85) or a percentage (85%)" \
+expect 2 "ndr: --min-grr 1.2 is 120%, and GRR is never above 100%, so the floor could never be met; write a fraction (0.95) or a percentage (95%)" \
   report "$s/tiny.csv" --min-grr 1.2
 expect 2 "ndr: --min-ndr 5 is 500%; an NDR floor above 300% is implausible; write a fraction (0.95) or a percentage (95%)" \
   report "$s/tiny.csv" --min-ndr 5
@@ -155,8 +155,37 @@ expect 0 "ndr: warning: skipped 1 empty row (delimiters alone, as a spreadsheet 
 same "a German subscription export" subs-de-expected.csv \
   report subs-de.csv --input subscriptions --locale de --as-of 2024-02-29 --format csv
 printf 'customer_id;start_date;end_date;amount\nA;01.01.2024;;10\nSumme;;;10\n' > subs-footer.csv
-expect 1 "ndr: subs-footer.csv:3: column 'customer_id': a footer or total row, not a customer's row: delete it from the export, or add --skip-bad-rows" \
+expect 1 "ndr: subs-footer.csv:3: column 'customer_id': a footer or total row, not a customer's row: delete it from the export (--skip-bad-rows skips it)" \
   report subs-footer.csv --input subscriptions --locale de
+
+# 5c. What the first review found, each now a check.
+# A snapshot file that carries its contracts' start and end dates is not a
+# subscription export: its amount column is what is missing (by hand, a's
+# 100 on both dates: one row 2024-02, flat).
+printf 'customer_id,date,amount,start_date,end_date\na,2024-01-31,100,2023-06-01,2024-06-01\na,2024-02-29,100,2023-06-01,2024-06-01\n' > contracts.csv
+expect 1 "ndr: contracts.csv:1: missing column 'mrr' (the header has: customer_id, date, amount, start_date, end_date); if 'amount' is the column, add --mrr-col amount" \
+  report contracts.csv
+expect_out 0 "$header
+2024-02,2024-01-31,2024-02-29,1,1,0,0,0,100.00,0.00,0.00,0.00,100.00,1.0000,1.0000,1.0000,0.00,0,0.00,0" \
+  report contracts.csv --mrr-col amount --format csv
+printf 'customer_id,month,mrr,start_date,end_date\na,2024-01,100,2023-06-01,2024-06-01\n' > month.csv
+expect 1 "ndr: month.csv:1: missing column 'date' (the header has: customer_id, month, mrr, start_date, end_date); if 'month' is the column, add --date-col month" \
+  report month.csv
+# --delimiter given beside --locale wins; two-digit years are 20xx, not 00xx.
+printf 'customer_id,date,mrr\na,31.01.24,"1.200,50"\na,29.02.24,"1.300,00"\n' > comma-de.csv
+expect_out 0 "$header
+2024-02,2024-01-31,2024-02-29,1,1,1,0,0,1200.50,99.50,0.00,0.00,1300.00,1.0829,1.0000,1.0000,0.00,0,0.00,0" \
+  report comma-de.csv --locale de --delimiter , --format csv
+printf 'customer_id,date,mrr\na,31-01-2024,10\n' > dashes.csv
+expect 1 "ndr: dashes.csv:2: column 'date': invalid date '31-01-2024': expected YYYY-MM-DD, YYYY-MM or a date-time (a day-first date: --date-format %d-%m-%Y reads it, and --locale nl a Dutch export whole (; and 1.234,50 too))" \
+  report dashes.csv
+# A month's subtotal has a date, and is still no customer.
+printf 'customer_id;date;mrr\nA;31.01.2024;100\nGesamt;31.01.2024;100\n' > subtotal.csv
+expect 1 "ndr: subtotal.csv:3: column 'customer_id': a footer or total row, not a customer's row: delete it from the export (--skip-bad-rows skips it)" \
+  report subtotal.csv --locale de
+expect 2 "ndr: --min-grr 5% is 0.05; write a fraction (0.95) or a percentage (95%) (a floor under 10% is implausible for GRR)" \
+  report "$s/tiny.csv" --min-grr 5%
+expect 0 "" report "$s/tiny.csv" --min-ndr 0% -o out.csv
 
 # 9. The first month's new MRR: tiny.csv's 2024-01 has A, B, C and D, all new,
 #    40,000 + 30,000 + 20,000 + 10,000 = 100,000 on 2024-01-31 (by hand). No row
@@ -166,7 +195,7 @@ check "first month in the table" grep -qx "2024-01 is the data's first month: it
 "$ndr" report "$s/tiny.csv" --format json > first.json
 check "first month in json" grep -qx '  "first_period": {"period": "2024-01", "date": "2024-01-31", "new_customers": 4, "new_mrr": 100000.00}' first.json
 "$ndr" report "$s/tiny.csv" --format html > first.html
-check "first month in html" grep -q "<p class=\"opening\">2024-01 is the data's first period: its 4 customers (100,000.00 MRR on 2024-01-31)" first.html
+check "first month in html" grep -q "<p class=\"opening\">2024-01 is the data&#39;s first month: its 4 customers (100,000.00 MRR on 2024-01-31)" first.html
 "$ndr" report "$s/tiny.csv" --arr --format json > first-arr.json
 check "first month as ARR" grep -q '"new_arr": 1200000.00}' first-arr.json
 "$ndr" report "$s/tiny.csv" --from 2024-03 > from.txt
