@@ -57,7 +57,7 @@ run: deps $(BUILD_DIR)/CMakeCache.txt
 TEST_PACKAGES := postgresql man-db xlsx2csv
 
 test-deps:
-	$(call install_missing,$(TEST_PACKAGES), for the SQL, package and xlsx tests,mkdir -p /etc/postgresql-common; \
+	$(call install_missing,$(TEST_PACKAGES), for the SQL package and xlsx tests,mkdir -p /etc/postgresql-common; \
 	  [ -f /etc/postgresql-common/createcluster.conf ] || \
 	    echo "create_main_cluster = false" > /etc/postgresql-common/createcluster.conf;)
 	@command -v chromium >/dev/null || [ "$$(id -u)" != 0 ] || \
