@@ -356,10 +356,7 @@ void add_opening_metadata(
     const format_options& options) {
   const report_row* row = opening_row(r);
   if (!row) return;
-  const cell_maker m(format_options::of(output_format::json));
-  money amount = row->starting_mrr;
-  if (options.arr && !amount.mul(12))
-    throw InputError("an amount is too large to show as ARR (×12)");
+  const cell_maker m(options);  // json: the machine spelling, ×12 with --arr
   const period_scheme& scheme = r.options.scheme;
   metadata.emplace_back(
       "first_period",
@@ -368,7 +365,7 @@ void add_opening_metadata(
                   json_string(scheme.label(scheme.index_of(row->start_date))),
                   json_string(format_date(row->start_date)),
                   row->cohort_customers, options.arr ? "arr" : "mrr",
-                  m.amount(amount).machine));
+                  m.amount(row->starting_mrr).machine));
 }
 
 // The line under a table for the same.
@@ -471,16 +468,16 @@ std::string opening_sentence(const report& r, bool arr) {
   const report_row* row = opening_row(r);
   if (!row) return {};
   const period_scheme& scheme = r.options.scheme;
-  money amount = row->starting_mrr;
-  if (arr && !amount.mul(12))
-    throw InputError("an amount is too large to show as ARR (×12)");
+  format_options human = format_options::of(output_format::table);
+  human.arr = arr;
+  const std::string amount = cell_maker(human).amount(row->starting_mrr).human;
   const bool one = row->cohort_customers == 1;
   return fmt::format(
       "{} is the data's first {}: its {} customer{} ({} {} on {}) {} new; no "
       "row counts {} as new.",
       scheme.label(scheme.index_of(row->start_date)), period_name(scheme.kind),
-      row->cohort_customers, one ? "" : "s", format_money(amount, 2, true),
-      arr ? "ARR" : "MRR", format_date(row->start_date), one ? "is" : "are all",
+      row->cohort_customers, one ? "" : "s", amount, arr ? "ARR" : "MRR",
+      format_date(row->start_date), one ? "is" : "are all",
       one ? "it" : "them");
 }
 
