@@ -413,8 +413,8 @@ TEST_CASE("the engine's currency conversion equals converting whole stores") {
         REQUIRE(got.size() == want.size());
         ndr::format_options csv =
             ndr::format_options::of(ndr::output_format::csv);
-        ndr::report a{o, lo.segment_cols.size() > 0, got, true};
-        ndr::report b{o, lo.segment_cols.size() > 0, want, true};
+        ndr::report a{o, lo.segment_cols.size() > 0, got, true, {}};
+        ndr::report b{o, lo.segment_cols.size() > 0, want, true, {}};
         CHECK(ndr::render_report(a, csv) == ndr::render_report(b, csv));
         // The ledger behind each row, against the one of the row's converted
         // store.

@@ -41,7 +41,7 @@ TEST_CASE(
 
 TEST_CASE(
     "amount column: cents until an amount is not whole cents, then money") {
-  ndr::amount_column column;
+  ndr::money_column column;
   const std::vector<money> values = {money::from_units(12'340'000),
                                      money::from_units(-21'474'836'480'000),
                                      money::from_units(21'474'836'470'000),
@@ -52,9 +52,39 @@ TEST_CASE(
     CHECK(column.narrow() == (i < 3));
   }
   for (size_t i = 0; i < values.size(); ++i) CHECK(column[i] == values[i]);
-  CHECK(ndr::amount_column::fits(money::from_units(21'474'836'470'000)));
-  CHECK_FALSE(ndr::amount_column::fits(money::from_units(21'474'836'480'000)));
-  CHECK_FALSE(ndr::amount_column::fits(money::from_units(5'000)));
+  CHECK(ndr::money_column::fits(money::from_units(21'474'836'470'000)));
+  CHECK_FALSE(ndr::money_column::fits(money::from_units(21'474'836'480'000)));
+  CHECK_FALSE(ndr::money_column::fits(money::from_units(5'000)));
+}
+
+TEST_CASE(
+    "money column: a view, append, truncate and == read values, not forms") {
+  const std::vector<money> values = {
+      money::from_units(12'340'000), money::from_units(-5'000'000),
+      money::from_units(21'474'836'470'000), money::from_units(990'000)};
+  ndr::money_column narrow, wide;
+  for (const money m : values) narrow.push_back(m);
+  wide.push_back(money::from_units(1));  // not whole cents: money from here
+  wide.append(narrow);
+  REQUIRE(narrow.narrow());
+  REQUIRE_FALSE(wide.narrow());
+  const auto nv = narrow.from(1);
+  const auto wv = wide.from(2);
+  for (size_t i = 0; i + 1 < values.size(); ++i) {
+    CHECK(nv[i] == values[i + 1]);
+    CHECK(wv[i] == values[i + 1]);
+  }
+  ndr::money_column tail;  // narrow rows [1, 4) of the wide column
+  tail.append(wide, 2, 5);
+  CHECK_FALSE(tail.narrow());  // it takes the wider form
+  ndr::money_column same;
+  same.append(narrow, 1, 4);
+  CHECK(same.narrow());
+  CHECK(tail == same);  // equal values, different forms
+  same.truncate(2);
+  CHECK(same.size() == 2);
+  CHECK_FALSE(tail == same);
+  CHECK(same[1] == values[2]);
 }
 
 TEST_CASE("row lines: runs of consecutive lines, a new run at each gap") {

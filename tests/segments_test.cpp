@@ -72,7 +72,7 @@ TEST_CASE("the (all) row equals the unsegmented report") {
     if (row.segment == ndr::kAllSegments) totals.push_back(row);
   }
   REQUIRE(totals.size() == plain.rows.size());
-  ndr::report only_totals{seg.options, false, totals};
+  ndr::report only_totals{seg.options, false, totals, false, {}};
   for (auto& row : only_totals.rows) row.segment.clear();
   CHECK(csv(only_totals) == csv(plain));
 }

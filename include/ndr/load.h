@@ -12,6 +12,7 @@
 #include "ndr/calendar.h"
 #include "ndr/error.h"
 #include "ndr/money.h"
+#include "ndr/money_column.h"
 
 namespace ndr {
 
@@ -88,8 +89,8 @@ struct snapshot_store {
   std::vector<day_number> dates;       // the distinct snapshot dates, ascending
   std::vector<std::uint32_t> offsets;  // customers.size() + 1 entries
   std::vector<std::uint16_t>
-      entry_date;                // index into dates (at most 65,535 dates)
-  std::vector<money> entry_mrr;  // > 0
+      entry_date;          // index into dates (at most 65,535 dates)
+  money_column entry_mrr;  // > 0
   // With segment columns: each entry's segment (index into segments), the
   // value of the row with the largest amount (first read on ties); labels
   // join several columns with " / ", a blank value being "(blank)".

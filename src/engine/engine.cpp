@@ -93,13 +93,13 @@ std::vector<row_plan> plan_rows(const snapshot_store& store,
 struct customer_series {
   const std::uint16_t* date_begin;
   const std::uint16_t* date_end;
-  const money* mrr;
+  money_column::view mrr;
   const std::uint32_t* segment;  // null when unsegmented
 
   static customer_series of(const snapshot_store& store, std::uint32_t c) {
     const std::uint32_t o = store.offsets[c], o1 = store.offsets[c + 1];
     return {store.entry_date.data() + o, store.entry_date.data() + o1,
-            store.entry_mrr.data() + o,
+            store.entry_mrr.from(o),
             store.segmented() ? store.entry_segment.data() + o : nullptr};
   }
   bool empty() const { return date_begin == date_end; }
@@ -800,7 +800,7 @@ report build_rows(const snapshot_store& store, const report_options& options,
   const size_t batch =
       per_row == 0 ? std::max<size_t>(rows.size(), 1)
                    : std::max<size_t>(options.segment_sums_budget / per_row, 1);
-  report out{options, store.segmented(), {}, fx != nullptr};
+  report out{options, store.segmented(), {}, fx != nullptr, {}};
   const auto order = segment_order(store);
   sums_pool pool_of_sums(store.segments.size());
   for (size_t first = 0; first < rows.size(); first += batch) {

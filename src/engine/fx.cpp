@@ -227,8 +227,7 @@ snapshot_store convert_parts(const currency_parts& data, const fx_rates& rates,
       const auto first = in.offsets[p], last = in.offsets[p + 1];
       out.entry_date.insert(out.entry_date.end(), in.entry_date.begin() + first,
                             in.entry_date.begin() + last);
-      out.entry_mrr.insert(out.entry_mrr.end(), in.entry_mrr.begin() + first,
-                           in.entry_mrr.begin() + last);
+      out.entry_mrr.append(in.entry_mrr, first, last);
       if (in.segmented()) {
         out.entry_segment.insert(out.entry_segment.end(),
                                  in.entry_segment.begin() + first,

@@ -146,19 +146,19 @@ class data_set_builder {
   void write_entries(grouped_rows& g, snapshot_store& store);
   std::vector<std::uint32_t> group_by_customer(
       const std::vector<std::uint16_t>& rank, std::vector<std::uint16_t>& date,
-      amount_column& amount, std::vector<std::uint32_t>& row, unsigned threads);
-  void sort_group(std::vector<std::uint16_t>& date, amount_column& amount,
+      money_column& amount, std::vector<std::uint32_t>& row, unsigned threads);
+  void sort_group(std::vector<std::uint16_t>& date, money_column& amount,
                   std::vector<std::uint32_t>& row, size_t begin, size_t end);
   fold_result fold_range(std::uint32_t first, std::uint32_t last,
                          const std::vector<std::uint32_t>& group_start,
-                         std::vector<std::uint16_t>& date,
-                         amount_column& amount, std::vector<std::uint32_t>& row,
+                         std::vector<std::uint16_t>& date, money_column& amount,
+                         std::vector<std::uint32_t>& row,
                          snapshot_store& store);
   size_t write_range(std::uint32_t first, std::uint32_t last,
                      const std::vector<std::uint32_t>& group_start,
-                     std::vector<std::uint16_t>& date, amount_column& amount);
+                     std::vector<std::uint16_t>& date, money_column& amount);
   void note_group(std::uint32_t customer, const std::uint32_t* rows,
-                  const amount_column& amount, size_t g, size_t n,
+                  const money_column& amount, size_t g, size_t n,
                   std::uint16_t date);
 
   const load_options& options_;
@@ -186,7 +186,7 @@ class data_set_builder {
   // place.
   std::vector<std::uint32_t> row_customer_;
   date_column row_date_;
-  amount_column row_amount_;
+  money_column row_amount_;
   row_lines row_line_;
   std::vector<std::uint32_t> row_segment_;  // only with segment columns
   std::vector<std::uint32_t>
@@ -688,7 +688,7 @@ void data_set_builder::note_currency(std::string_view code, unsigned line) {
 // `rows` are the group's row indexes in read order.
 void data_set_builder::note_group(std::uint32_t customer,
                                   const std::uint32_t* rows,
-                                  const amount_column& amount, size_t g,
+                                  const money_column& amount, size_t g,
                                   size_t n, std::uint16_t date) {
   load_stats& s = *options_.stats;
   const auto place = [&](std::uint32_t r) {
@@ -782,7 +782,7 @@ void data_set_builder::check_outlier_dates(
 // takes customers [bounds[t], bounds[t+1]).
 struct data_set_builder::grouped_rows {
   std::vector<std::uint16_t> date;  // ranks in store.dates
-  amount_column amount;
+  money_column amount;
   std::vector<std::uint32_t> row;  // read positions
   std::vector<std::uint32_t> start;
   std::vector<std::uint32_t> bounds;
@@ -909,8 +909,8 @@ void data_set_builder::write_entries(grouped_rows& g, snapshot_store& store) {
   }
   g.date.resize(out);
   store.entry_date = std::move(g.date);
-  store.entry_mrr = g.amount.to_money(out);
-  g.amount.release();
+  g.amount.truncate(out);
+  store.entry_mrr.swap(g.amount);
 }
 
 // A counting sort of the rows by customer: each row's date (as its rank),
@@ -919,7 +919,7 @@ void data_set_builder::write_entries(grouped_rows& g, snapshot_store& store) {
 // freed at the end; returns where each group starts.
 std::vector<std::uint32_t> data_set_builder::group_by_customer(
     const std::vector<std::uint16_t>& rank, std::vector<std::uint16_t>& date,
-    amount_column& amount, std::vector<std::uint32_t>& row, unsigned threads) {
+    money_column& amount, std::vector<std::uint32_t>& row, unsigned threads) {
   const size_t n = row_customer_.size();
   const std::uint32_t customers = customers_.size();
   // Thread t takes rows [t*n/threads, (t+1)*n/threads) and places them after
@@ -974,7 +974,7 @@ std::vector<std::uint32_t> data_set_builder::group_by_customer(
 // read position, or without positions by a stable sort (the rows are in read
 // order). Rows usually arrive in date order already, which is checked first.
 void data_set_builder::sort_group(std::vector<std::uint16_t>& date,
-                                  amount_column& amount,
+                                  money_column& amount,
                                   std::vector<std::uint32_t>& row, size_t begin,
                                   size_t end) {
   bool sorted = true;
@@ -1008,7 +1008,7 @@ void data_set_builder::sort_group(std::vector<std::uint16_t>& date,
 data_set_builder::fold_result data_set_builder::fold_range(
     std::uint32_t first, std::uint32_t last,
     const std::vector<std::uint32_t>& group_start,
-    std::vector<std::uint16_t>& date, amount_column& amount,
+    std::vector<std::uint16_t>& date, money_column& amount,
     std::vector<std::uint32_t>& row, snapshot_store& store) {
   fold_result result;
   const bool narrow = amount.narrow();
@@ -1042,7 +1042,7 @@ data_set_builder::fold_result data_set_builder::fold_range(
           negative_total(c, row[g], total, store.dates[d]);
         }
         if (total > money()) {
-          if (narrow && !amount_column::fits(total)) result.wide = true;
+          if (narrow && !money_column::fits(total)) result.wide = true;
           if (!row_segment_.empty())
             result.segments.push_back(row_segment_[row[largest]]);
           if (!row_segment_.empty() && saw_currency_column_) {
@@ -1068,7 +1068,7 @@ data_set_builder::fold_result data_set_builder::fold_range(
 size_t data_set_builder::write_range(
     std::uint32_t first, std::uint32_t last,
     const std::vector<std::uint32_t>& group_start,
-    std::vector<std::uint16_t>& date, amount_column& amount) {
+    std::vector<std::uint16_t>& date, money_column& amount) {
   size_t out = group_start[first];
   for (std::uint32_t c = first; c < last; ++c) {
     const size_t end = group_start[c + 1];

@@ -3,9 +3,8 @@
 // On this project's 2-core machines touching a fresh MiB costs about 3 ms,
 // so the loader's memory is its time: a 10M-row export held as money (8
 // bytes) and a line number (4 bytes) per row took 120 MB of the 350 MiB peak.
+// Amounts are a money_column (ndr/money_column.h), which the store keeps.
 #pragma once
-
-#include <sys/mman.h>
 
 #include <algorithm>
 #include <cstdint>
@@ -14,146 +13,9 @@
 #include <vector>
 
 #include "ndr/money.h"
+#include "ndr/money_column.h"
 
 namespace ndr {
-
-// Gives the whole pages of v's elements [from, upto) back to the system:
-// rows read for the last time, so that a column shrinks while the one built
-// from it grows (on this project's machines a fresh MiB costs ~3 ms). The
-// vector keeps its size; those elements read as 0 afterwards.
-template <typename T>
-void release_pages(std::vector<T>& v, size_t from, size_t upto) {
-  if (v.empty() || upto <= from) return;
-  const std::uintptr_t page = 4096;
-  const auto begin = reinterpret_cast<std::uintptr_t>(v.data() + from);
-  const auto end = reinterpret_cast<std::uintptr_t>(v.data() + upto);
-  const std::uintptr_t first = (begin + page - 1) & ~(page - 1);
-  const std::uintptr_t last = end & ~(page - 1);
-  if (last > first)
-    madvise(reinterpret_cast<void*>(first), last - first, MADV_DONTNEED);
-}
-
-// Amounts as 32-bit counts of cents while every amount read is a whole
-// number of cents within ±21,474,836.47 (exports in major units with two
-// decimals, or in minor units), else as money: the column widens once, at
-// the first amount it cannot hold, and every value stays exact.
-class amount_column {
- public:
-  static constexpr std::int64_t kCent = money::kScale / 100;
-
-  void reserve(size_t rows) {
-    reserved_ = rows;
-    narrow_ ? cents_.reserve(rows) : wide_.reserve(rows);
-  }
-  size_t size() const { return narrow_ ? cents_.size() : wide_.size(); }
-  bool narrow() const { return narrow_; }
-
-  void push_back(money m) {
-    if (narrow_) {
-      if (const auto c = cents_of(m)) return cents_.push_back(*c);
-      widen();
-    }
-    wide_.push_back(m);
-  }
-  money operator[](size_t i) const {
-    return narrow_ ? money::from_units(std::int64_t(cents_[i]) * kCent)
-                   : wide_[i];
-  }
-  // Sets row i to a value the column held (a permutation of its own values).
-  // Sets row i to a value the column can hold (one of its own, or a total
-  // that fits()).
-  void set(size_t i, money m) {
-    if (narrow_) {
-      cents_[i] = std::int32_t(m.units() / kCent);
-    } else {
-      wide_[i] = m;
-    }
-  }
-  void swap_rows(size_t i, size_t j) {
-    if (narrow_) {
-      std::swap(cents_[i], cents_[j]);
-    } else {
-      std::swap(wide_[i], wide_[j]);
-    }
-  }
-  void append(const amount_column& other) {
-    if (narrow_ && !other.narrow_) widen();
-    for (size_t i = 0; i < other.size(); ++i) push_back(other[i]);
-  }
-  void swap(amount_column& other) {
-    std::swap(narrow_, other.narrow_);
-    std::swap(reserved_, other.reserved_);
-    cents_.swap(other.cents_);
-    wide_.swap(other.wide_);
-  }
-  void release() {
-    std::vector<std::int32_t>().swap(cents_);
-    std::vector<money>().swap(wide_);
-  }
-  // n rows, as narrow as `other`, their values to be set.
-  void resize_like(const amount_column& other, size_t n) {
-    narrow_ = other.narrow_;
-    narrow_ ? cents_.resize(n) : wide_.resize(n);
-  }
-  // Row i of `other` (no wider than this column) as row p.
-  void copy_row(size_t p, const amount_column& other, size_t i) {
-    if (narrow_) {
-      cents_[p] = other.cents_[i];
-    } else {
-      wide_[p] = other[i];
-    }
-  }
-  // Rows [from, from + count) moved to `to` (to <= from).
-  void move_rows(size_t to, size_t from, size_t count) {
-    if (narrow_) {
-      std::memmove(cents_.data() + to, cents_.data() + from,
-                   count * sizeof(std::int32_t));
-    } else {
-      std::memmove(wide_.data() + to, wide_.data() + from,
-                   count * sizeof(money));
-    }
-  }
-  // The first `count` rows as money.
-  std::vector<money> to_money(size_t count) {
-    if (!narrow_) {
-      wide_.resize(count);
-      return std::move(wide_);
-    }
-    std::vector<money> out(count);
-    for (size_t i = 0; i < count; ++i) out[i] = (*this)[i];
-    return out;
-  }
-  // Gives back the memory of rows [from, upto), read for the last time.
-  void release_read(size_t from, size_t upto) {
-    narrow_ ? release_pages(cents_, from, upto)
-            : release_pages(wide_, from, upto);
-  }
-  static bool fits(money m) { return cents_of(m).has_value(); }
-  void widen() {
-    if (!narrow_) return;
-    std::vector<money> wide;
-    wide.reserve(std::max(reserved_, cents_.size()));
-    for (const std::int32_t c : cents_)
-      wide.push_back(money::from_units(std::int64_t(c) * kCent));
-    wide_.swap(wide);
-    std::vector<std::int32_t>().swap(cents_);
-    narrow_ = false;
-  }
-
- private:
-  static std::optional<std::int32_t> cents_of(money m) {
-    const std::int64_t u = m.units();
-    if (u % kCent != 0) return std::nullopt;
-    const std::int64_t c = u / kCent;
-    if (c < INT32_MIN || c > INT32_MAX) return std::nullopt;
-    return std::int32_t(c);
-  }
-
-  bool narrow_ = true;
-  size_t reserved_ = 0;
-  std::vector<std::int32_t> cents_;
-  std::vector<money> wide_;
-};
 
 // Each row's snapshot-date number: as runs of rows with one date while the
 // rows come grouped by date (exports usually list one date's snapshot, then

@@ -145,7 +145,7 @@ report warehouse::build_report(sql_options sql) const {
   sql.dialect = sql_dialect::postgres;
   sql.exact = true;
   const rows r = run(report_sql(sql));
-  report out{sql.report, bool(sql.segment_col), {}, false};
+  report out{sql.report, bool(sql.segment_col), {}, false, {}};
   for (int i = 0; i < r.count(); ++i) {
     report_row row;
     row.period = integer(r.at(i, 0), "period");
