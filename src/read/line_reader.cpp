@@ -85,8 +85,11 @@ char* line_reader::next_line() {
     char* const data = buffer_.data();
     char* line = data + begin_;
     data[line_end] = '\0';  // the spare byte when the last line has no line end
-    if (line_end > begin_ && data[line_end - 1] == '\r')
+    length_ = line_end - begin_;
+    if (line_end > begin_ && data[line_end - 1] == '\r') {
       data[line_end - 1] = '\0';
+      --length_;
+    }
     begin_ = scanned_ = newline ? line_end + 1 : end_;
     return line;
   }

@@ -34,6 +34,8 @@ class line_reader {
   char* next_line();
   // The number of the line next_line returned last (1 for the first).
   unsigned get_file_line() const { return line_; }
+  // The length of the line next_line returned last (its strlen).
+  size_t length() const { return length_; }
 
  private:
   bool read_more();  // false at the end of the input
@@ -46,6 +48,7 @@ class line_reader {
   bool at_end_ = false;
   bool first_ = true;  // a BOM may come first
   unsigned line_ = 0;
+  size_t length_ = 0;
 };
 
 }  // namespace ndr
