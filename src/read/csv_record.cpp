@@ -77,6 +77,24 @@ width_error row_width_error(size_t fields, size_t header_fields) {
       header_fields - 1};
 }
 
+// Splits a line whose fields need neither unquoting nor trimming (most
+// rows of most exports) straight into out.fields, in one pass; false, with
+// out.fields to be cleared, for any other line, which scan() then reads.
+bool csv_record_reader::split_plain(const char* line, size_t size,
+                                    csv_record& out) const {
+  for (size_t p = 0;;) {
+    if (p < size && (line[p] == '"' || is_trim(line[p], delimiter_)))
+      return false;
+    const size_t end = find_delimiter(line, p, size, delimiter_);
+    if ((end > p && is_trim(line[end - 1], delimiter_)) ||
+        out.fields.size() == kMaxFields)
+      return false;
+    out.fields.emplace_back(line + p, end - p);
+    if (end == size) return true;
+    p = end + 1;
+  }
+}
+
 // Scans text[state_.pos, size) into spans_. A record cut inside a quoted
 // field returns incomplete with the state saved: the next call, on the same
 // text with a line appended, resumes where this one stopped.
@@ -193,7 +211,8 @@ bool csv_record_reader::next(csv_record& out) {
   out.blank = (len == 0 || space(line[0])) &&
               std::all_of(line, line + len, space) && delimiter_ != '\t';
   out.fields.clear();
-  if (out.blank) return true;
+  if (out.blank || split_plain(line, len, out)) return true;
+  out.fields.clear();
   spans_.clear();
   state_ = scan_state{};
   const split_status status = scan(line, len, out);

@@ -97,6 +97,7 @@ class csv_record_reader {
     bool escaped = false;     // the open field has held a "" pair
     unsigned quote_line = 0;  // the line where the open quote is
   };
+  bool split_plain(const char* line, size_t size, csv_record& out) const;
   split_status scan(const char* text, size_t size, csv_record& out);
   void finish_fields(char* text, csv_record& out);
   char* next_line();

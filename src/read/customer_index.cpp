@@ -109,14 +109,21 @@ std::uint32_t customer_predictor::lookup(std::string_view id,
                                          std::int32_t date,
                                          customer_index& index) {
   if (date != date_) start_date(date);
-  if (last_ != kNone && index.is(last_, id, currency))
-    return last_;  // a split row, or customer order
-  if (cursor_ < previous_.size() &&
-      index.is(previous_[cursor_], id, currency)) {
-    const std::uint32_t c = previous_[cursor_++];
+  const auto take = [&](size_t k) {  // previous_[k], the guess from now on
+    const std::uint32_t c = previous_[k];
+    cursor_ = k + 1;
     record(c);
     return c;
-  }
+  };
+  // Most rows: the customer that came next at the previous date.
+  if (cursor_ < previous_.size() && index.is(previous_[cursor_], id, currency))
+    return take(cursor_);
+  if (last_ != kNone && index.is(last_, id, currency))
+    return last_;  // a split row, or customer order
+  // The customer expected stopped paying: the one after it.
+  if (cursor_ + 1 < previous_.size() &&
+      index.is(previous_[cursor_ + 1], id, currency))
+    return take(cursor_ + 1);
   const std::uint32_t c = index.intern(id, currency);
   if (c >= position_.size())
     position_.resize(size_t(c) + 1 + position_.size() / 2, kNone);
