@@ -219,6 +219,9 @@ class data_set_builder {
   std::string
       last_date_text_;  // one-entry cache: exports repeat a date many times
   std::optional<day_number> last_date_;
+  // The currency column's three-letter texts as read (their bytes packed),
+  // each with the part it gave: a few codes fill a whole file.
+  std::vector<std::pair<std::uint32_t, std::uint16_t>> code_parts_;
 };
 
 // A subscription export given as snapshots: the error says so, with the
@@ -634,6 +637,18 @@ std::optional<data_set_builder::customer_part> data_set_builder::customer_key(
   }
   const std::string_view code = record.fields[columns.currency];
   if (code.empty()) return part_of(id, code, record.line);
+  const auto packed = [](std::string_view c) {
+    return std::uint32_t(std::uint8_t(c[0])) |
+           std::uint32_t(std::uint8_t(c[1])) << 8 |
+           std::uint32_t(std::uint8_t(c[2])) << 16;
+  };
+  if (code.size() == 3) {
+    for (const auto& [text, part] : code_parts_) {
+      if (text == packed(code))  // noted, and its part known, when first read
+        return customer_part{options_.parents ? options_.parents->top(id) : id,
+                             part};
+    }
+  }
   const auto parsed = parse_currency_code(code);
   if (!parsed) {
     bad_row(
@@ -642,7 +657,10 @@ std::optional<data_set_builder::customer_part> data_set_builder::customer_key(
                     code));
     return std::nullopt;
   }
-  return part_of(id, *parsed, record.line);
+  const customer_part part = part_of(id, *parsed, record.line);
+  if (code_parts_.size() < 8)
+    code_parts_.emplace_back(packed(code), part.currency);
+  return part;
 }
 
 data_set_builder::customer_part data_set_builder::part_of(std::string_view id,
