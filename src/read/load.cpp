@@ -53,13 +53,13 @@ struct needs_rows {};
 // Accumulates the rows of every file, then folds them into a snapshot_store.
 class data_set_builder {
  public:
-  // keep_rows: sum with each row's read position at hand, for segments,
-  // validate's statistics and error lines. Without it a sum that fails
-  // throws needs_rows, and the input is read again with it (load_all).
+  // keep_rows: sum with each row's read position at hand, for validate's
+  // statistics and error lines (and segments with a currency column). Without
+  // it a sum that fails throws needs_rows, and the input is read again with it
+  // (load_all).
   explicit data_set_builder(const load_options& options, bool keep_rows = true)
       : options_(options),
-        keep_rows_(keep_rows || !options.segment_cols.empty() ||
-                   options.stats || bool(options.on_data_error)),
+        keep_rows_(keep_rows || options.stats || bool(options.on_data_error)),
         reporting_(options.reporting_currency) {}
 
   // Reads one whole input: its header, then its rows.
@@ -131,8 +131,7 @@ class data_set_builder {
   void check_outlier_dates(const std::vector<day_number>& sorted) const;
   std::uint32_t first_row_with_date(std::uint16_t number) const;
   struct fold_result {
-    size_t end = 0;                       // one past the range's last entry
-    std::vector<std::uint32_t> segments;  // the entries' segments
+    size_t end = 0;  // one past the range's last entry
     std::vector<money>
         segment_amounts;  // with currency parts: the segment rows' amounts
     std::vector<std::uint32_t> segment_rows;  // … and read positions
@@ -144,19 +143,13 @@ class data_set_builder {
   std::vector<std::uint16_t> sort_dates(snapshot_store& store);
   void check_groups(grouped_rows& g, snapshot_store& store);
   void write_entries(grouped_rows& g, snapshot_store& store);
-  std::vector<std::uint32_t> group_by_customer(
-      const std::vector<std::uint16_t>& rank, std::vector<std::uint16_t>& date,
-      money_column& amount, std::vector<std::uint32_t>& row, unsigned threads);
-  void sort_group(std::vector<std::uint16_t>& date, money_column& amount,
-                  std::vector<std::uint32_t>& row, size_t begin, size_t end);
+  void group_by_customer(const std::vector<std::uint16_t>& rank,
+                         grouped_rows& g);
+  void sort_group(grouped_rows& g, size_t begin, size_t end);
   fold_result fold_range(std::uint32_t first, std::uint32_t last,
-                         const std::vector<std::uint32_t>& group_start,
-                         std::vector<std::uint16_t>& date, money_column& amount,
-                         std::vector<std::uint32_t>& row,
-                         snapshot_store& store);
+                         grouped_rows& rows, snapshot_store& store);
   size_t write_range(std::uint32_t first, std::uint32_t last,
-                     const std::vector<std::uint32_t>& group_start,
-                     std::vector<std::uint16_t>& date, money_column& amount);
+                     grouped_rows& rows);
   void note_group(std::uint32_t customer, const std::uint32_t* rows,
                   const money_column& amount, size_t g, size_t n,
                   std::uint16_t date);
@@ -801,7 +794,8 @@ void data_set_builder::check_outlier_dates(
 struct data_set_builder::grouped_rows {
   std::vector<std::uint16_t> date;  // ranks in store.dates
   money_column amount;
-  std::vector<std::uint32_t> row;  // read positions
+  std::vector<std::uint32_t> row;      // read positions, when kept
+  std::vector<std::uint32_t> segment;  // with segment columns
   std::vector<std::uint32_t> start;
   std::vector<std::uint32_t> bounds;
   unsigned threads = 1;
@@ -830,7 +824,7 @@ snapshot_store data_set_builder::finish() {
       n < options_.parallel_rows || options_.stats || options_.on_data_error
           ? 1
           : 2;
-  g.start = group_by_customer(rank, g.date, g.amount, g.row, g.threads);
+  group_by_customer(rank, g);
   g.bounds = {0};  // customer ranges of about equal rows
   for (unsigned t = 1; t < g.threads; ++t) {
     g.bounds.push_back(
@@ -877,8 +871,7 @@ void data_set_builder::check_groups(grouped_rows& g, snapshot_store& store) {
   store.offsets.assign(g.start.size(), 0);
   std::vector<fold_result> folded(g.threads);
   run_on(g.threads, [&](unsigned t) {
-    folded[t] = fold_range(g.bounds[t], g.bounds[t + 1], g.start, g.date,
-                           g.amount, g.row, store);
+    folded[t] = fold_range(g.bounds[t], g.bounds[t + 1], g, store);
   });
   bool wide = false;
   for (const fold_result& f : folded) {
@@ -897,8 +890,6 @@ void data_set_builder::check_groups(grouped_rows& g, snapshot_store& store) {
   for (size_t c = 0; c + 1 < store.offsets.size(); ++c)
     store.offsets[c + 1] += store.offsets[c];
   for (const fold_result& f : folded) {
-    store.entry_segment.insert(store.entry_segment.end(), f.segments.begin(),
-                               f.segments.end());
     store.entry_segment_amount.insert(store.entry_segment_amount.end(),
                                       f.segment_amounts.begin(),
                                       f.segment_amounts.end());
@@ -914,8 +905,7 @@ void data_set_builder::check_groups(grouped_rows& g, snapshot_store& store) {
 void data_set_builder::write_entries(grouped_rows& g, snapshot_store& store) {
   std::vector<size_t> ends(g.threads);
   run_on(g.threads, [&](unsigned t) {
-    ends[t] =
-        write_range(g.bounds[t], g.bounds[t + 1], g.start, g.date, g.amount);
+    ends[t] = write_range(g.bounds[t], g.bounds[t + 1], g);
   });
   size_t out = 0;
   for (unsigned t = 0; t < g.threads; ++t) {
@@ -923,23 +913,32 @@ void data_set_builder::write_entries(grouped_rows& g, snapshot_store& store) {
     std::memmove(g.date.data() + out, g.date.data() + from,
                  count * sizeof g.date[0]);
     g.amount.move_rows(out, from, count);
+    if (!g.segment.empty()) {
+      std::memmove(g.segment.data() + out, g.segment.data() + from,
+                   count * sizeof g.segment[0]);
+    }
     out += count;
   }
   g.date.resize(out);
+  if (!g.segment.empty()) {
+    release_pages(g.segment, out, g.segment.size());
+    g.segment.resize(out);
+    store.entry_segment = std::move(g.segment);
+  }
   store.entry_date = std::move(g.date);
   g.amount.truncate(out);
   store.entry_mrr.swap(g.amount);
 }
 
 // A counting sort of the rows by customer: each row's date (as its rank),
-// amount and (with keep_rows_) read position move to its customer's group,
-// in read order. The read-order columns are given back as they are read and
-// freed at the end; returns where each group starts.
-std::vector<std::uint32_t> data_set_builder::group_by_customer(
-    const std::vector<std::uint16_t>& rank, std::vector<std::uint16_t>& date,
-    money_column& amount, std::vector<std::uint32_t>& row, unsigned threads) {
+// amount, segment and (when kept) read position move to its customer's
+// group, in read order. The read-order columns are given back as they are
+// read and freed at the end; g.start is where each group starts.
+void data_set_builder::group_by_customer(const std::vector<std::uint16_t>& rank,
+                                         grouped_rows& g) {
   const size_t n = row_customer_.size();
   const std::uint32_t customers = customers_.size();
+  const unsigned threads = g.threads;
   // Thread t takes rows [t*n/threads, (t+1)*n/threads) and places them after
   // the earlier threads' rows of the same customer, so read order is kept.
   std::vector<std::vector<std::uint32_t>> next(
@@ -951,20 +950,26 @@ std::vector<std::uint32_t> data_set_builder::group_by_customer(
     const auto [first, last] = rows_of(t);
     for (size_t i = first; i < last; ++i) ++next[t][row_customer_[i]];
   });
-  std::vector<std::uint32_t> group_start(size_t(customers) + 1, 0);
+  g.start.assign(size_t(customers) + 1, 0);
   std::uint32_t position = 0;
   for (std::uint32_t c = 0; c < customers; ++c) {
-    group_start[c] = position;
+    g.start[c] = position;
     for (unsigned t = 0; t < threads; ++t) {
       const std::uint32_t count = next[t][c];
       next[t][c] = position;
       position += count;
     }
   }
-  group_start[customers] = position;
-  date.resize(n);
-  amount.resize_like(row_amount_, n);
-  if (keep_rows_) row.resize(n);
+  g.start[customers] = position;
+  g.date.resize(n);
+  g.amount.resize_like(row_amount_, n);
+  // Segments with a currency column keep the segment row's position
+  // (snapshot_store::entry_segment_row).
+  const bool rows =
+      keep_rows_ || (!row_segment_.empty() && saw_currency_column_);
+  if (rows) g.row.resize(n);
+  const bool segmented = !row_segment_.empty();
+  if (segmented) g.segment.resize(n);
   constexpr size_t kChunk = size_t(1) << 20;  // rows between releases
   run_on(threads, [&](unsigned t) {
     const auto [first, last] = rows_of(t);
@@ -973,49 +978,52 @@ std::vector<std::uint32_t> data_set_builder::group_by_customer(
       const size_t upto = std::min(last, chunk + kChunk);
       row_date_.for_each(chunk, upto, [&](size_t i, std::uint16_t d) {
         const std::uint32_t p = at[row_customer_[i]]++;
-        date[p] = rank[d];
-        amount.copy_row(p, row_amount_, i);
-        if (keep_rows_) row[p] = std::uint32_t(i);
+        g.date[p] = rank[d];
+        g.amount.copy_row(p, row_amount_, i);
+        if (rows) g.row[p] = std::uint32_t(i);
+        if (segmented) g.segment[p] = row_segment_[i];
       });
       release_pages(row_customer_, first, upto);
       row_date_.release_read(first, upto);
       row_amount_.release_read(first, upto);
+      if (segmented) release_pages(row_segment_, first, upto);
     }
   });
   std::vector<std::uint32_t>().swap(row_customer_);
+  std::vector<std::uint32_t>().swap(row_segment_);
   row_date_.release();
   row_amount_.release();
-  return group_start;
 }
 
 // Puts one customer's rows [begin, end) in (date, read) order: by date and
 // read position, or without positions by a stable sort (the rows are in read
 // order). Rows usually arrive in date order already, which is checked first.
-void data_set_builder::sort_group(std::vector<std::uint16_t>& date,
-                                  money_column& amount,
-                                  std::vector<std::uint32_t>& row, size_t begin,
-                                  size_t end) {
+void data_set_builder::sort_group(grouped_rows& g, size_t begin, size_t end) {
   bool sorted = true;
   for (size_t k = begin + 1; k < end && sorted; ++k)
-    sorted = date[k - 1] <= date[k];
+    sorted = g.date[k - 1] <= g.date[k];
   if (sorted) return;
   struct item {
     std::uint16_t date;
     std::uint32_t row;
     money amount;
+    std::uint32_t segment;
   };
   std::vector<item> items;
   items.reserve(end - begin);
-  for (size_t k = begin; k < end; ++k)
-    items.push_back(
-        {date[k], row.empty() ? std::uint32_t(k) : row[k], amount[k]});
+  for (size_t k = begin; k < end; ++k) {
+    items.push_back({g.date[k], g.row.empty() ? std::uint32_t(k) : g.row[k],
+                     g.amount[k], g.segment.empty() ? 0 : g.segment[k]});
+  }
   std::sort(items.begin(), items.end(), [](const item& a, const item& b) {
     return a.date != b.date ? a.date < b.date : a.row < b.row;
   });
   for (size_t k = begin; k < end; ++k) {
-    date[k] = items[k - begin].date;
-    if (!row.empty()) row[k] = items[k - begin].row;
-    amount.set(k, items[k - begin].amount);
+    const item& it = items[k - begin];
+    g.date[k] = it.date;
+    if (!g.row.empty()) g.row[k] = it.row;
+    g.amount.set(k, it.amount);
+    if (!g.segment.empty()) g.segment[k] = it.segment;
   }
 }
 
@@ -1024,21 +1032,19 @@ void data_set_builder::sort_group(std::vector<std::uint16_t>& date,
 // the entries (groups with a total above 0) in store.offsets. The first error
 // stops the range and is returned.
 data_set_builder::fold_result data_set_builder::fold_range(
-    std::uint32_t first, std::uint32_t last,
-    const std::vector<std::uint32_t>& group_start,
-    std::vector<std::uint16_t>& date, money_column& amount,
-    std::vector<std::uint32_t>& row, snapshot_store& store) {
+    std::uint32_t first, std::uint32_t last, grouped_rows& rows,
+    snapshot_store& store) {
   fold_result result;
+  const money_column& amount = rows.amount;
+  const std::vector<std::uint16_t>& date = rows.date;
+  const std::vector<std::uint32_t>& row = rows.row;
   const bool narrow = amount.narrow();
+  const bool segmented = !rows.segment.empty();
   try {
     for (std::uint32_t c = first; c < last; ++c) {
-      const size_t begin = group_start[c], end = group_start[c + 1];
-      sort_group(date, amount, row, begin, end);
+      const size_t begin = rows.start[c], end = rows.start[c + 1];
+      sort_group(rows, begin, end);
       for (size_t g = begin; g != end;) {
-        // Segments are read by row number, from all over the file: ask for
-        // the one a few entries ahead, which no hardware prefetcher guesses.
-        if (!row_segment_.empty() && g + 32 < row.size())
-          __builtin_prefetch(&row_segment_[row[g + 32]]);
         const std::uint16_t d = date[g];
         size_t h = g;
         money total;
@@ -1061,9 +1067,7 @@ data_set_builder::fold_result data_set_builder::fold_range(
         }
         if (total > money()) {
           if (narrow && !money_column::fits(total)) result.wide = true;
-          if (!row_segment_.empty())
-            result.segments.push_back(row_segment_[row[largest]]);
-          if (!row_segment_.empty() && saw_currency_column_) {
+          if (segmented && saw_currency_column_) {
             result.segment_amounts.push_back(amount[largest]);
             result.segment_rows.push_back(row[largest]);
           }
@@ -1083,21 +1087,27 @@ data_set_builder::fold_result data_set_builder::fold_range(
 // The second pass over customers [first, last), their rows sorted and
 // checked: each group's total and date replace its rows, in place from the
 // range's own start. Returns one past the range's last entry.
-size_t data_set_builder::write_range(
-    std::uint32_t first, std::uint32_t last,
-    const std::vector<std::uint32_t>& group_start,
-    std::vector<std::uint16_t>& date, money_column& amount) {
-  size_t out = group_start[first];
+size_t data_set_builder::write_range(std::uint32_t first, std::uint32_t last,
+                                     grouped_rows& rows) {
+  std::vector<std::uint16_t>& date = rows.date;
+  money_column& amount = rows.amount;
+  std::vector<std::uint32_t>& segment = rows.segment;
+  const bool segmented = !segment.empty();
+  size_t out = rows.start[first];
   for (std::uint32_t c = first; c < last; ++c) {
-    const size_t end = group_start[c + 1];
-    for (size_t g = group_start[c]; g != end;) {
+    const size_t end = rows.start[c + 1];
+    for (size_t g = rows.start[c]; g != end;) {
       const std::uint16_t d = date[g];
       money total;
+      size_t largest = g;  // its segment wins (SPEC §4); ties: the first read
       for (; g != end && date[g] == d; ++g) {
-        check_invariant(total.add(amount[g]),
+        const money a = amount[g];
+        if (a > amount[largest]) largest = g;
+        check_invariant(total.add(a),
                         "a total the first pass checked does not fit");
       }
       if (total > money()) {
+        if (segmented) segment[out] = segment[largest];  // out <= largest
         date[out] = d;
         amount.set(out++, total);
       }
