@@ -76,12 +76,13 @@ class money_column {
                    : view(nullptr, wide_.data() + row);
   }
 
-  void push_back(money m) {
+  [[gnu::always_inline]] void push_back(money m) {  // every row: inline
     if (narrow_) {
-      if (const auto c = cents_of(m)) return cents_.push_back(*c);
-      widen();
+      const std::int64_t c = m.units() / kCent;
+      if (c * kCent == m.units() && c >= INT32_MIN && c <= INT32_MAX)
+        return cents_.push_back(std::int32_t(c));
     }
-    wide_.push_back(m);
+    push_back_other(m);
   }
   money operator[](size_t i) const {
     return narrow_ ? money::from_units(std::int64_t(cents_[i]) * kCent)
@@ -183,6 +184,10 @@ class money_column {
   }
 
  private:
+  [[gnu::noinline]] void push_back_other(money m) {
+    widen();
+    wide_.push_back(m);
+  }
   static std::optional<std::int32_t> cents_of(money m) {
     const std::int64_t u = m.units();
     if (u % kCent != 0) return std::nullopt;

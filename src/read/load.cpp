@@ -120,7 +120,13 @@ class data_set_builder {
                                const column_map& columns);
   std::uint32_t segment_number(const std::string_view* values);
   std::uint32_t segment_id(const std::string_view* values);
-  std::uint16_t date_number(day_number d, unsigned line);
+  // Every row asks: the last date's number inline, a new date's out of line.
+  std::uint16_t date_number(day_number d, unsigned line) {
+    if (d == last_day_ && last_day_number_ != UINT16_MAX)
+      return last_day_number_;
+    return new_date_number(d, line);
+  }
+  std::uint16_t new_date_number(day_number d, unsigned line);
   std::pair<size_t, unsigned> place_of(
       std::uint32_t row) const;  // (source, line)
   InputError row_error(std::uint32_t row, std::string what) const;
@@ -426,8 +432,7 @@ void data_set_builder::bad_row(unsigned line, const column_map& columns,
   report_skipped(error);
 }
 
-std::uint16_t data_set_builder::date_number(day_number d, unsigned line) {
-  if (d == last_day_ && last_day_number_ != UINT16_MAX) return last_day_number_;
+std::uint16_t data_set_builder::new_date_number(day_number d, unsigned line) {
   auto it = date_numbers_.find(d);
   if (it == date_numbers_.end()) {
     if (dates_seen_.size() == kMaxDates) {
@@ -1102,7 +1107,7 @@ size_t data_set_builder::write_range(std::uint32_t first, std::uint32_t last,
       size_t largest = g;  // its segment wins (SPEC §4); ties: the first read
       for (; g != end && date[g] == d; ++g) {
         const money a = amount[g];
-        if (a > amount[largest]) largest = g;
+        if (segmented && a > amount[largest]) largest = g;
         check_invariant(total.add(a),
                         "a total the first pass checked does not fit");
       }

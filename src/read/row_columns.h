@@ -28,17 +28,10 @@ class date_column {
     if (!runs_mode_) per_row_.reserve(rows);
   }
   size_t size() const { return size_; }
-  void push_back(std::uint16_t d) {
-    if (runs_mode_) {
-      if (!runs_.empty() && runs_.back().date == d) return void(++size_);
-      if (runs_.size() < size_ / 32 + 1024) {
-        runs_.push_back({size_, d});
-        return void(++size_);
-      }
-      to_rows();
-    }
-    per_row_.push_back(d);
-    ++size_;
+  [[gnu::always_inline]] void push_back(std::uint16_t d) {  // every row
+    if (runs_mode_ && !runs_.empty() && runs_.back().date == d)
+      return void(++size_);
+    push_back_other(d);
   }
   // f(i, date) for the rows i in [from, to), in order.
   template <typename F>
@@ -84,6 +77,18 @@ class date_column {
     size_t row;  // the run's first row
     std::uint16_t date;
   };
+  [[gnu::noinline]] void push_back_other(std::uint16_t d) {
+    if (runs_mode_) {
+      if (!runs_.empty() && runs_.back().date == d) return void(++size_);
+      if (runs_.size() < size_ / 32 + 1024) {
+        runs_.push_back({size_, d});
+        return void(++size_);
+      }
+      to_rows();
+    }
+    per_row_.push_back(d);
+    ++size_;
+  }
   size_t run_of(size_t row) const {  // the last run starting at or before row
     size_t lo = 0, hi = runs_.size();
     while (hi - lo > 1) {
