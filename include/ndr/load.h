@@ -184,6 +184,13 @@ class snapshot_rows {
   void add(std::string_view customer, std::string_view currency,
            day_number date, money amount, const std::string_view* segments,
            unsigned line);
+  // Adds rows from two threads: fill(part, 0) on this one and fill(part, 1)
+  // on another, each adding to `part` its share of the rows, in order, every
+  // row of share 0 before those of share 1 (their lines are their own). The
+  // shares are joined as if added here in one pass; the first share's error
+  // is thrown first.
+  void add_in_two(
+      const std::function<void(snapshot_rows& part, unsigned share)>& fill);
   std::optional<snapshot_store> finish();
   // The rows' positions are kept (asked for, or needed by the options:
   // segments, statistics, a data-error handler).

@@ -4,6 +4,7 @@
 // through the loader's row checks and sums like any file's rows.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -112,10 +113,13 @@ struct derived_snapshots {
   // f(k, d, i) for every row k in order: at date index d, subscription i, or
   // kZeroRow for a date on which none counts. Rows are made, not stored:
   // 6.9M rows of 200k subscriptions would take 27 MB.
+  // With [first_date, past_date): the rows of those dates only.
   template <typename F>
-  void for_each_row(F f) const {
-    std::uint64_t k = 0;
-    for (std::uint32_t d = 0; d < dates.size(); ++d) {
+  void for_each_row(F f, std::uint32_t first_date = 0,
+                    std::uint32_t past_date = UINT32_MAX) const {
+    past_date = std::min<std::uint32_t>(past_date, std::uint32_t(dates.size()));
+    std::uint64_t k = first_date < date_rows.size() ? date_rows[first_date] : 0;
+    for (std::uint32_t d = first_date; d < past_date; ++d) {
       const std::uint64_t first_k = k;
       for (std::uint32_t i = 0; i < subscriptions.size(); ++i) {
         if (subscriptions[i].first <= d && d < subscriptions[i].past)

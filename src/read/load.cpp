@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 #include <libfccp/csv.h>
+#include <malloc.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 
@@ -110,6 +111,9 @@ class data_set_builder {
   // The part of (id, code), code canonical or "" (the reporting currency).
   customer_part part_of(std::string_view id, std::string_view code,
                         unsigned line);
+  std::optional<customer_part> known_part(std::string_view id,
+                                          std::string_view code) const;
+  void remember_part(std::string_view code, const customer_part& part);
   std::uint16_t currency_number(std::string_view code, unsigned line);
   std::string display_name(std::uint32_t customer) const;
   void note_currency(std::string_view code, unsigned line);
@@ -614,10 +618,15 @@ void data_set_builder::add_row(std::string_view id, std::string_view code,
   if (row_customer_.size() == UINT32_MAX) {
     throw InputError("more than 4,294,967,295 rows", sources_.back(), line);
   }
-  const customer_part part =
-      saw_currency_column_
-          ? part_of(id, code, line)
-          : customer_part{options_.parents ? options_.parents->top(id) : id};
+  customer_part part{options_.parents ? options_.parents->top(id) : id};
+  if (saw_currency_column_) {
+    if (const auto known = known_part(id, code)) {
+      part = *known;
+    } else {
+      part = part_of(id, code, line);
+      remember_part(code, part);
+    }
+  }
   row_customer_.push_back(
       predictor_.lookup(part.id, part.currency, date, customers_));
   row_date_.push_back(date_number(date, line));
@@ -635,18 +644,7 @@ std::optional<data_set_builder::customer_part> data_set_builder::customer_key(
   }
   const std::string_view code = record.fields[columns.currency];
   if (code.empty()) return part_of(id, code, record.line);
-  const auto packed = [](std::string_view c) {
-    return std::uint32_t(std::uint8_t(c[0])) |
-           std::uint32_t(std::uint8_t(c[1])) << 8 |
-           std::uint32_t(std::uint8_t(c[2])) << 16;
-  };
-  if (code.size() == 3) {
-    for (const auto& [text, part] : code_parts_) {
-      if (text == packed(code))  // noted, and its part known, when first read
-        return customer_part{options_.parents ? options_.parents->top(id) : id,
-                             part};
-    }
-  }
+  if (const auto known = known_part(id, code)) return *known;
   const auto parsed = parse_currency_code(code);
   if (!parsed) {
     bad_row(
@@ -656,9 +654,38 @@ std::optional<data_set_builder::customer_part> data_set_builder::customer_key(
     return std::nullopt;
   }
   const customer_part part = part_of(id, *parsed, record.line);
-  if (code_parts_.size() < 8)
-    code_parts_.emplace_back(packed(code), part.currency);
+  remember_part(code, part);
   return part;
+}
+
+namespace {
+std::optional<std::uint32_t> packed_code(std::string_view code) {
+  if (code.size() != 3) return std::nullopt;
+  return std::uint32_t(std::uint8_t(code[0])) |
+         std::uint32_t(std::uint8_t(code[1])) << 8 |
+         std::uint32_t(std::uint8_t(code[2])) << 16;
+}
+}  // namespace
+
+// The part of (id, code) when code's text was read before: it was noted,
+// and its part numbered, then (most rows repeat one of a few codes).
+std::optional<data_set_builder::customer_part> data_set_builder::known_part(
+    std::string_view id, std::string_view code) const {
+  const auto key = packed_code(code);
+  if (!key) return std::nullopt;
+  for (const auto& [text, number] : code_parts_) {
+    if (text == *key)
+      return customer_part{options_.parents ? options_.parents->top(id) : id,
+                           number};
+  }
+  return std::nullopt;
+}
+
+void data_set_builder::remember_part(std::string_view code,
+                                     const customer_part& part) {
+  const auto key = packed_code(code);
+  if (key && code_parts_.size() < 8)
+    code_parts_.emplace_back(*key, part.currency);
 }
 
 data_set_builder::customer_part data_set_builder::part_of(std::string_view id,
@@ -1242,15 +1269,24 @@ void read_text(data_set_builder& builder, const named_text& text,
 }  // namespace
 
 struct snapshot_rows::impl {
-  impl(const load_options& o, bool keep) : options(o), builder(options, keep) {}
+  impl(const load_options& o, bool keep, std::string name, bool currency)
+      : options(o),
+        builder(options, keep),
+        source(std::move(name)),
+        currency_column(currency),
+        keep_positions(keep) {}
   load_options options;
   data_set_builder builder;
+  std::string source;
+  bool currency_column;
+  bool keep_positions;
 };
 
 snapshot_rows::snapshot_rows(const load_options& options,
                              const std::string& source, bool currency_column,
                              bool keep_positions)
-    : impl_(std::make_unique<impl>(options, keep_positions)) {
+    : impl_(std::make_unique<impl>(options, keep_positions, source,
+                                   currency_column)) {
   impl_->builder.begin_source(source, "mrr");
   if (currency_column) impl_->builder.set_currency_column();
 }
@@ -1263,6 +1299,38 @@ void snapshot_rows::add(std::string_view customer, std::string_view currency,
                         day_number date, money amount,
                         const std::string_view* segments, unsigned line) {
   impl_->builder.add_row(customer, currency, date, amount, segments, line);
+}
+
+void snapshot_rows::add_in_two(
+    const std::function<void(snapshot_rows& part, unsigned share)>& fill) {
+  const impl& me = *impl_;
+  snapshot_rows first(me.options, me.source, me.currency_column,
+                      me.keep_positions),
+      second(me.options, me.source, me.currency_column, me.keep_positions);
+  std::exception_ptr second_failure;
+  std::thread worker([&] {
+    try {
+      fill(second, 1);
+    } catch (...) {
+      second_failure = std::current_exception();
+    }
+  });
+  try {
+    fill(first, 0);
+  } catch (...) {
+    worker.join();
+    throw;
+  }
+  worker.join();
+  if (second_failure) std::rethrow_exception(second_failure);
+  // Each share's lines are its own rows' lines already: no offset.
+  impl_->builder.absorb(first.impl_->builder, 0);
+  impl_->builder.absorb(second.impl_->builder, 0);
+  // The second share's index and columns were its thread's heap: freed,
+  // they stay resident (glibc keeps a thread's arena) unless trimmed, and the
+  // sums would then peak ~10 MB higher than the same rows read from a file.
+  second.impl_.reset();
+  malloc_trim(0);
 }
 
 bool snapshot_rows::keeps_positions() const {

@@ -5,6 +5,7 @@
 #include <libfccp/csv.h>
 
 #include <algorithm>
+#include <thread>
 
 #include "byte_source.h"
 #include "csv_record.h"
@@ -667,26 +668,55 @@ std::string derived_csv(const derived_snapshots& derived) {
 namespace {
 
 // Adds the derived rows to `rows`, row k as line k + 2 (derived_csv's).
-void add_derived_rows(const derived_snapshots& derived,
-                      const load_options& options, snapshot_rows& rows) {
+// The rows of dates [first_date, past_date) into `rows`, in order.
+void add_derived_dates(const derived_snapshots& derived,
+                       const load_options& options, snapshot_rows& rows,
+                       std::uint32_t first_date, std::uint32_t past_date) {
   const auto& subs = derived.subscriptions;
   const size_t n = options.segment_cols.size();
   std::vector<std::string_view> values(n), zero_values(n);
-  derived.for_each_row([&](std::uint64_t k, std::uint32_t d, std::uint32_t i) {
-    const unsigned line = unsigned(k + 2);
-    if (i == derived_snapshots::kZeroRow) {
-      rows.add(subs[0].customer, "", derived.dates[d], money(),
-               zero_values.data(), line);
-      return;
+  derived.for_each_row(
+      [&](std::uint64_t k, std::uint32_t d, std::uint32_t i) {
+        const unsigned line = unsigned(k + 2);
+        if (i == derived_snapshots::kZeroRow) {
+          rows.add(subs[0].customer, "", derived.dates[d], money(),
+                   zero_values.data(), line);
+          return;
+        }
+        const auto& s = subs[i];
+        for (size_t c = 0, read = 0; c < n; ++c) {
+          values[c] = derived.segment_is_currency[c]
+                          ? std::string_view(s.currency)
+                          : std::string_view(s.segments[read++]);
+        }
+        rows.add(s.customer, s.currency, derived.dates[d], s.mrr, values.data(),
+                 line);
+      },
+      first_date, past_date);
+}
+
+// Every derived row into `rows`: a large set as two shares of dates, each
+// made on a core of its own (they are joined in order, as one pass).
+void add_derived_rows(const derived_snapshots& derived,
+                      const load_options& options, snapshot_rows& rows) {
+  const auto dates = std::uint32_t(derived.dates.size());
+  if (derived.rows() < std::max<std::uint64_t>(options.parallel_rows, 1) ||
+      dates < 2 || std::thread::hardware_concurrency() < 2) {
+    return add_derived_dates(derived, options, rows, 0, dates);
+  }
+  // The first date whose rows start past the middle row.
+  const auto middle = std::uint32_t(
+      std::upper_bound(derived.date_rows.begin(),
+                       derived.date_rows.begin() + dates, derived.rows() / 2) -
+      derived.date_rows.begin());
+  const std::uint32_t cut = std::clamp<std::uint32_t>(middle, 1, dates - 1);
+  rows.add_in_two([&](snapshot_rows& part, unsigned share) {
+    if (share == 0) {
+      part.reserve(derived.rows());  // its columns become `rows`' columns
+      return add_derived_dates(derived, options, part, 0, cut);
     }
-    const auto& s = subs[i];
-    for (size_t c = 0, read = 0; c < n; ++c) {
-      values[c] = derived.segment_is_currency[c]
-                      ? std::string_view(s.currency)
-                      : std::string_view(s.segments[read++]);
-    }
-    rows.add(s.customer, s.currency, derived.dates[d], s.mrr, values.data(),
-             line);
+    part.reserve(derived.rows() - derived.date_rows[cut]);
+    add_derived_dates(derived, options, part, cut, dates);
   });
 }
 
