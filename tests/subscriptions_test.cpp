@@ -389,6 +389,9 @@ TEST_CASE(
         ndr::load_text({"d.csv", ndr::derived_csv(derived)}, l);
     CHECK(direct.customer_currency.size() > 0);  // EUR, GBP and JPY parts
     check_same_store(direct, printed);
+    ndr::load_options shared = l;  // the dates in two shares, on two threads
+    shared.parallel_rows = 0;
+    check_same_store(ndr::load_derived(derived, shared), printed);
   }
 }
 
@@ -424,6 +427,11 @@ TEST_CASE(
                     "t.csv:2: column 'amount': customer 'a' has a negative "
                     "total MRR (-50.00) on 2024-02-29");
   CHECK(calls == std::vector<bool>{false, true});
+  ndr::load_options shared;  // the same error from two shares of dates
+  shared.parallel_rows = 0;
+  CHECK_THROWS_WITH(ndr::load_derived(derive(negative), shared),
+                    "t.csv:2: column 'amount': customer 'a' has a negative "
+                    "total MRR (-50.00) on 2024-02-29");
 
   // Segments travel with the rows, not by position: a failed sum derives
   // them again to name the row, as without segments.
