@@ -4,6 +4,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "customer_index.h"
+
 #include "ndr/load.h"
 
 using ndr::money;
@@ -130,4 +132,22 @@ TEST_CASE("a file grouped by customer loads as the same file grouped by date") {
   CHECK(a.entry_mrr == b.entry_mrr);
   CHECK(a.mrr_at(249, 11) ==
         money::from_units(260'500'000));  // c249 in December: 260.5
+}
+
+TEST_CASE("distinct ids are numbered as interning them one by one would") {
+  // 200,003 distinct ids, each twice, far apart: about five pairs of them
+  // share the 32 bits of hash that are sorted (n^2 / 2^33), so ids whose
+  // hashes meet are compared too. Against a customer_index, in order.
+  std::vector<std::string> ids;
+  for (int i = 0; i < 400006; ++i) {
+    ids.push_back("C" + std::to_string((i * 7919LL) % 200003));
+    if (i % 997 == 0) ids.push_back("");  // the empty id too
+  }
+  ids.push_back("acme\x1f" "EUR");  // bytes that once meant a currency
+  ids.push_back("acme");
+  ndr::customer_index index;
+  std::vector<std::uint32_t> want;
+  for (const auto& id : ids) want.push_back(index.intern(id));
+  CHECK(ndr::number_distinct(ids) == want);
+  CHECK(ndr::number_distinct({}).empty());
 }

@@ -20,14 +20,14 @@ std::optional<money> convert_money(money amount, std::int64_t rate) {
 
 currency_parts split_currencies(snapshot_store store) {
   currency_parts data;
-  customer_index owners;  // plain ids, numbered in order of first appearance
+  // Plain ids, numbered in order of first appearance.
+  data.owner = number_distinct(store.customers);
   data.code.reserve(store.customers.size());
-  data.owner.reserve(store.customers.size());
   for (std::uint32_t c = 0; c < store.customers.size(); ++c) {
     data.code.push_back(store.currency_of(c));
-    data.owner.push_back(owners.intern(store.customers[c]));
+    if (data.owner[c] == data.customers.size())
+      data.customers.push_back(store.customers[c]);
   }
-  data.customers = owners.names();
   data.parts = std::move(store);
   return data;
 }

@@ -87,6 +87,47 @@ std::vector<std::string> customer_index::names() const {
   return out;
 }
 
+std::vector<std::uint32_t> number_distinct(
+    const std::vector<std::string>& ids) {
+  const auto n = std::uint32_t(ids.size());
+  // (the hash's top 32 bits, index), sorted by key in two 16-bit passes;
+  // a stable sort, so equal keys stay in index order.
+  std::vector<std::uint64_t> keyed(n), other(n);
+  for (std::uint32_t i = 0; i < n; ++i)
+    keyed[i] = (hash_id(ids[i]) >> 32 << 32) | i;
+  for (const int shift : {32, 48}) {
+    std::vector<std::uint32_t> count(65537, 0);
+    for (const std::uint64_t k : keyed) ++count[((k >> shift) & 0xFFFF) + 1];
+    for (size_t b = 1; b < count.size(); ++b) count[b] += count[b - 1];
+    for (const std::uint64_t k : keyed)
+      other[count[(k >> shift) & 0xFFFF]++] = k;
+    keyed.swap(other);
+  }
+  // first[i]: the first index with ids[i]'s value.
+  std::vector<std::uint32_t> first(n);
+  for (std::uint32_t a = 0; a < n;) {
+    std::uint32_t b = a + 1;
+    while (b < n && keyed[b] >> 32 == keyed[a] >> 32) ++b;
+    for (std::uint32_t k = a; k < b; ++k) {  // usually one, by index
+      const auto i = std::uint32_t(keyed[k]);
+      first[i] = i;
+      for (std::uint32_t j = a; j < k; ++j) {
+        const auto earlier = std::uint32_t(keyed[j]);
+        if (ids[earlier] == ids[i]) {
+          first[i] = first[earlier];
+          break;
+        }
+      }
+    }
+    a = b;
+  }
+  std::vector<std::uint32_t> number(n);
+  std::uint32_t next = 0;
+  for (std::uint32_t i = 0; i < n; ++i)
+    number[i] = first[i] == i ? next++ : number[first[i]];
+  return number;
+}
+
 void customer_predictor::start_date(std::int32_t date) {
   for (std::uint32_t c : previous_) position_[c] = kNone;
   previous_.swap(current_);
