@@ -36,7 +36,7 @@ customer_index::customer_index() : slots_(1 << 16, 0), mask_((1 << 16) - 1) {}
 std::uint32_t customer_index::intern(std::string_view id,
                                      std::uint16_t currency_number) {
   const std::uint64_t h = hash_part(id, currency_number);
-  const std::uint64_t tag = h >> 32 << 32;
+  const std::uint64_t tag = h << 32;  // the low bits: where it goes (grow())
   for (std::uint64_t i = h & mask_;; i = (i + 1) & mask_) {
     const std::uint64_t slot = slots_[i];
     if (slot == 0) break;
@@ -64,16 +64,17 @@ std::uint32_t customer_index::intern(std::string_view id,
   }
 }
 
+// Each slot keeps its hash's low 32 bits, which are where it goes in any
+// table of up to 2^32 slots: growing moves slots without reading an id.
 void customer_index::grow() {
   std::vector<std::uint64_t> old(slots_.size() * 2, 0);
   old.swap(slots_);
   mask_ = slots_.size() - 1;
-  for (std::uint32_t n = 0; n + 1 < size();
-       ++n) {  // the newest id is placed by intern()
-    const std::uint64_t h = hash_part(name(n), currency(n));
-    for (std::uint64_t i = h & mask_;; i = (i + 1) & mask_) {
+  for (const std::uint64_t slot : old) {
+    if (slot == 0) continue;
+    for (std::uint64_t i = (slot >> 32) & mask_;; i = (i + 1) & mask_) {
       if (slots_[i] == 0) {
-        slots_[i] = (h >> 32 << 32) | (std::uint64_t(n) + 1);
+        slots_[i] = slot;
         break;
       }
     }

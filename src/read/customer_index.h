@@ -76,7 +76,7 @@ class customer_index {
   std::vector<std::uint16_t>
       currencies_;  // filled from the first part not in currency 0
   std::vector<std::uint64_t>
-      slots_;  // 0 empty, else (hash high bits << 32) | (id + 1)
+      slots_;  // 0 empty, else (hash low 32 bits << 32) | (id + 1)
   std::uint64_t mask_ = 0;
 };
 
