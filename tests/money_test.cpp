@@ -207,3 +207,46 @@ TEST_CASE("with a decimal comma the symbol may follow the number") {
   const char* why = nullptr;
   CHECK_FALSE(ndr::parse_money("12.50 \xE2\x82\xAC", &why, false));
 }
+
+TEST_CASE("divide_half_even agrees with 128-bit division and rounding") {
+  // The fast path (one 64-bit divq) against the library's 128-bit division,
+  // around 2^64, the rate scale and ties.
+  using i128 = __int128;
+  const auto reference = [](i128 num, i128 den) -> std::optional<i128> {
+    const bool negative = num < 0;
+    const i128 m = negative ? -num : num;
+    i128 q = m / den;
+    const i128 r = m % den;
+    if (2 * r > den || (2 * r == den && q % 2 == 1)) ++q;
+    if (q > INT64_MAX) return std::nullopt;
+    return negative ? -q : q;
+  };
+  std::uint64_t state = 7;
+  const auto next = [&] {  // splitmix64
+    std::uint64_t z = (state += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+  };
+  const i128 dens[] = {1,
+                       2,
+                       3,
+                       1'000'000,
+                       1'000'000'000'000,
+                       i128(UINT64_MAX),
+                       i128(UINT64_MAX) + 1,
+                       i128(1) << 70};
+  for (int k = 0; k < 20000; ++k) {
+    const i128 den =
+        k % 3 == 0 ? dens[k % 8] : i128(next() % 1'000'000'000'000'000ull) + 1;
+    const int shift = int(next() % 100);
+    i128 num = i128(next() >> (shift % 64));
+    if (shift > 60) num <<= (shift - 60);
+    if (k % 5 == 0) num = den * i128(next() % 1000) + den / 2;  // a tie
+    if (next() % 2) num = -num;
+    const auto got = ndr::divide_half_even(num, den);
+    const auto want = reference(num, den);
+    REQUIRE(got.has_value() == want.has_value());
+    if (got) CHECK(i128(got->units()) == *want);
+  }
+}

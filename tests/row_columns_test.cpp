@@ -5,7 +5,6 @@
 #include <catch2/catch.hpp>
 
 #include "customer_index.h"
-
 #include "ndr/load.h"
 
 using ndr::money;
@@ -143,7 +142,9 @@ TEST_CASE("distinct ids are numbered as interning them one by one would") {
     ids.push_back("C" + std::to_string((i * 7919LL) % 200003));
     if (i % 997 == 0) ids.push_back("");  // the empty id too
   }
-  ids.push_back("acme\x1f" "EUR");  // bytes that once meant a currency
+  ids.push_back(
+      "acme\x1f"
+      "EUR");  // bytes that once meant a currency
   ids.push_back("acme");
   ndr::customer_index index;
   std::vector<std::uint32_t> want;

@@ -337,12 +337,35 @@ std::string format_percent(const ratio& r, int decimals) {
   return fixed_from_scaled(r.rounded(decimals + 2), decimals) + "%";
 }
 
+namespace {
+
+// magnitude / den and its remainder, exact. On x86-64, when the quotient
+// fits 64 bits (an amount times a rate, divided by the rate's scale), one
+// divq instruction instead of the library's 128-bit division.
+std::pair<i128, i128> divide(i128 magnitude, i128 den) {
+#if defined(__x86_64__)
+  const auto m = static_cast<unsigned __int128>(magnitude);
+  if (den <= i128(UINT64_MAX) && std::uint64_t(m >> 64) < std::uint64_t(den)) {
+    std::uint64_t q, r;
+    asm("divq %4"
+        : "=a"(q), "=d"(r)
+        : "a"(std::uint64_t(m)), "d"(std::uint64_t(m >> 64)),
+          "rm"(std::uint64_t(den))
+        : "cc");
+    return {i128(q), i128(r)};
+  }
+#endif
+  const i128 q = magnitude / den;
+  return {q, magnitude - q * den};  // one division, not two
+}
+
+}  // namespace
+
 std::optional<money> divide_half_even(__int128 num, __int128 den) {
   assert(den > 0);
   const bool negative = num < 0;
   const i128 magnitude = negative ? -num : num;
-  i128 q = magnitude / den;
-  const i128 r = magnitude - q * den;  // one division, not two
+  auto [q, r] = divide(magnitude, den);
   if (2 * r > den || (2 * r == den && q % 2 == 1)) ++q;
   if (q > INT64_MAX) return std::nullopt;
   return money::from_units(negative ? -std::int64_t(q) : std::int64_t(q));

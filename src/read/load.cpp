@@ -29,6 +29,14 @@ namespace ndr {
 namespace {
 
 constexpr size_t kMaxDates = 65535;  // snapshot dates are numbered in 16 bits
+// A three-letter currency text as 24 bits, for the builder's cache of codes.
+std::optional<std::uint32_t> packed_code(std::string_view code) {
+  if (code.size() != 3) return std::nullopt;
+  return std::uint32_t(std::uint8_t(code[0])) |
+         std::uint32_t(std::uint8_t(code[1])) << 8 |
+         std::uint32_t(std::uint8_t(code[2])) << 16;
+}
+
 constexpr const char* kBlankSegment = "(blank)";
 constexpr const char* kSegmentJoin = " / ";
 
@@ -111,8 +119,19 @@ class data_set_builder {
   // The part of (id, code), code canonical or "" (the reporting currency).
   customer_part part_of(std::string_view id, std::string_view code,
                         unsigned line);
+  // The part of (id, code) when code's text was read before: it was noted,
+  // and its part numbered, then (most rows repeat one of a few codes).
   std::optional<customer_part> known_part(std::string_view id,
-                                          std::string_view code) const;
+                                          std::string_view code) const {
+    const auto key = packed_code(code);
+    if (!key) return std::nullopt;
+    for (const auto& [text, number] : code_parts_) {
+      if (text == *key)
+        return customer_part{options_.parents ? options_.parents->top(id) : id,
+                             number};
+    }
+    return std::nullopt;
+  }
   void remember_part(std::string_view code, const customer_part& part);
   std::uint16_t currency_number(std::string_view code, unsigned line);
   std::string display_name(std::uint32_t customer) const;
@@ -656,29 +675,6 @@ std::optional<data_set_builder::customer_part> data_set_builder::customer_key(
   const customer_part part = part_of(id, *parsed, record.line);
   remember_part(code, part);
   return part;
-}
-
-namespace {
-std::optional<std::uint32_t> packed_code(std::string_view code) {
-  if (code.size() != 3) return std::nullopt;
-  return std::uint32_t(std::uint8_t(code[0])) |
-         std::uint32_t(std::uint8_t(code[1])) << 8 |
-         std::uint32_t(std::uint8_t(code[2])) << 16;
-}
-}  // namespace
-
-// The part of (id, code) when code's text was read before: it was noted,
-// and its part numbered, then (most rows repeat one of a few codes).
-std::optional<data_set_builder::customer_part> data_set_builder::known_part(
-    std::string_view id, std::string_view code) const {
-  const auto key = packed_code(code);
-  if (!key) return std::nullopt;
-  for (const auto& [text, number] : code_parts_) {
-    if (text == *key)
-      return customer_part{options_.parents ? options_.parents->top(id) : id,
-                           number};
-  }
-  return std::nullopt;
 }
 
 void data_set_builder::remember_part(std::string_view code,
