@@ -128,9 +128,9 @@ class money_column {
     std::vector<std::int32_t>().swap(cents_);
     std::vector<money>().swap(wide_);
   }
-  // n rows, as narrow as `other`, their values to be set.
-  void resize_like(const money_column& other, size_t n) {
-    narrow_ = other.narrow_;
+  // n rows, narrow or not, their values to be set.
+  void resize(size_t n, bool narrow) {
+    narrow_ = narrow;
     narrow_ ? cents_.resize(n) : wide_.resize(n);
   }
   // Keeps the first n rows (n <= size()), giving back the whole pages past

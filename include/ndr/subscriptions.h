@@ -112,8 +112,8 @@ struct derived_snapshots {
   }
   // f(k, d, i) for every row k in order: at date index d, subscription i, or
   // kZeroRow for a date on which none counts. Rows are made, not stored:
-  // 6.9M rows of 200k subscriptions would take 27 MB.
-  // With [first_date, past_date): the rows of those dates only.
+  // 6.9M rows of 200k subscriptions would take 27 MB. Given
+  // [first_date, past_date), the rows of those dates only.
   template <typename F>
   void for_each_row(F f, std::uint32_t first_date = 0,
                     std::uint32_t past_date = UINT32_MAX) const {

@@ -87,6 +87,12 @@ class data_set_builder {
   // Appends `part`'s rows, read from the current source after this
   // builder's, its lines counted from line_offset + 1; replays its kept rows.
   void absorb(data_set_builder& part, unsigned line_offset);
+  // Every row: these, then the tails'.
+  size_t rows() const {
+    size_t n = row_customer_.size();
+    for (const tail& t : tails_) n += t.customer.size();
+    return n;
+  }
   void begin_source(const std::string& name, const std::string& mrr_name);
   bool ended_in_quotes() const { return ended_in_quotes_; }
   // A part named a currency location of its own in an error: its lines are
@@ -159,6 +165,10 @@ class data_set_builder {
   void check_segment_count() const;
   void check_outlier_dates(const std::vector<day_number>& sorted) const;
   std::uint32_t first_row_with_date(std::uint16_t number) const;
+  void join_tails();
+  template <typename F>
+  void visit_rows(size_t from, size_t upto, F f) const;
+  void release_rows(size_t from, size_t upto);
   struct fold_result {
     size_t end = 0;  // one past the range's last entry
     std::vector<money>
@@ -211,6 +221,19 @@ class data_set_builder {
   money_column row_amount_;
   row_lines row_line_;
   std::vector<std::uint32_t> row_segment_;  // only with segment columns
+  // Parts read on other threads whose rows follow these (absorb): left where
+  // they are, their numbers mapped to this builder's, until the rows are
+  // grouped; a copy here would cost 8 fresh bytes a row (docs/performance.md).
+  // Rows added here join them first (join_tails), so that rows stay in order.
+  struct tail {
+    std::vector<std::uint32_t> customer;
+    date_column date;
+    money_column amount;
+    std::vector<std::uint32_t> segment;
+    std::vector<std::uint32_t> customer_map, segment_map;
+    std::vector<std::uint16_t> date_map;
+  };
+  std::vector<tail> tails_;
   std::vector<std::uint32_t>
       source_first_row_;                // source k's rows start at this index
   std::vector<day_number> dates_seen_;  // in order of first appearance
@@ -301,7 +324,7 @@ column_map data_set_builder::read_header(csv_record_reader& reader,
 void data_set_builder::begin_source(const std::string& name,
                                     const std::string& mrr_name) {
   sources_.push_back(name);
-  source_first_row_.push_back(std::uint32_t(row_customer_.size()));
+  source_first_row_.push_back(std::uint32_t(rows()));
   mrr_names_.push_back(mrr_name);
 }
 
@@ -315,6 +338,7 @@ void data_set_builder::read(const std::string& name, line_reader& lines) {
 
 void data_set_builder::read_rows(csv_record_reader& reader,
                                  const column_map& columns) {
+  join_tails();  // rows stay in order: the tails' come before these
   reader.name_columns(columns.names);
   ask_decimal_ = reader.delimiter() == ';' && !options_.decimal_comma &&
                  !options_.decimal_point;
@@ -378,9 +402,9 @@ void data_set_builder::absorb(data_set_builder& part, unsigned line_offset) {
     currency_source_ = part.currency_source_;
     currency_line_ = part.currency_line_ + line_offset;
   }
-  const bool fresh = row_customer_.empty() && customers_.size() == 0 &&
-                     dates_seen_.empty() && segments_.empty() &&
-                     line_offset == 0;
+  const bool fresh = row_customer_.empty() && tails_.empty() &&
+                     customers_.size() == 0 && dates_seen_.empty() &&
+                     segments_.empty() && line_offset == 0;
   if (fresh) {  // the first part of the first file: take its columns as they
                 // are
     std::swap(customers_, part.customers_);
@@ -422,27 +446,94 @@ void data_set_builder::absorb(data_set_builder& part, unsigned line_offset) {
     segment_map[k] = it->second;
   }
   const size_t n = part.row_customer_.size();
-  if (row_customer_.size() + n > UINT32_MAX)
-    throw InputError("more than 4,294,967,295 rows");
-  row_line_.append(part.row_line_, std::uint32_t(row_customer_.size()),
-                   line_offset);
-  // The part's rows are given back as they are copied: the two copies of
-  // half a 10M-row file would otherwise be this step's 50 MB extra.
+  if (rows() + n > UINT32_MAX) throw InputError("more than 4,294,967,295 rows");
+  row_line_.append(part.row_line_, std::uint32_t(rows()), line_offset);
+  tail t;
+  t.customer.swap(part.row_customer_);
+  t.date.swap(part.row_date_);
+  t.amount.swap(part.row_amount_);
+  t.segment.swap(part.row_segment_);
+  t.customer_map = std::move(customer_map);
+  t.segment_map = std::move(segment_map);
+  t.date_map = std::move(date_map);
+  tails_.push_back(std::move(t));
+}
+
+// The tails' rows copied after these, in order, each tail given back as it
+// is copied.
+void data_set_builder::join_tails() {
   constexpr size_t kChunk = size_t(1) << 20;
-  const bool segmented = !part.row_segment_.empty();
-  for (size_t chunk = 0; chunk < n; chunk += kChunk) {
-    const size_t upto = std::min(n, chunk + kChunk);
-    part.row_date_.for_each(chunk, upto, [&](size_t i, std::uint16_t d) {
-      row_customer_.push_back(customer_map[part.row_customer_[i]]);
-      row_date_.push_back(date_map[d]);
-      row_amount_.push_back(part.row_amount_[i]);
-      if (segmented) row_segment_.push_back(segment_map[part.row_segment_[i]]);
-    });
-    release_pages(part.row_customer_, 0, upto);
-    part.row_date_.release_read(0, upto);
-    part.row_amount_.release_read(0, upto);
-    if (segmented) release_pages(part.row_segment_, 0, upto);
+  const bool segmented = !options_.segment_cols.empty();
+  for (tail& t : tails_) {
+    const size_t n = t.customer.size();
+    for (size_t chunk = 0; chunk < n; chunk += kChunk) {
+      const size_t upto = std::min(n, chunk + kChunk);
+      t.date.for_each(chunk, upto, [&](size_t i, std::uint16_t d) {
+        row_customer_.push_back(t.customer_map[t.customer[i]]);
+        row_date_.push_back(t.date_map[d]);
+        row_amount_.push_back(t.amount[i]);
+        if (segmented) row_segment_.push_back(t.segment_map[t.segment[i]]);
+      });
+      release_pages(t.customer, 0, upto);
+      t.date.release_read(0, upto);
+      t.amount.release_read(0, upto);
+      if (segmented) release_pages(t.segment, 0, upto);
+    }
   }
+  tails_.clear();
+}
+
+// f(i, customer, date number, amount column, j, segment) for rows [from,
+// upto) in order, row i being row j of its amount column; segment 0 without
+// segment columns.
+template <typename F>
+void data_set_builder::visit_rows(size_t from, size_t upto, F f) const {
+  const bool segmented = !options_.segment_cols.empty();
+  size_t base = 0;
+  const auto visit = [&](const std::vector<std::uint32_t>& customer,
+                         const date_column& date, const money_column& amount,
+                         const std::vector<std::uint32_t>& segment,
+                         const auto& customer_of, const auto& date_of,
+                         const auto& segment_of) {
+    const size_t a = std::max(from, base);
+    const size_t b = std::min(upto, base + customer.size());
+    if (a < b) {
+      date.for_each(a - base, b - base, [&](size_t j, std::uint16_t d) {
+        f(base + j, customer_of(customer[j]), date_of(d), amount, j,
+          segmented ? segment_of(segment[j]) : 0);
+      });
+    }
+    base += customer.size();
+  };
+  const auto same = [](auto x) { return x; };
+  visit(row_customer_, row_date_, row_amount_, row_segment_, same, same, same);
+  for (const tail& t : tails_) {
+    visit(
+        t.customer, t.date, t.amount, t.segment,
+        [&](std::uint32_t c) { return t.customer_map[c]; },
+        [&](std::uint16_t d) { return t.date_map[d]; },
+        [&](std::uint32_t k) { return t.segment_map[k]; });
+  }
+}
+
+// Gives back the memory of rows [from, upto), read for the last time.
+void data_set_builder::release_rows(size_t from, size_t upto) {
+  size_t base = 0;
+  const auto release = [&](std::vector<std::uint32_t>& customer,
+                           date_column& date, money_column& amount,
+                           std::vector<std::uint32_t>& segment) {
+    const size_t a = std::max(from, base);
+    const size_t b = std::min(upto, base + customer.size());
+    if (a < b) {
+      release_pages(customer, a - base, b - base);
+      date.release_read(a - base, b - base);
+      amount.release_read(a - base, b - base);
+      release_pages(segment, a - base, b - base);
+    }
+    base += customer.size();
+  };
+  release(row_customer_, row_date_, row_amount_, row_segment_);
+  for (tail& t : tails_) release(t.customer, t.date, t.amount, t.segment);
 }
 
 void data_set_builder::bad_row(unsigned line, const column_map& columns,
@@ -475,7 +566,7 @@ void data_set_builder::expect_bytes(std::uint64_t bytes) {
 }
 
 void data_set_builder::expect_rows(size_t more) {
-  const size_t rows = row_customer_.size() + more;
+  const size_t rows = this->rows() + more;
   row_customer_.reserve(rows);
   row_date_.reserve(rows);
   row_amount_.reserve(rows);
@@ -634,6 +725,7 @@ void data_set_builder::add_row(std::string_view id, std::string_view code,
                                day_number date, money amount,
                                const std::string_view* segment_values,
                                unsigned line) {
+  if (!tails_.empty()) join_tails();  // rows stay in order
   if (row_customer_.size() == UINT32_MAX) {
     throw InputError("more than 4,294,967,295 rows", sources_.back(), line);
   }
@@ -774,7 +866,16 @@ void data_set_builder::check_segment_count() const {
 
 std::uint32_t data_set_builder::first_row_with_date(
     std::uint16_t number) const {
-  return std::uint32_t(row_date_.first_row_of(number));
+  size_t base = row_date_.first_row_of(number);
+  if (base < row_date_.size()) return std::uint32_t(base);
+  for (const tail& t : tails_) {
+    for (std::uint16_t d = 0; d < t.date_map.size(); ++d) {
+      if (t.date_map[d] == number && t.date.first_row_of(d) < t.date.size())
+        return std::uint32_t(base + t.date.first_row_of(d));
+    }
+    base += t.date.size();
+  }
+  return std::uint32_t(base);
 }
 
 // Every date outside the main run of dates (main_date_run, weighted by
@@ -788,8 +889,10 @@ void data_set_builder::check_outlier_dates(
   std::vector<std::pair<day_number, std::uint64_t>> weighted;
   for (const day_number d : sorted) weighted.emplace_back(d, 0);
   std::vector<std::uint64_t> rows_of(dates_seen_.size(), 0);
-  row_date_.for_each(0, row_date_.size(),
-                     [&](size_t, std::uint16_t number) { ++rows_of[number]; });
+  visit_rows(
+      0, rows(),
+      [&](size_t, std::uint32_t, std::uint16_t number, const money_column&,
+          size_t, std::uint32_t) { ++rows_of[number]; });
   for (size_t number = 0; number < rows_of.size(); ++number) {
     const auto at =
         std::lower_bound(sorted.begin(), sorted.end(), dates_seen_[number]);
@@ -830,7 +933,7 @@ struct data_set_builder::grouped_rows {
 };
 
 snapshot_store data_set_builder::finish() {
-  const size_t n = row_customer_.size();
+  const size_t n = rows();
   if (n == 0) no_rows();
   // What only reading needed: 14 MB on 480k customers.
   predictor_.reset();
@@ -964,7 +1067,7 @@ void data_set_builder::write_entries(grouped_rows& g, snapshot_store& store) {
 // read and freed at the end; g.start is where each group starts.
 void data_set_builder::group_by_customer(const std::vector<std::uint16_t>& rank,
                                          grouped_rows& g) {
-  const size_t n = row_customer_.size();
+  const size_t n = rows();
   const std::uint32_t customers = customers_.size();
   const unsigned threads = g.threads;
   // Thread t takes rows [t*n/threads, (t+1)*n/threads) and places them after
@@ -976,7 +1079,10 @@ void data_set_builder::group_by_customer(const std::vector<std::uint16_t>& rank,
   };
   run_on(threads, [&](unsigned t) {
     const auto [first, last] = rows_of(t);
-    for (size_t i = first; i < last; ++i) ++next[t][row_customer_[i]];
+    std::uint32_t* const count = next[t].data();
+    visit_rows(first, last,
+               [&](size_t, std::uint32_t c, std::uint16_t, const money_column&,
+                   size_t, std::uint32_t) { ++count[c]; });
   });
   g.start.assign(size_t(customers) + 1, 0);
   std::uint32_t position = 0;
@@ -990,13 +1096,14 @@ void data_set_builder::group_by_customer(const std::vector<std::uint16_t>& rank,
   }
   g.start[customers] = position;
   g.date.resize(n);
-  g.amount.resize_like(row_amount_, n);
+  bool narrow = row_amount_.narrow();
+  for (const tail& t : tails_) narrow = narrow && t.amount.narrow();
+  g.amount.resize(n, narrow);
+  const bool segmented = !options_.segment_cols.empty();
   // Segments with a currency column keep the segment row's position
   // (snapshot_store::entry_segment_row).
-  const bool rows =
-      keep_rows_ || (!row_segment_.empty() && saw_currency_column_);
+  const bool rows = keep_rows_ || (segmented && saw_currency_column_);
   if (rows) g.row.resize(n);
-  const bool segmented = !row_segment_.empty();
   if (segmented) g.segment.resize(n);
   constexpr size_t kChunk = size_t(1) << 20;  // rows between releases
   run_on(threads, [&](unsigned t) {
@@ -1004,23 +1111,24 @@ void data_set_builder::group_by_customer(const std::vector<std::uint16_t>& rank,
     std::uint32_t* const at = next[t].data();
     for (size_t chunk = first; chunk < last; chunk += kChunk) {
       const size_t upto = std::min(last, chunk + kChunk);
-      row_date_.for_each(chunk, upto, [&](size_t i, std::uint16_t d) {
-        const std::uint32_t p = at[row_customer_[i]]++;
-        g.date[p] = rank[d];
-        g.amount.copy_row(p, row_amount_, i);
-        if (rows) g.row[p] = std::uint32_t(i);
-        if (segmented) g.segment[p] = row_segment_[i];
-      });
-      release_pages(row_customer_, first, upto);
-      row_date_.release_read(first, upto);
-      row_amount_.release_read(first, upto);
-      if (segmented) release_pages(row_segment_, first, upto);
+      visit_rows(
+          chunk, upto,
+          [&](size_t i, std::uint32_t c, std::uint16_t d,
+              const money_column& amount, size_t j, std::uint32_t segment) {
+            const std::uint32_t p = at[c]++;
+            g.date[p] = rank[d];
+            g.amount.copy_row(p, amount, j);
+            if (rows) g.row[p] = std::uint32_t(i);
+            if (segmented) g.segment[p] = segment;
+          });
+      release_rows(first, upto);
     }
   });
   std::vector<std::uint32_t>().swap(row_customer_);
   std::vector<std::uint32_t>().swap(row_segment_);
   row_date_.release();
   row_amount_.release();
+  tails_.clear();
 }
 
 // Puts one customer's rows [begin, end) in (date, read) order: by date and

@@ -667,8 +667,8 @@ std::string derived_csv(const derived_snapshots& derived) {
 
 namespace {
 
-// Adds the derived rows to `rows`, row k as line k + 2 (derived_csv's).
-// The rows of dates [first_date, past_date) into `rows`, in order.
+// The derived rows of dates [first_date, past_date) into `rows`, in order,
+// row k as line k + 2 (derived_csv's).
 void add_derived_dates(const derived_snapshots& derived,
                        const load_options& options, snapshot_rows& rows,
                        std::uint32_t first_date, std::uint32_t past_date) {
