@@ -38,7 +38,8 @@ measure() {  # measure LABEL FILE COMMAND...
 paired() {  # paired LABEL FILE BASELINE... -- COMMAND...: ratios to the baseline, run alternately
   local label=$1 file=$2
   shift 2
-  python3 "$root/bench/measure.py" --paired "$label" "$(rows_of "$file")" "$(stat -c %s "$file")" "$runs" -- "$@" \
+  # At least 5 pairs: on a shared host one slow pair of 3 moves the median.
+  python3 "$root/bench/measure.py" --paired "$label" "$(rows_of "$file")" "$(stat -c %s "$file")" "$(( runs > 5 ? runs : 5 ))" -- "$@" \
     | tee -a "$results" | awk -F'\t' '{ printf "  %-28s %7.2fx wall %7.2fx cpu (paired runs, median ratio)\n", $1, $4, $5 }'
 }
 
