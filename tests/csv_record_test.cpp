@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "ndr/error.h"
+#include "splitmix.h"
 
 namespace {
 
@@ -146,13 +147,7 @@ TEST_CASE(
     "unquoted lines of every length split as a simple split and trim would") {
   // The fast path reads 8 bytes at a time: delimiters at every offset, blank
   // ends (trimmed by the general path) and quotes inside a field (literal).
-  std::uint64_t state = 42;
-  const auto next = [&] {  // splitmix64
-    std::uint64_t z = (state += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-  };
+  ndr_test::splitmix next(42);
   const std::string alphabet = "ab9. -x\t\"";
   for (int round = 0; round < 2000; ++round) {
     const size_t fields = 1 + next() % 9;

@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "splitmix.h"
+
 using ndr::money;
 
 namespace {
@@ -221,13 +223,7 @@ TEST_CASE("divide_half_even agrees with 128-bit division and rounding") {
     if (q > INT64_MAX) return std::nullopt;
     return negative ? -q : q;
   };
-  std::uint64_t state = 7;
-  const auto next = [&] {  // splitmix64
-    std::uint64_t z = (state += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-  };
+  ndr_test::splitmix next(7);
   const i128 dens[] = {1,
                        2,
                        3,
