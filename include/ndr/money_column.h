@@ -59,11 +59,6 @@ class money_column {
     const money* wide_ = nullptr;
   };
 
-  money_column() = default;
-  money_column(std::initializer_list<money> values) {
-    for (const money m : values) push_back(m);
-  }
-
   void reserve(size_t rows) {
     reserved_ = rows;
     narrow_ ? cents_.reserve(rows) : wide_.reserve(rows);
@@ -95,13 +90,6 @@ class money_column {
       cents_[i] = std::int32_t(m.units() / kCent);
     } else {
       wide_[i] = m;
-    }
-  }
-  void swap_rows(size_t i, size_t j) {
-    if (narrow_) {
-      std::swap(cents_[i], cents_[j]);
-    } else {
-      std::swap(wide_[i], wide_[j]);
     }
   }
   // Appends other's rows [first, last).

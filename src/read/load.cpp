@@ -170,7 +170,6 @@ class data_set_builder {
   void visit_rows(size_t from, size_t upto, F f) const;
   void release_rows(size_t from, size_t upto);
   struct fold_result {
-    size_t end = 0;  // one past the range's last entry
     std::vector<money>
         segment_amounts;  // with currency parts: the segment rows' amounts
     std::vector<std::uint32_t> segment_rows;  // … and read positions
