@@ -381,12 +381,17 @@ TEST_CASE("the engine's currency conversion equals converting whole stores") {
     std::string rows;
     for (int c = 0; c < 12; ++c) {
       for (int m = 0; m < 6; ++m) {
-        for (int part = 0; part < 3; ++part) {
+        // One, two or three parts: c6 pays in JPY alone, c9 in EUR alone.
+        for (int part = 0; part < 1 + c % 3; ++part) {
           if (next(3) == 0) continue;  // dips, churn and returns
-          rows += "c" + std::to_string(c) + "," + months[m] + "," +
-                  std::to_string(1 + next(500)) + "." +
-                  std::to_string(next(100)) + "," + codes[(c + part) % 4] +
-                  "," + "ABC"[next(3)] + "\n";
+          // Now and then two rows in one currency on one date: their segment
+          // is the larger row's.
+          for (int row = next(4) == 0 ? 2 : 1; row > 0; --row) {
+            rows += "c" + std::to_string(c) + "," + months[m] + "," +
+                    std::to_string(1 + next(500)) + "." +
+                    std::to_string(next(100)) + "," + codes[(c + part) % 4] +
+                    "," + "ABC"[next(3)] + "\n";
+          }
         }
       }
     }
@@ -453,6 +458,36 @@ TEST_CASE("a currency without a rate yet is no error where it has no amount") {
     CHECK(r.rows[3].ending_mrr() == money::from_units(16'700'000));
     for (const auto& row : r.rows) {
       CHECK(ndr::build_fx_ledger(data, fx, mode, {}, row.period));
+    }
+  }
+}
+
+TEST_CASE("a date without a rate, before a report row, still counts as paid") {
+  // g pays 10 GBP on 2024-01-15, not on 01-31, and again on 02-29; GBP has
+  // rates from 01-20 (1.25), so 01-15 has none, and needs none. The February
+  // row's cohort is u alone (5 USD); g is back, not new: reactivation 12.50.
+  const auto data = parts(
+      "u,2024-01-15,5,USD\ng,2024-01-15,10,GBP\nu,2024-01-31,5,USD\n"
+      "u,2024-02-29,5,USD\ng,2024-02-29,10,GBP\n");
+  const auto fx = rates("2024-01-20,GBP,1.25\n");
+  for (const fx_mode mode : {fx_mode::constant, fx_mode::spot}) {
+    const auto r = ndr::build_fx_report(data, fx, mode, {});
+    REQUIRE(r.rows.size() == 1);
+    CHECK(r.rows[0].cohort_customers == 1);
+    CHECK(r.rows[0].starting_mrr == whole(5));
+    CHECK(r.rows[0].reactivated_customers == 1);
+    CHECK(r.rows[0].new_customers == 0);
+    CHECK(r.rows[0].reactivation_mrr == money::from_units(12'500'000));
+    CHECK(r.rows[0].end_total_mrr == money::from_units(17'500'000));
+    CHECK(r.rows[0].fx_impact_mrr == money());
+    const auto ledger = ndr::build_fx_ledger(data, fx, mode, {}, 24289);
+    REQUIRE(ledger);
+    REQUIRE(ledger->size() == 2);  // u flat, g back
+    for (const auto& line : *ledger) {
+      const bool g = data.customers[line.customer] == "g";
+      CHECK(line.kind ==
+            (g ? ndr::movement::reactivation : ndr::movement::flat));
+      CHECK(line.end_mrr == (g ? money::from_units(12'500'000) : whole(5)));
     }
   }
 }

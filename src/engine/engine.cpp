@@ -8,6 +8,7 @@
 #include <iterator>
 #include <numeric>
 #include <thread>
+#include <utility>
 
 #include "ndr/error.h"
 #include "ndr/fx.h"
@@ -372,7 +373,11 @@ class fx_context {
   }
   // The same, or -1 when there is none (a part with no amount there).
   std::int64_t rate_or_none(std::uint32_t part, std::uint32_t d) const {
-    return rate_[size_t(part_code_[part]) * dates_ + d];
+    return rates_of(part)[d];
+  }
+  // Part p's rates (or -1) per date index.
+  const std::int64_t* rates_of(std::uint32_t part) const {
+    return rate_.data() + size_t(part_code_[part]) * dates_;
   }
 
  private:
@@ -427,16 +432,14 @@ owner_value value_at(const fx_context& fx, std::uint32_t owner, std::uint32_t d,
   return v;
 }
 
-// One owner laid out over the snapshot dates, once per owner however many
-// rows ask: its value at each date at that date's own rates (spot), from
-// every part entry converted as check_conversions converts it (so the same
-// entry fails with the same error, and a report need not convert twice),
-// the dates at which it pays, and, for an owner of one part, that part's
-// entry at each date.
+// An owner of several parts laid out over the snapshot dates, once per owner
+// however many rows ask: its value at each date at that date's own rates
+// (spot), from every part entry converted as check_conversions converts it
+// (so the same entry fails with the same error, and a report need not
+// convert twice), and the dates at which it pays.
 class owner_layout {
  public:
-  explicit owner_layout(size_t dates)
-      : spot_(dates), exact_(dates, false), entry_(dates, kNone) {}
+  explicit owner_layout(size_t dates) : spot_(dates), exact_(dates, false) {}
 
   // Throws the InputError check_conversions throws for this owner: the
   // first entry that cannot be converted (parts in read order), else the
@@ -445,10 +448,9 @@ class owner_layout {
     unload();
     owner_ = owner;
     const snapshot_store& store = fx.data().parts;
-    const std::uint32_t* first = fx.parts_begin(owner);
-    single_ = fx.parts_end(owner) - first == 1;
     converted_.clear();
-    for (const std::uint32_t* p = first; p != fx.parts_end(owner); ++p) {
+    for (const std::uint32_t* p = fx.parts_begin(owner);
+         p != fx.parts_end(owner); ++p) {
       for (std::uint32_t e = store.offsets[*p]; e < store.offsets[*p + 1];
            ++e) {
         const std::uint16_t d = store.entry_date[e];
@@ -465,10 +467,8 @@ class owner_layout {
     for (const converted& c : converted_) add(store, c);
     dates_.clear();
     for (const converted& c : converted_) dates_.push_back(c.date);
-    if (!single_) {
-      std::sort(dates_.begin(), dates_.end());
-      dates_.erase(std::unique(dates_.begin(), dates_.end()), dates_.end());
-    }
+    std::sort(dates_.begin(), dates_.end());
+    dates_.erase(std::unique(dates_.begin(), dates_.end()), dates_.end());
     for (const std::uint16_t d : dates_) {
       if (spot_[d].total > INT64_MAX) {
         throw InputError(fmt::format(
@@ -484,25 +484,16 @@ class owner_layout {
   // The owner's value at d at rate_date's rates.
   owner_value at_rates_of(const fx_context& fx, std::uint32_t d,
                           std::uint32_t rate_date) const {
-    if (!single_) return value_at(fx, owner_, d, rate_date);
-    owner_value v;
-    if (entry_[d] == kNone) return v;
-    const std::uint32_t part = *fx.parts_begin(owner_);
-    const snapshot_store& store = fx.data().parts;
-    const std::uint32_t e = entry_[rate_date];
-    if (e != kNone && exact_[rate_date] && same_amounts(store, e, entry_[d])) {
-      // Converted at rate_date already (the common case: a flat month).
-      v = spot_[rate_date];
-      v.segment =
-          store.segmented() ? store.entry_segment[entry_[d]] : kNoSegment;
-      return v;
+    return value_at(fx, owner_, d, rate_date);
+  }
+  // The owner's parts have the same rates at dates a and b.
+  bool same_rates(const fx_context& fx, std::uint32_t owner, std::uint32_t a,
+                  std::uint32_t b) const {
+    for (const std::uint32_t* p = fx.parts_begin(owner);
+         p != fx.parts_end(owner); ++p) {
+      if (fx.rate_or_none(*p, a) != fx.rate_or_none(*p, b)) return false;
     }
-    const part_amount a = convert_part_entry(fx.data(), part, entry_[d],
-                                             fx.rate(part, rate_date));
-    v.total = a.amount.units();
-    v.segment = store.segmented() ? store.entry_segment[entry_[d]] : kNoSegment;
-    v.any = true;
-    return v;
+    return true;
   }
   std::int64_t positive_between(std::uint32_t a, std::uint32_t b) const {
     return std::lower_bound(dates_.begin(), dates_.end(), b) -
@@ -513,15 +504,6 @@ class owner_layout {
   }
 
  private:
-  static constexpr std::uint32_t kNone = UINT32_MAX;
-  // Entries a and b convert alike at any rate: the same amount and the same
-  // segment row's amount.
-  static bool same_amounts(const snapshot_store& store, std::uint32_t a,
-                           std::uint32_t b) {
-    return store.entry_mrr[a] == store.entry_mrr[b] &&
-           (store.entry_segment_amount.empty() ||
-            store.entry_segment_amount[a] == store.entry_segment_amount[b]);
-  }
   struct converted {
     std::uint16_t date;
     std::uint32_t entry;
@@ -544,56 +526,153 @@ class owner_layout {
       v.segment_row = a.segment_row;
     }
     v.any = true;
-    if (single_) entry_[c.date] = c.entry;
   }
   void unload() {
     for (const std::uint16_t d : dates_) {
       spot_[d] = owner_value{};
       exact_[d] = false;
-      entry_[d] = kNone;
     }
     dates_.clear();
   }
 
   std::uint32_t owner_ = 0;
-  bool single_ = false;
   std::vector<converted> converted_;
   std::vector<owner_value> spot_;     // per date index
   std::vector<bool> exact_;           // spot_[d] is at d's own rates
-  std::vector<std::uint32_t> entry_;  // one part: its entry per date index
   std::vector<std::uint16_t> dates_;  // where it pays, ascending
 };
 
-// The owner's parts have the same rates at dates a and b.
-bool same_rates(const fx_context& fx, std::uint32_t owner, std::uint32_t a,
-                std::uint32_t b) {
-  for (const std::uint32_t* p = fx.parts_begin(owner); p != fx.parts_end(owner);
-       ++p) {
-    if (fx.rate_or_none(*p, a) != fx.rate_or_none(*p, b)) return false;
+// An owner's amount and segment at one date, for an owner of one part.
+struct part_value {
+  i128 total = 0;
+  std::uint32_t segment = kNoSegment;
+};
+
+// An owner of one part (the common case: one currency per customer) laid
+// out like dense_series, per date index: the part's entry, its amount as read
+// and at the date's own rate, its segment, and a count of paying dates. A row
+// then costs a few loads and, when the part's rate moved and its amount did
+// too, one conversion.
+class part_layout {
+ public:
+  explicit part_layout(size_t dates)
+      : spot_(dates, 0),
+        raw_(dates, 0),
+        entry_(dates),
+        segment_(dates, kNoSegment),
+        before_(dates + 1, 0) {}
+
+  // Throws the InputError check_conversions throws for this owner: the
+  // part's first entry that cannot be converted.
+  void load(const fx_context& fx, std::uint32_t owner) {
+    unload();
+    part_ = *fx.parts_begin(owner);
+    store_ = &fx.data().parts;
+    rates_ = fx.rates_of(part_);
+    first_ = store_->offsets[part_];
+    last_ = store_->offsets[part_ + 1];
+    const bool segmented = store_->segmented();
+    for (std::uint32_t e = first_; e < last_; ++e) {
+      const std::uint16_t d = store_->entry_date[e];
+      // As owner_layout: a date without a rate keeps the amount unconverted
+      // (only whether it pays matters there).
+      spot_[d] = rates_[d] < 0
+                     ? kInexact
+                     : convert_part_entry(fx.data(), part_, e, rates_[d])
+                           .amount.units();
+      raw_[d] = store_->entry_mrr[e].units();
+      entry_[d] = e;
+      if (segmented) segment_[d] = store_->entry_segment[e];
+    }
+    std::uint32_t paying = 0;
+    for (size_t d = 0; d < raw_.size(); ++d) {
+      before_[d] = paying;
+      paying += raw_[d] != 0;
+    }
+    before_[raw_.size()] = paying;
   }
-  return true;
-}
+  // The owner's value at d at d's own rate.
+  part_value spot(const fx_context& fx, std::uint32_t d) const {
+    const std::int64_t v = spot_[d];
+    return {v != kInexact ? v : converted(fx, d, d), segment_[d]};
+  }
+  // The owner's value at d at rate_date's rate.
+  part_value at_rates_of(const fx_context& fx, std::uint32_t d,
+                         std::uint32_t rate_date) const {
+    if (raw_[d] == 0) return {};
+    if (raw_[rate_date] == raw_[d] && spot_[rate_date] != kInexact &&
+        same_segment_amounts(rate_date, d)) {
+      // Converted at rate_date already (the common case: a flat month).
+      return {spot_[rate_date], segment_[d]};
+    }
+    return {converted(fx, d, rate_date), segment_[d]};
+  }
+  bool same_rates(const fx_context&, std::uint32_t, std::uint32_t a,
+                  std::uint32_t b) const {
+    return rates_[a] == rates_[b];
+  }
+  std::int64_t positive_between(std::uint32_t a, std::uint32_t b) const {
+    return std::int64_t(before_[b]) - before_[a + 1];
+  }
+  bool positive_before(std::uint32_t d) const { return before_[d] > 0; }
+
+ private:
+  // Not converted (no rate at its date); a converted amount is never this.
+  static constexpr std::int64_t kInexact = INT64_MIN;
+
+  // The entry at d at rate_date's rate (require_rates checked it is there).
+  i128 converted(const fx_context& fx, std::uint32_t d,
+                 std::uint32_t rate_date) const {
+    return convert_part_entry(fx.data(), part_, entry_[d],
+                              fx.rate(part_, rate_date))
+        .amount.units();
+  }
+  // The entries at dates a and b (both paying, the same amount) convert
+  // alike at any rate: their segment rows' amounts are the same too.
+  bool same_segment_amounts(std::uint32_t a, std::uint32_t b) const {
+    const auto& top = store_->entry_segment_amount;
+    return top.empty() || top[entry_[a]] == top[entry_[b]];
+  }
+  void unload() {
+    for (std::uint32_t e = first_; e < last_; ++e) {
+      const std::uint16_t d = store_->entry_date[e];
+      spot_[d] = raw_[d] = 0;
+      segment_[d] = kNoSegment;
+    }
+    first_ = last_ = 0;
+  }
+
+  const snapshot_store* store_ = nullptr;
+  const std::int64_t* rates_ = nullptr;            // the part's, per date index
+  std::uint32_t part_ = 0, first_ = 0, last_ = 0;  // its entries
+  // Per date index; 0 where it does not pay.
+  std::vector<std::int64_t> spot_;    // at the date's rate, or kInexact
+  std::vector<std::int64_t> raw_;     // as read
+  std::vector<std::uint32_t> entry_;  // where it pays
+  std::vector<std::uint32_t> segment_;
+  std::vector<std::uint32_t> before_;  // before_[d]: paying dates < d
+};
 
 // One owner in one row: the movement in the report's mode, and the row's FX
 // impact (a cohort customer still paying at the end: spot − constant).
 // Without `impact` (a ledger), only the report's mode is worked out, so only
-// its rates are needed.
+// its rates are needed. Layout: owner_layout or part_layout, loaded.
+template <typename Layout>
 customer_movement classify_owner(const fx_context& fx, std::uint32_t owner,
-                                 const owner_layout& layout,
+                                 const Layout& layout,
                                  reactivation_policy policy,
                                  std::uint32_t start, std::uint32_t end,
                                  i128* impact) {
-  const owner_value s = layout.spot(fx, start);
+  using value = decltype(layout.spot(fx, start));
+  const value s = layout.spot(fx, start);
   const bool spot_end = fx.mode() == fx_mode::spot || impact;
   // The end at the start's rates: the spot value when no rate moved.
-  const bool moved = !same_rates(fx, owner, start, end);
-  const owner_value e_spot =
-      spot_end || !moved ? layout.spot(fx, end) : owner_value{};
-  const owner_value e_constant = fx.mode() == fx_mode::spot && !impact
-                                     ? owner_value{}
-                                 : moved ? layout.at_rates_of(fx, end, start)
-                                         : e_spot;
-  const owner_value& e = fx.mode() == fx_mode::spot ? e_spot : e_constant;
+  const bool moved = !layout.same_rates(fx, owner, start, end);
+  const value e_spot = spot_end || !moved ? layout.spot(fx, end) : value{};
+  const value e_constant = fx.mode() == fx_mode::spot && !impact ? value{}
+                           : moved ? layout.at_rates_of(fx, end, start)
+                                   : e_spot;
+  const value& e = fx.mode() == fx_mode::spot ? e_spot : e_constant;
   const std::uint32_t segment = s.total > 0   ? s.segment
                                 : e.total > 0 ? e.segment
                                               : kNoSegment;
@@ -611,6 +690,28 @@ void add_impact(const customer_movement& m, i128 impact, row_plan& row) {
     row.by_segment[m.segment].sums[kFxImpact] += impact;
 }
 
+// Both layouts: an owner is loaded into the one that fits it.
+class owner_layouts {
+ public:
+  explicit owner_layouts(size_t dates) : one_(dates), several_(dates) {}
+
+  // Throws as owner_layout::load.
+  void load(const fx_context& fx, std::uint32_t o) {
+    single_ = fx.parts_end(o) - fx.parts_begin(o) == 1;
+    single_ ? one_.load(fx, o) : several_.load(fx, o);
+  }
+  // f(the loaded layout).
+  template <typename F>
+  void visit(F&& f) const {
+    single_ ? f(one_) : f(several_);
+  }
+
+ private:
+  part_layout one_;
+  owner_layout several_;
+  bool single_ = false;
+};
+
 // The first error of a slice of owners, by kind: an amount that cannot be
 // converted at its own date's rate (check_conversions' errors) stops the
 // data whichever owner it is in, so it comes before an error in a row.
@@ -624,7 +725,7 @@ void classify_owners(const fx_context& fx, const report_options& options,
                      std::uint32_t first, std::uint32_t last,
                      std::vector<row_plan>& rows, slice_errors& errors) {
   const snapshot_store& store = fx.data().parts;
-  owner_layout layout(store.dates.size());
+  owner_layouts layouts(store.dates.size());
   std::optional<dense_series> dense = dense_for(store, rows);
   dense_series* const laid_out = dense ? &*dense : nullptr;
   for (std::uint32_t o = first; o < last; ++o) {
@@ -636,21 +737,23 @@ void classify_owners(const fx_context& fx, const report_options& options,
       continue;
     }
     try {
-      layout.load(fx, o);
+      layouts.load(fx, o);
     } catch (const InputError& e) {
       errors.conversion = e;  // later owners' errors come after it
       return;
     }
     if (errors.row) continue;  // only conversions are still checked
     try {
-      for (auto& row : rows) {
-        i128 impact = 0;
-        const customer_movement m = classify_owner(
-            fx, o, layout, options.reactivation, row.start, row.end, &impact);
-        add(m, row.total);
-        if (m.segment != kNoSegment) add(m, row.by_segment[m.segment]);
-        add_impact(m, impact, row);
-      }
+      layouts.visit([&](const auto& layout) {
+        for (auto& row : rows) {
+          i128 impact = 0;
+          const customer_movement m = classify_owner(
+              fx, o, layout, options.reactivation, row.start, row.end, &impact);
+          add(m, row.total);
+          if (m.segment != kNoSegment) add(m, row.by_segment[m.segment]);
+          add_impact(m, impact, row);
+        }
+      });
     } catch (const InputError& e) {
       errors.row = e;
     }
@@ -943,13 +1046,15 @@ std::optional<std::vector<ledger_line>> build_fx_ledger(
   require_rates(data, rates, only, mode);
   check_conversions(data, rates);
   const fx_context fx(data, rates, mode);
-  owner_layout layout(store.dates.size());
+  owner_layouts layouts(store.dates.size());
   std::vector<ledger_line> lines;
   for (std::uint32_t o = 0; o < fx.owners(); ++o) {
-    layout.load(fx, o);
-    const customer_movement m = classify_owner(
-        fx, o, layout, options.reactivation, row->start, row->end, nullptr);
-    add_ledger_lines(m, o, store.segments, lines);
+    layouts.load(fx, o);
+    layouts.visit([&](const auto& layout) {
+      add_ledger_lines(classify_owner(fx, o, layout, options.reactivation,
+                                      row->start, row->end, nullptr),
+                       o, store.segments, lines);
+    });
   }
   sort_ledger(lines, data.customers);
   return lines;
