@@ -576,10 +576,7 @@ class part_layout {
       const std::uint16_t d = store_->entry_date[e];
       // As owner_layout: a date without a rate keeps the amount unconverted
       // (only whether it pays matters there).
-      spot_[d] = rates_[d] < 0
-                     ? kInexact
-                     : convert_part_entry(fx.data(), part_, e, rates_[d])
-                           .amount.units();
+      spot_[d] = rates_[d] < 0 ? kInexact : converted(fx, e, rates_[d]);
       raw_[d] = store_->entry_mrr[e].units();
       entry_[d] = e;
       if (segmented) segment_[d] = store_->entry_segment[e];
@@ -623,9 +620,17 @@ class part_layout {
   // The entry at d at rate_date's rate (require_rates checked it is there).
   i128 converted(const fx_context& fx, std::uint32_t d,
                  std::uint32_t rate_date) const {
-    return convert_part_entry(fx.data(), part_, entry_[d],
-                              fx.rate(part_, rate_date))
-        .amount.units();
+    return converted(fx, entry_[d], fx.rate(part_, rate_date));
+  }
+  // Entry e at `rate`, as convert_part_entry converts it; without segment
+  // rows' amounts to convert too, it is asked only to name an error.
+  std::int64_t converted(const fx_context& fx, std::uint32_t e,
+                         std::int64_t rate) const {
+    if (store_->entry_segment_amount.empty()) {
+      const std::optional<money> a = convert_money(store_->entry_mrr[e], rate);
+      if (a && !a->is_zero()) return a->units();
+    }
+    return convert_part_entry(fx.data(), part_, e, rate).amount.units();
   }
   // The entries at dates a and b (both paying, the same amount) convert
   // alike at any rate: their segment rows' amounts are the same too.

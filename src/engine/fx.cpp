@@ -292,11 +292,11 @@ snapshot_store spot_store(const currency_parts& data, const fx_rates& rates) {
 namespace {
 
 // Per currency code: the date indexes at which some part in it has MRR.
-std::map<std::string, std::vector<bool>> dates_with_amounts(
+std::map<std::string, std::vector<std::uint8_t>> dates_with_amounts(
     const currency_parts& data) {
   const snapshot_store& in = data.parts;
   std::vector<std::string> codes;
-  std::vector<std::vector<bool>> has;
+  std::vector<std::vector<std::uint8_t>> has;  // bytes: one store per entry
   for (std::uint32_t p = 0; p < data.owner.size(); ++p) {
     // Parts of one code tend to follow each other: look at the last code first.
     size_t k = codes.size();
@@ -305,15 +305,15 @@ std::map<std::string, std::vector<bool>> dates_with_amounts(
                  codes.begin());
       if (k == codes.size()) {
         codes.push_back(data.code[p]);
-        has.emplace_back(in.dates.size());
+        has.emplace_back(in.dates.size(), 0);
       }
     } else {
       --k;
     }
     for (std::uint32_t e = in.offsets[p]; e < in.offsets[p + 1]; ++e)
-      has[k][in.entry_date[e]] = true;
+      has[k][in.entry_date[e]] = 1;
   }
-  std::map<std::string, std::vector<bool>> by_code;
+  std::map<std::string, std::vector<std::uint8_t>> by_code;
   for (size_t k = 0; k < codes.size(); ++k)
     by_code.emplace(codes[k], std::move(has[k]));
   return by_code;
@@ -339,8 +339,8 @@ void check_rates(const currency_parts& data, const fx_rates& rates,
       if (!need || d < *need) need = d;
     };
     for (const auto& row : rows) {
-      const bool at_start = has[date_index(data.parts, row.start_date)];
-      const bool at_end = has[date_index(data.parts, row.end_date)];
+      const bool at_start = has[date_index(data.parts, row.start_date)] != 0;
+      const bool at_end = has[date_index(data.parts, row.end_date)] != 0;
       if ((needs & kSpot) && at_start) earlier(row.start_date);
       if ((needs & kSpot) && at_end) earlier(row.end_date);
       if ((needs & kConstant) && (at_start || at_end)) earlier(row.start_date);
