@@ -179,6 +179,73 @@ bool parse_plain(std::string_view s, char point, std::int64_t* units) {
   return true;
 }
 
+// The amount without its sign (or brackets) and currency symbol, which go to
+// *neg and *seen. SPEC §1's order: the sign, then the symbol ("-$5"; "$-5" is
+// not an amount).
+std::string_view strip_sign_and_symbol(std::string_view text,
+                                       bool decimal_comma, bool* neg,
+                                       currency_symbol* seen) {
+  std::string_view s = trim(text);
+  *neg = false;
+  *seen = currency_symbol::none;
+  if (s.size() >= 2 && s.front() == '(' && s.back() == ')') {
+    *neg = true;
+    s = strip_symbol(trim(s.substr(1, s.size() - 2)), seen);
+  } else {
+    if (!s.empty() && (s.front() == '-' || s.front() == '+')) {
+      *neg = s.front() == '-';
+      s.remove_prefix(1);
+    }
+    s = strip_symbol(s, seen);
+  }
+  // With a decimal comma, the European way: the symbol after the number
+  // ("12,50 €", "12,50€"), with a space or a no-break space before it.
+  if (decimal_comma && *seen == currency_symbol::none)
+    s = strip_trailing_symbol(s, seen);
+  return s;
+}
+
+// The digits after the decimal point in units of 10^-6; digits past the
+// sixth only as trailing zeros. The reason it is no amount, else null.
+const char* parse_fraction(std::string_view digits, i128* out) {
+  i128 frac = 0;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    const char c = digits[i];
+    if (!is_digit(c)) return "not a number";
+    if (i >= size_t(money::kScaleDigits)) {
+      if (c != '0') return "more than 6 decimal places";
+      continue;
+    }
+    frac = frac * 10 + (c - '0');
+  }
+  const size_t kept = std::min(digits.size(), size_t(money::kScaleDigits));
+  *out = frac * pow10(money::kScaleDigits - int(kept));
+  return nullptr;
+}
+
+// A number without sign or symbol, with its decimal point and thousands
+// separators, in units. The reason it is no amount, else null.
+const char* parse_unsigned(std::string_view s, bool decimal_comma,
+                           i128* units) {
+  const char point = decimal_comma ? ',' : '.';
+  const char separator = decimal_comma ? '.' : ',';
+  const size_t dot = s.find(point);
+  const std::string_view int_part = s.substr(0, dot);
+  const std::string_view frac_part =
+      dot == std::string_view::npos ? std::string_view{} : s.substr(dot + 1);
+  if (int_part.empty() && frac_part.empty()) return "not a number";
+  if (dot != std::string_view::npos && frac_part.empty())
+    return "no digits after the decimal point";
+  i128 whole = 0, frac = 0;
+  const char* why = nullptr;
+  if (!int_part.empty() &&
+      (why = parse_integer_part(int_part, separator, &whole)))
+    return why;
+  if ((why = parse_fraction(frac_part, &frac))) return why;
+  *units = whole * money::kScale + frac;
+  return nullptr;
+}
+
 }  // namespace
 
 std::optional<money> parse_money(std::string_view text, const char** why,
@@ -188,26 +255,10 @@ std::optional<money> parse_money(std::string_view text, const char** why,
     if (symbol) *symbol = currency_symbol::none;
     return money::from_units(plain);
   }
-  std::string_view s = trim(text);
   bool neg = false;
-  currency_symbol seen = currency_symbol::none;
-  if (s.size() >= 2 && s.front() == '(' && s.back() == ')') {
-    neg = true;
-    s = trim(s.substr(1, s.size() - 2));
-    s = strip_symbol(s, &seen);
-  } else {
-    // SPEC §1's order: the sign, then the symbol ("-$5"; "$-5" is not an
-    // amount).
-    if (!s.empty() && (s.front() == '-' || s.front() == '+')) {
-      neg = s.front() == '-';
-      s.remove_prefix(1);
-    }
-    s = strip_symbol(s, &seen);
-  }
-  // With a decimal comma, the European way: the symbol after the number
-  // ("12,50 €", "12,50€"), with a space or a no-break space before it.
-  if (decimal_comma && seen == currency_symbol::none)
-    s = strip_trailing_symbol(s, &seen);
+  currency_symbol seen;
+  const std::string_view s =
+      strip_sign_and_symbol(text, decimal_comma, &neg, &seen);
   if (symbol) *symbol = seen;
   if (s.empty()) {
     *why = text.empty() || trim(text).empty() ? "empty amount" : "not a number";
@@ -219,44 +270,8 @@ std::optional<money> parse_money(std::string_view text, const char** why,
         "number, and after it with --decimal-comma or --locale: 12,50 €)";
     return std::nullopt;
   }
-  const char point = decimal_comma ? ',' : '.';
-  const char separator = decimal_comma ? '.' : ',';
-  const size_t dot = s.find(point);
-  const std::string_view int_part = s.substr(0, dot);
-  const std::string_view frac_part =
-      dot == std::string_view::npos ? std::string_view{} : s.substr(dot + 1);
-  if (int_part.empty() && frac_part.empty()) {
-    *why = "not a number";
-    return std::nullopt;
-  }
-  if (dot != std::string_view::npos && frac_part.empty()) {
-    *why = "no digits after the decimal point";
-    return std::nullopt;
-  }
-  i128 whole = 0;
-  if (!int_part.empty()) {
-    if ((*why = parse_integer_part(int_part, separator, &whole)))
-      return std::nullopt;
-  }
-  i128 frac = 0;
-  for (size_t i = 0; i < frac_part.size(); ++i) {
-    const char c = frac_part[i];
-    if (!is_digit(c)) {
-      *why = "not a number";
-      return std::nullopt;
-    }
-    if (i >= size_t(money::kScaleDigits)) {
-      if (c != '0') {
-        *why = "more than 6 decimal places";
-        return std::nullopt;
-      }
-      continue;
-    }
-    frac = frac * 10 + (c - '0');
-  }
-  const size_t kept = std::min(frac_part.size(), size_t(money::kScaleDigits));
-  frac *= pow10(money::kScaleDigits - int(kept));
-  i128 units = whole * money::kScale + frac;
+  i128 units = 0;
+  if ((*why = parse_unsigned(s, decimal_comma, &units))) return std::nullopt;
   if (neg) units = -units;
   if (units > INT64_MAX || units < INT64_MIN) {
     *why = "too large";

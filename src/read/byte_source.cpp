@@ -263,6 +263,9 @@ class text_source : public io::ByteSourceBase {
   }
 
   void check(const char* p, size_t n);
+  size_t skip_ascii(const char* p, size_t i, size_t n);
+  void check_byte(const char* p, size_t i);
+  void start_char(const char* p, size_t i, unsigned char b);
   // Throws `what` at byte `at` of the block p being checked.
   [[noreturn]] void fail(const char* p, size_t at,
                          const std::string& what) const;
@@ -317,67 +320,81 @@ void text_source::check(const char* p, size_t n) {
   line_in_block_ = false;
   carry_before_ = carry_chars_;
   lead_at_ = SIZE_MAX;
-  size_t i = 0;
-  while (i < n) {
-#ifdef __SSE2__
+  for (size_t i = 0; i < n; ++i) {
     if (need_ == 0) {
-      const __m128i newline = _mm_set1_epi8('\n'), zero = _mm_setzero_si128();
-      for (; i + 16 <= n; i += 16) {
-        const __m128i v =
-            _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
-        if (_mm_movemask_epi8(v) | _mm_movemask_epi8(_mm_cmpeq_epi8(v, zero)))
-          break;
-        const unsigned lines =
-            unsigned(_mm_movemask_epi8(_mm_cmpeq_epi8(v, newline)));
-        if (lines) {
-          line_ += bits_set(lines);
-          line_begin_ = i + 32 - size_t(__builtin_clz(lines));
-          line_in_block_ = true;
-        }
-      }
+      i = skip_ascii(p, i, n);
       if (i >= n) break;
     }
-#endif
-    const auto b = static_cast<unsigned char>(p[i]);
-    if (need_ > 0) {
-      // Named by its first byte, where the character starts (or, when it
-      // started in the block before, where it breaks).
-      if (b < lo_ || b > hi_)
-        fail(p, lead_at_ < i ? lead_at_ : i, invalid_utf8(lead_));
-      --need_;
-      lo_ = 0x80, hi_ = 0xBF;
-    } else if (b == 0) {
-      fail(p, i,
-           "a NUL byte: this is not a text file (UTF-16 without a byte-order "
-           "mark? pass "
-           "--encoding UTF-16LE)");
-    } else if (b == '\n') {
-      ++line_;
-      line_begin_ = i + 1;
-      line_in_block_ = true;
-    } else if (b >= 0x80) {
-      lead_ = b;
-      lead_at_ = i;
-      if (b >= 0xC2 && b <= 0xDF) {
-        need_ = 1;
-      } else if (b >= 0xE0 && b <= 0xEF) {
-        need_ = 2;
-        if (b == 0xE0) lo_ = 0xA0;  // no overlong forms
-        if (b == 0xED) hi_ = 0x9F;  // no surrogates
-      } else if (b >= 0xF0 && b <= 0xF4) {
-        need_ = 3;
-        if (b == 0xF0) lo_ = 0x90;
-        if (b == 0xF4) hi_ = 0x8F;  // nothing above U+10FFFF
-      } else {
-        fail(p, i, invalid_utf8(b));
-      }
-    }
-    ++i;
+    check_byte(p, i);
   }
   if (line_in_block_) {
     carry_chars_ = count_chars(p + line_begin_, n - line_begin_);
   } else {
     carry_chars_ += count_chars(p, n);
+  }
+}
+
+// The first of p[i, n) that is not in a run of 16-byte blocks of ASCII
+// without NUL, counting the lines in those blocks.
+size_t text_source::skip_ascii(const char* p, size_t i, size_t n) {
+#ifdef __SSE2__
+  const __m128i newline = _mm_set1_epi8('\n'), zero = _mm_setzero_si128();
+  for (; i + 16 <= n; i += 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
+    if (_mm_movemask_epi8(v) | _mm_movemask_epi8(_mm_cmpeq_epi8(v, zero)))
+      break;
+    const unsigned lines =
+        unsigned(_mm_movemask_epi8(_mm_cmpeq_epi8(v, newline)));
+    if (lines) {
+      line_ += bits_set(lines);
+      line_begin_ = i + 32 - size_t(__builtin_clz(lines));
+      line_in_block_ = true;
+    }
+  }
+#endif
+  return i;
+}
+
+// Byte p[i]: a newline, a NUL (an error), or part of a UTF-8 character.
+void text_source::check_byte(const char* p, size_t i) {
+  const auto b = static_cast<unsigned char>(p[i]);
+  if (need_ > 0) {
+    // Named by its first byte, where the character starts (or, when it
+    // started in the block before, where it breaks).
+    if (b < lo_ || b > hi_)
+      fail(p, lead_at_ < i ? lead_at_ : i, invalid_utf8(lead_));
+    --need_;
+    lo_ = 0x80, hi_ = 0xBF;
+  } else if (b == 0) {
+    fail(p, i,
+         "a NUL byte: this is not a text file (UTF-16 without a byte-order "
+         "mark? pass "
+         "--encoding UTF-16LE)");
+  } else if (b == '\n') {
+    ++line_;
+    line_begin_ = i + 1;
+    line_in_block_ = true;
+  } else if (b >= 0x80) {
+    start_char(p, i, b);
+  }
+}
+
+// Lead byte b at p[i]: how many bytes follow, and their range.
+void text_source::start_char(const char* p, size_t i, unsigned char b) {
+  lead_ = b;
+  lead_at_ = i;
+  if (b >= 0xC2 && b <= 0xDF) {
+    need_ = 1;
+  } else if (b >= 0xE0 && b <= 0xEF) {
+    need_ = 2;
+    if (b == 0xE0) lo_ = 0xA0;  // no overlong forms
+    if (b == 0xED) hi_ = 0x9F;  // no surrogates
+  } else if (b >= 0xF0 && b <= 0xF4) {
+    need_ = 3;
+    if (b == 0xF0) lo_ = 0x90;
+    if (b == 0xF4) hi_ = 0x8F;  // nothing above U+10FFFF
+  } else {
+    fail(p, i, invalid_utf8(b));
   }
 }
 

@@ -112,6 +112,12 @@ class data_set_builder {
   snapshot_store finish();
 
  private:
+  // absorb's steps.
+  void absorb_notes(const data_set_builder& part, unsigned line_offset);
+  void take_columns(data_set_builder& part);
+  std::vector<std::uint32_t> customer_map_of(const data_set_builder& part,
+                                             unsigned line_offset);
+  std::vector<std::uint32_t> segment_map_of(const data_set_builder& part);
   void read_row(const csv_record& record, const column_map& columns);
   // The row's customer: its id rolled up (--customer-map) and the number of
   // its currency (0: the reporting one); nullopt after reporting a bad
@@ -122,6 +128,19 @@ class data_set_builder {
   };
   std::optional<customer_part> customer_key(const csv_record& record,
                                             const column_map& columns);
+  // read_row's steps: each reports a bad row itself, and says whether to go
+  // on.
+  bool well_formed(const csv_record& record, const column_map& columns);
+  std::optional<day_number> row_date(const csv_record& record,
+                                     const column_map& columns);
+  std::optional<money> row_amount(const csv_record& record,
+                                  const column_map& columns);
+  // Without a currency column, the first currency symbol read is the
+  // files' currency; a row with another is a bad row (false).
+  bool accept_symbol(currency_symbol symbol, const csv_record& record,
+                     const column_map& columns);
+  void push_row(const customer_part& part, day_number date, money amount,
+                unsigned line);
   // The part of (id, code), code canonical or "" (the reporting currency).
   customer_part part_of(std::string_view id, std::string_view code,
                         unsigned line);
@@ -183,6 +202,11 @@ class data_set_builder {
   void write_entries(grouped_rows& g, snapshot_store& store);
   void group_by_customer(const std::vector<std::uint16_t>& rank,
                          grouped_rows& g);
+  std::vector<std::vector<std::uint32_t>> count_by_customer(
+      unsigned threads) const;
+  void place_rows(const std::vector<std::uint16_t>& rank,
+                  std::vector<std::vector<std::uint32_t>>& next,
+                  grouped_rows& g);
   void sort_group(grouped_rows& g, size_t begin, size_t end);
   fold_result fold_range(std::uint32_t first, std::uint32_t last,
                          grouped_rows& rows, snapshot_store& store);
@@ -378,6 +402,35 @@ void data_set_builder::report_skipped(const InputError& error) {
 }
 
 void data_set_builder::absorb(data_set_builder& part, unsigned line_offset) {
+  absorb_notes(part, line_offset);
+  const bool fresh = row_customer_.empty() && tails_.empty() &&
+                     customers_.size() == 0 && dates_seen_.empty() &&
+                     segments_.empty() && line_offset == 0;
+  if (fresh) {  // the first part of the first file: its columns as they are
+    take_columns(part);
+    return;
+  }
+  tail t;
+  t.customer_map = customer_map_of(part, line_offset);
+  t.date_map.resize(part.dates_seen_.size());
+  for (size_t d = 0; d < part.dates_seen_.size(); ++d) {
+    t.date_map[d] = date_number(part.dates_seen_[d], line_offset + 1);
+  }
+  t.segment_map = segment_map_of(part);
+  const size_t n = part.row_customer_.size();
+  if (rows() + n > UINT32_MAX) throw InputError("more than 4,294,967,295 rows");
+  row_line_.append(part.row_line_, std::uint32_t(rows()), line_offset);
+  t.customer.swap(part.row_customer_);
+  t.date.swap(part.row_date_);
+  t.amount.swap(part.row_amount_);
+  t.segment.swap(part.row_segment_);
+  tails_.push_back(std::move(t));
+}
+
+// What a part noted beside its rows: skipped and empty rows, the currencies
+// and the currency symbol it saw.
+void data_set_builder::absorb_notes(const data_set_builder& part,
+                                    unsigned line_offset) {
   for (const auto& e : part.kept_) report_skipped(e.moved_down(line_offset));
   skipped_ += part.skipped_;
   if (empty_rows_ == 0 && part.empty_rows_ > 0) {
@@ -401,24 +454,25 @@ void data_set_builder::absorb(data_set_builder& part, unsigned line_offset) {
     currency_source_ = part.currency_source_;
     currency_line_ = part.currency_line_ + line_offset;
   }
-  const bool fresh = row_customer_.empty() && tails_.empty() &&
-                     customers_.size() == 0 && dates_seen_.empty() &&
-                     segments_.empty() && line_offset == 0;
-  if (fresh) {  // the first part of the first file: take its columns as they
-                // are
-    std::swap(customers_, part.customers_);
-    part_currencies_.swap(part.part_currencies_);
-    row_customer_.swap(part.row_customer_);
-    row_date_.swap(part.row_date_);
-    row_amount_.swap(part.row_amount_);
-    row_line_.swap(part.row_line_);
-    row_segment_.swap(part.row_segment_);
-    dates_seen_.swap(part.dates_seen_);
-    date_numbers_.swap(part.date_numbers_);
-    segments_.swap(part.segments_);
-    segment_ids_.swap(part.segment_ids_);
-    return;
-  }
+}
+
+void data_set_builder::take_columns(data_set_builder& part) {
+  std::swap(customers_, part.customers_);
+  part_currencies_.swap(part.part_currencies_);
+  row_customer_.swap(part.row_customer_);
+  row_date_.swap(part.row_date_);
+  row_amount_.swap(part.row_amount_);
+  row_line_.swap(part.row_line_);
+  row_segment_.swap(part.row_segment_);
+  dates_seen_.swap(part.dates_seen_);
+  date_numbers_.swap(part.date_numbers_);
+  segments_.swap(part.segments_);
+  segment_ids_.swap(part.segment_ids_);
+}
+
+// The part's customer numbers as this builder's, their currencies too.
+std::vector<std::uint32_t> data_set_builder::customer_map_of(
+    const data_set_builder& part, unsigned line_offset) {
   std::vector<std::uint16_t> currency_map(part.part_currencies_.size(), 0);
   for (size_t k = 1; k < currency_map.size(); ++k) {
     currency_map[k] =
@@ -429,10 +483,11 @@ void data_set_builder::absorb(data_set_builder& part, unsigned line_offset) {
     customer_map[c] = customers_.intern(
         part.customers_.name(c), currency_map[part.customers_.currency(c)]);
   }
-  std::vector<std::uint16_t> date_map(part.dates_seen_.size());
-  for (size_t d = 0; d < part.dates_seen_.size(); ++d) {
-    date_map[d] = date_number(part.dates_seen_[d], line_offset + 1);
-  }
+  return customer_map;
+}
+
+std::vector<std::uint32_t> data_set_builder::segment_map_of(
+    const data_set_builder& part) {
   std::vector<std::uint32_t> segment_map(part.segments_.size());
   for (size_t k = 0; k < part.segments_.size(); ++k) {
     auto it = segment_ids_.find(std::string_view(part.segments_[k]));
@@ -444,18 +499,7 @@ void data_set_builder::absorb(data_set_builder& part, unsigned line_offset) {
     }
     segment_map[k] = it->second;
   }
-  const size_t n = part.row_customer_.size();
-  if (rows() + n > UINT32_MAX) throw InputError("more than 4,294,967,295 rows");
-  row_line_.append(part.row_line_, std::uint32_t(rows()), line_offset);
-  tail t;
-  t.customer.swap(part.row_customer_);
-  t.date.swap(part.row_date_);
-  t.amount.swap(part.row_amount_);
-  t.segment.swap(part.row_segment_);
-  t.customer_map = std::move(customer_map);
-  t.segment_map = std::move(segment_map);
-  t.date_map = std::move(date_map);
-  tails_.push_back(std::move(t));
+  return segment_map;
 }
 
 // The tails' rows copied after these, in order, each tail given back as it
@@ -650,22 +694,40 @@ const char* footer_row(const csv_record& record, const column_map& columns) {
 
 void data_set_builder::read_row(const csv_record& record,
                                 const column_map& columns) {
+  if (!well_formed(record, columns)) return;
+  const std::optional<day_number> date = row_date(record, columns);
+  if (!date) return;
+  const std::optional<money> amount = row_amount(record, columns);
+  if (!amount) return;
+  const std::optional<customer_part> id = customer_key(record, columns);
+  if (!id) return;
+  push_row(*id, *date, *amount, record.line);
+  if (!columns.segments.empty())
+    row_segment_.push_back(segment_number(record, columns));
+}
+
+bool data_set_builder::well_formed(const csv_record& record,
+                                   const column_map& columns) {
   const size_t width = columns.names.size();
   if (record.error) {
-    return bad_row(record.line, columns, record.error_field, record.error);
-  }
-  if (record.fields.size() != width) {
+    bad_row(record.line, columns, record.error_field, record.error);
+  } else if (record.fields.size() != width) {
     width_error e = row_width_error(record.fields.size(), width);
-    return bad_row(record.line, columns, e.field, std::move(e.message));
+    bad_row(record.line, columns, e.field, std::move(e.message));
+  } else if (const char* footer = footer_row(record, columns)) {
+    bad_row(record.line, columns, columns.customer, footer);
+  } else if (record.fields[columns.customer].empty()) {
+    bad_row(record.line, columns, columns.customer, "empty customer id");
+  } else {
+    return true;
   }
-  if (const char* footer = footer_row(record, columns))
-    return bad_row(record.line, columns, columns.customer, footer);
-  if (record.fields[columns.customer].empty()) {
-    return bad_row(record.line, columns, columns.customer, "empty customer id");
-  }
+  return false;
+}
 
+std::optional<day_number> data_set_builder::row_date(
+    const csv_record& record, const column_map& columns) {
   const std::string_view date_text = record.fields[columns.date];
-  if (date_text != last_date_text_ || !last_date_) {
+  if (date_text != last_date_text_ || !last_date_) {  // rows repeat dates
     last_date_text_.assign(date_text);
     last_date_ = parse_date(date_text, options_.date_format);
   }
@@ -674,50 +736,63 @@ void data_set_builder::read_row(const csv_record& record,
         date_text.empty()
             ? std::string("empty date")
             : invalid_date_message(date_text, options_.date_format);
-    return bad_row(record.line, columns, columns.date, what);
+    bad_row(record.line, columns, columns.date, what);
   }
+  return last_date_;
+}
+
+std::optional<money> data_set_builder::row_amount(const csv_record& record,
+                                                  const column_map& columns) {
   const char* why = nullptr;
   const std::string_view amount_text = record.fields[columns.mrr];
   currency_symbol symbol;
   const auto amount =
       parse_money(amount_text, &why, options_.decimal_comma, &symbol);
   if (!amount) {
-    return bad_row(
-        record.line, columns, columns.mrr,
-        invalid_amount_message(amount_text, why, options_.decimal_comma));
+    bad_row(record.line, columns, columns.mrr,
+            invalid_amount_message(amount_text, why, options_.decimal_comma));
+    return std::nullopt;
   }
   if (ask_decimal_ && looks_like_thousands(amount_text)) {
     throw InputError(ambiguous_decimal_message(amount_text), sources_.back(),
                      record.line, columns.names[columns.mrr]);
   }
   // With a currency column, the column says the currency, not the symbols.
-  const bool has_codes = columns.currency != kNoColumn;
-  if (!has_codes && symbol != currency_symbol::none && symbol != currency_) {
-    if (currency_ != currency_symbol::none) {
-      if (keep_skipped_ && !currency_inherited_) part_currency_error_ = true;
-      return bad_row(record.line, columns, columns.mrr,
-                     fmt::format("mixed currencies: '{}' here, '{}' at {}:{}; "
-                                 "convert to one first",
-                                 symbol_text(symbol), symbol_text(currency_),
-                                 currency_source_, currency_line_));
-    }
+  if (columns.currency == kNoColumn && symbol != currency_symbol::none &&
+      symbol != currency_ && !accept_symbol(symbol, record, columns)) {
+    return std::nullopt;
+  }
+  return amount;
+}
+
+bool data_set_builder::accept_symbol(currency_symbol symbol,
+                                     const csv_record& record,
+                                     const column_map& columns) {
+  if (currency_ == currency_symbol::none) {  // the first: it sets the currency
     currency_ = symbol;
     currency_source_ = sources_.back();
     currency_line_ = record.line;
+    return true;
   }
-  const std::optional<customer_part> id = customer_key(record, columns);
-  if (!id) return;
+  if (keep_skipped_ && !currency_inherited_) part_currency_error_ = true;
+  bad_row(record.line, columns, columns.mrr,
+          fmt::format("mixed currencies: '{}' here, '{}' at {}:{}; "
+                      "convert to one first",
+                      symbol_text(symbol), symbol_text(currency_),
+                      currency_source_, currency_line_));
+  return false;
+}
+
+void data_set_builder::push_row(const customer_part& part, day_number date,
+                                money amount, unsigned line) {
   if (row_customer_.size() == UINT32_MAX) {
-    throw InputError("more than 4,294,967,295 rows", sources_.back(),
-                     record.line);
+    throw InputError("more than 4,294,967,295 rows", sources_.back(), line);
   }
   row_customer_.push_back(
-      predictor_.lookup(id->id, id->currency, *last_date_, customers_));
-  row_date_.push_back(date_number(*last_date_, record.line));
-  row_line_.add(std::uint32_t(row_amount_.size()), record.line);
-  row_amount_.push_back(*amount);
-  if (!columns.segments.empty())
-    row_segment_.push_back(segment_number(record, columns));
+      predictor_.lookup(part.id, part.currency, date, customers_));
+  row_date_.push_back(date_number(date, line));
+  row_line_.add(std::uint32_t(row_amount_.size()), line);
+  row_amount_.push_back(amount);
 }
 
 void data_set_builder::add_row(std::string_view id, std::string_view code,
@@ -725,9 +800,6 @@ void data_set_builder::add_row(std::string_view id, std::string_view code,
                                const std::string_view* segment_values,
                                unsigned line) {
   if (!tails_.empty()) join_tails();  // rows stay in order
-  if (row_customer_.size() == UINT32_MAX) {
-    throw InputError("more than 4,294,967,295 rows", sources_.back(), line);
-  }
   customer_part part{options_.parents ? options_.parents->top(id) : id};
   if (saw_currency_column_) {
     if (const auto known = known_part(id, code)) {
@@ -737,11 +809,7 @@ void data_set_builder::add_row(std::string_view id, std::string_view code,
       remember_part(code, part);
     }
   }
-  row_customer_.push_back(
-      predictor_.lookup(part.id, part.currency, date, customers_));
-  row_date_.push_back(date_number(date, line));
-  row_line_.add(std::uint32_t(row_amount_.size()), line);
-  row_amount_.push_back(amount);
+  push_row(part, date, amount, line);
   if (!options_.segment_cols.empty())
     row_segment_.push_back(segment_number(segment_values));
 }
@@ -1064,36 +1132,62 @@ void data_set_builder::write_entries(grouped_rows& g, snapshot_store& store) {
 // amount, segment and (when kept) read position move to its customer's
 // group, in read order. The read-order columns are given back as they are
 // read and freed at the end; g.start is where each group starts.
+namespace {
+
+// Thread t of `threads` takes rows [first, last) of n.
+std::pair<size_t, size_t> share_of(size_t n, unsigned t, unsigned threads) {
+  return {n * t / threads, n * (t + 1) / threads};
+}
+
+}  // namespace
+
 void data_set_builder::group_by_customer(const std::vector<std::uint16_t>& rank,
                                          grouped_rows& g) {
+  // Thread t takes a share of the rows and places them after the earlier
+  // threads' rows of the same customer, so read order is kept.
+  std::vector<std::vector<std::uint32_t>> next = count_by_customer(g.threads);
+  g.start.assign(size_t(customers_.size()) + 1, 0);
+  std::uint32_t position = 0;
+  for (std::uint32_t c = 0; c < customers_.size(); ++c) {
+    g.start[c] = position;
+    for (auto& counts : next) {  // from counts to first positions
+      const std::uint32_t count = counts[c];
+      counts[c] = position;
+      position += count;
+    }
+  }
+  g.start[customers_.size()] = position;
+  place_rows(rank, next, g);
+  std::vector<std::uint32_t>().swap(row_customer_);
+  std::vector<std::uint32_t>().swap(row_segment_);
+  row_date_.release();
+  row_amount_.release();
+  tails_.clear();
+}
+
+// Per thread, the number of rows of each customer in its share.
+std::vector<std::vector<std::uint32_t>> data_set_builder::count_by_customer(
+    unsigned threads) const {
   const size_t n = rows();
-  const std::uint32_t customers = customers_.size();
-  const unsigned threads = g.threads;
-  // Thread t takes rows [t*n/threads, (t+1)*n/threads) and places them after
-  // the earlier threads' rows of the same customer, so read order is kept.
-  std::vector<std::vector<std::uint32_t>> next(
-      threads, std::vector<std::uint32_t>(customers, 0));
-  const auto rows_of = [&](unsigned t) {
-    return std::pair<size_t, size_t>{n * t / threads, n * (t + 1) / threads};
-  };
+  std::vector<std::vector<std::uint32_t>> counts(
+      threads, std::vector<std::uint32_t>(customers_.size(), 0));
   run_on(threads, [&](unsigned t) {
-    const auto [first, last] = rows_of(t);
-    std::uint32_t* const count = next[t].data();
+    const auto [first, last] = share_of(n, t, threads);
+    std::uint32_t* const count = counts[t].data();
     visit_rows(first, last,
                [&](size_t, std::uint32_t c, std::uint16_t, const money_column&,
                    size_t, std::uint32_t) { ++count[c]; });
   });
-  g.start.assign(size_t(customers) + 1, 0);
-  std::uint32_t position = 0;
-  for (std::uint32_t c = 0; c < customers; ++c) {
-    g.start[c] = position;
-    for (unsigned t = 0; t < threads; ++t) {
-      const std::uint32_t count = next[t][c];
-      next[t][c] = position;
-      position += count;
-    }
-  }
-  g.start[customers] = position;
+  return counts;
+}
+
+// Each thread's share of rows into g's columns, customer c's next row at
+// next[t][c]; the rows are released as they are placed.
+void data_set_builder::place_rows(const std::vector<std::uint16_t>& rank,
+                                  std::vector<std::vector<std::uint32_t>>& next,
+                                  grouped_rows& g) {
+  const size_t n = rows();
+  const unsigned threads = g.threads;
   g.date.resize(n);
   bool narrow = row_amount_.narrow();
   for (const tail& t : tails_) narrow = narrow && t.amount.narrow();
@@ -1106,7 +1200,7 @@ void data_set_builder::group_by_customer(const std::vector<std::uint16_t>& rank,
   if (segmented) g.segment.resize(n);
   constexpr size_t kChunk = size_t(1) << 20;  // rows between releases
   run_on(threads, [&](unsigned t) {
-    const auto [first, last] = rows_of(t);
+    const auto [first, last] = share_of(n, t, threads);
     std::uint32_t* const at = next[t].data();
     for (size_t chunk = first; chunk < last; chunk += kChunk) {
       const size_t upto = std::min(last, chunk + kChunk);
@@ -1123,11 +1217,6 @@ void data_set_builder::group_by_customer(const std::vector<std::uint16_t>& rank,
       release_rows(first, upto);
     }
   });
-  std::vector<std::uint32_t>().swap(row_customer_);
-  std::vector<std::uint32_t>().swap(row_segment_);
-  row_date_.release();
-  row_amount_.release();
-  tails_.clear();
 }
 
 // Puts one customer's rows [begin, end) in (date, read) order: by date and

@@ -82,6 +82,11 @@ class subscription_reader {
   derived_snapshots finish();
 
  private:
+  [[noreturn]] void no_rows() const;
+  void count_date_rows(const std::vector<day_number>& dates,
+                       std::vector<std::uint32_t>& first,
+                       std::vector<std::uint32_t>& past,
+                       std::vector<std::uint64_t>& at) const;
   subscription_header read_header(csv_record_reader& reader,
                                   const std::string& name);
   void read_row(const csv_record& r, const subscription_header& h);
@@ -90,6 +95,23 @@ class subscription_reader {
            std::string what);
   bool parse_row(const csv_record& r, const subscription_header& h,
                  subscription& s);
+  // parse_row's steps: each reports a bad row itself and returns false.
+  struct billing {
+    money amount;
+    money quantity = money::from_whole(1);
+    billing_interval interval = billing_interval::month;
+    std::int64_t count = 1;
+  };
+  bool parse_dates(const csv_record& r, const subscription_header& h,
+                   subscription& s);
+  bool parse_amount(const csv_record& r, const subscription_header& h,
+                    billing& b);
+  bool parse_interval(const csv_record& r, const subscription_header& h,
+                      billing& b);
+  bool parse_quantity(const csv_record& r, const subscription_header& h,
+                      billing& b);
+  bool parse_currency(const csv_record& r, const subscription_header& h,
+                      subscription& s);
   std::vector<day_number> snapshot_dates() const;
   day_number latest_date(const subscription& s) const;
   void warn_last_month_left_out(day_number last_snapshot,
@@ -230,114 +252,151 @@ void subscription_reader::read_row(const csv_record& r,
   subs_.push_back(std::move(s));
 }
 
+std::string_view field_of(const csv_record& r, size_t col) {
+  return col == kNoColumn ? std::string_view() : r.fields[col];
+}
+
+// An interval count: a whole number from 1 to 100000; 0 when it is not.
+std::int64_t interval_count(std::string_view text) {
+  std::int64_t count = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9' || count > 100000) return 0;
+    count = count * 10 + (c - '0');
+  }
+  return count <= 100000 ? count : 0;
+}
+
 bool subscription_reader::parse_row(const csv_record& r,
                                     const subscription_header& h,
                                     subscription& s) {
-  const auto field = [&](size_t col) {
-    return col == kNoColumn ? std::string_view() : r.fields[col];
-  };
-  s.customer = std::string(field(h.customer));
-  if (const char* footer =
-          footer_row_message(s.customer, field(h.start), field(h.amount)))
+  s.customer = std::string(field_of(r, h.customer));
+  if (const char* footer = footer_row_message(s.customer, field_of(r, h.start),
+                                              field_of(r, h.amount)))
     return bad(r, h, h.customer, footer);
   if (s.customer.empty()) return bad(r, h, h.customer, "empty customer id");
-  const auto date_of = [&](size_t col) {
-    return parse_date(field(col), o_.date_format);
-  };
-  const auto start = date_of(h.start);
-  if (!start) {
-    return bad(r, h, h.start,
-               field(h.start).empty()
-                   ? std::string("empty start date")
-                   : invalid_date_message(field(h.start), o_.date_format));
-  }
-  s.start = *start;
-  if (!field(h.end).empty()) {
-    s.end = date_of(h.end);
-    if (!s.end)
-      return bad(r, h, h.end,
-                 invalid_date_message(field(h.end), o_.date_format));
-    if (*s.end < s.start) {
-      return bad(r, h, h.end,
-                 fmt::format("the end {} is before the start {}",
-                             format_date(*s.end), format_date(s.start)));
-    }
-    if (o_.end_inclusive) *s.end += 1;  // the first day it no longer counts
-  }
-  const char* why = nullptr;
-  const auto amount = parse_money(field(h.amount), &why, o_.decimal_comma);
-  if (!amount) {
-    return bad(r, h, h.amount,
-               invalid_amount_message(field(h.amount), why, o_.decimal_comma));
-  }
-  if (ask_decimal_ && looks_like_thousands(field(h.amount))) {
-    throw InputError(ambiguous_decimal_message(field(h.amount)),
-                     sources_.back(), r.line, h.names[h.amount]);
-  }
-  billing_interval interval = billing_interval::month;
-  if (!field(h.interval).empty()) {
-    const auto named = interval_named(field(h.interval), o_);
-    if (!named) {
-      return bad(r, h, h.interval,
-                 fmt::format("invalid interval '{}': not one of day, week, "
-                             "month, quarter, year",
-                             field(h.interval)));
-    }
-    interval = *named;
-  }
-  std::int64_t count = 1;
-  if (const auto text = field(h.interval_count); !text.empty()) {
-    count = 0;
-    for (char c : text) {
-      if (c < '0' || c > '9' || count > 100000) {
-        count = 0;
-        break;
-      }
-      count = count * 10 + (c - '0');
-    }
-    if (count < 1 || count > 100000) {
-      return bad(r, h, h.interval_count,
-                 fmt::format("invalid interval count '{}': not a whole number "
-                             "from 1 to 100000",
-                             text));
-    }
-  }
-  money quantity = money::from_whole(1);
-  if (const auto text = field(h.quantity); !text.empty()) {
-    currency_symbol symbol;
-    const auto q = parse_money(text, &why, o_.decimal_comma, &symbol);
-    if (!q || symbol != currency_symbol::none || *q < money()) {
-      return bad(r, h, h.quantity,
-                 fmt::format("invalid quantity '{}': {}", text,
-                             q ? "not a number >= 0" : why));
-    }
-    quantity = *q;
-  }
-  if (const auto text = field(h.currency); !text.empty()) {
-    const auto code = parse_currency_code(text);
-    if (!code) {
-      return bad(
-          r, h, h.currency,
-          fmt::format("invalid currency '{}': not a three-letter code like USD",
-                      text));
-    }
-    s.currency = *code;
-  }
+  billing b;
+  if (!parse_dates(r, h, s) || !parse_amount(r, h, b) ||
+      !parse_interval(r, h, b) || !parse_quantity(r, h, b) ||
+      !parse_currency(r, h, s))
+    return false;
   const std::string& code =
       s.currency.empty() ? o_.reporting_currency : s.currency;
   s.deferred = o_.minor_units && code.empty();
   // A deferred amount is checked at 0 decimals, the largest it can come to.
   const int digits =
       o_.minor_units && !s.deferred ? minor_unit_digits(code) : 0;
-  const auto mrr = subscription_mrr(*amount, quantity, interval, count, digits);
+  const auto mrr =
+      subscription_mrr(b.amount, b.quantity, b.interval, b.count, digits);
   if (!mrr) return bad(r, h, h.amount, "the monthly amount is too large");
   s.mrr = *mrr;
   if (s.deferred) {
-    s.amount = *amount;
-    s.quantity = quantity;
-    s.interval = interval;
-    s.count = count;
+    s.amount = b.amount;
+    s.quantity = b.quantity;
+    s.interval = b.interval;
+    s.count = b.count;
   }
+  return true;
+}
+
+bool subscription_reader::parse_dates(const csv_record& r,
+                                      const subscription_header& h,
+                                      subscription& s) {
+  const std::string_view start_text = field_of(r, h.start),
+                         end_text = field_of(r, h.end);
+  const auto start = parse_date(start_text, o_.date_format);
+  if (!start) {
+    return bad(r, h, h.start,
+               start_text.empty()
+                   ? std::string("empty start date")
+                   : invalid_date_message(start_text, o_.date_format));
+  }
+  s.start = *start;
+  if (end_text.empty()) return true;
+  s.end = parse_date(end_text, o_.date_format);
+  if (!s.end)
+    return bad(r, h, h.end, invalid_date_message(end_text, o_.date_format));
+  if (*s.end < s.start) {
+    return bad(r, h, h.end,
+               fmt::format("the end {} is before the start {}",
+                           format_date(*s.end), format_date(s.start)));
+  }
+  if (o_.end_inclusive) *s.end += 1;  // the first day it no longer counts
+  return true;
+}
+
+bool subscription_reader::parse_amount(const csv_record& r,
+                                       const subscription_header& h,
+                                       billing& b) {
+  const std::string_view text = field_of(r, h.amount);
+  const char* why = nullptr;
+  const auto amount = parse_money(text, &why, o_.decimal_comma);
+  if (!amount) {
+    return bad(r, h, h.amount,
+               invalid_amount_message(text, why, o_.decimal_comma));
+  }
+  if (ask_decimal_ && looks_like_thousands(text)) {
+    throw InputError(ambiguous_decimal_message(text), sources_.back(), r.line,
+                     h.names[h.amount]);
+  }
+  b.amount = *amount;
+  return true;
+}
+
+bool subscription_reader::parse_interval(const csv_record& r,
+                                         const subscription_header& h,
+                                         billing& b) {
+  if (const auto text = field_of(r, h.interval); !text.empty()) {
+    const auto named = interval_named(text, o_);
+    if (!named) {
+      return bad(r, h, h.interval,
+                 fmt::format("invalid interval '{}': not one of day, week, "
+                             "month, quarter, year",
+                             text));
+    }
+    b.interval = *named;
+  }
+  if (const auto text = field_of(r, h.interval_count); !text.empty()) {
+    b.count = interval_count(text);
+    if (b.count == 0) {
+      return bad(r, h, h.interval_count,
+                 fmt::format("invalid interval count '{}': not a whole number "
+                             "from 1 to 100000",
+                             text));
+    }
+  }
+  return true;
+}
+
+bool subscription_reader::parse_quantity(const csv_record& r,
+                                         const subscription_header& h,
+                                         billing& b) {
+  const std::string_view text = field_of(r, h.quantity);
+  if (text.empty()) return true;
+  const char* why = nullptr;
+  currency_symbol symbol;
+  const auto q = parse_money(text, &why, o_.decimal_comma, &symbol);
+  if (!q || symbol != currency_symbol::none || *q < money()) {
+    return bad(r, h, h.quantity,
+               fmt::format("invalid quantity '{}': {}", text,
+                           q ? "not a number >= 0" : why));
+  }
+  b.quantity = *q;
+  return true;
+}
+
+bool subscription_reader::parse_currency(const csv_record& r,
+                                         const subscription_header& h,
+                                         subscription& s) {
+  const std::string_view text = field_of(r, h.currency);
+  if (text.empty()) return true;
+  const auto code = parse_currency_code(text);
+  if (!code) {
+    return bad(
+        r, h, h.currency,
+        fmt::format("invalid currency '{}': not a three-letter code like USD",
+                    text));
+  }
+  s.currency = *code;
   return true;
 }
 
@@ -489,15 +548,7 @@ void subscription_reader::resolve_deferred() {
 }
 
 derived_snapshots subscription_reader::finish() {
-  if (subs_.empty()) {
-    std::string names;
-    for (const auto& s : sources_) names += (names.empty() ? "" : ", ") + s;
-    throw InputError(
-        excluded_rows_
-            ? fmt::format("no subscription rows in {} after --exclude-status",
-                          names)
-            : fmt::format("no subscription rows in {}", names));
-  }
+  if (subs_.empty()) no_rows();
   resolve_deferred();
   derived_snapshots out;
   out.dates = snapshot_dates();
@@ -509,11 +560,47 @@ derived_snapshots subscription_reader::finish() {
     out.segment_is_currency.push_back(has_currency_ &&
                                       lower(col) == "currency");
   }
-  // The subscriptions counting on each date, in input order: a subscription
-  // counts on the dates in [start, end), a range of date indexes.
-  const std::vector<day_number>& dates = out.dates;
-  std::vector<std::uint32_t> first(subs_.size()), past(subs_.size());
-  std::vector<std::uint64_t>& at = out.date_rows;
+  std::vector<std::uint32_t> first, past;
+  count_date_rows(out.dates, first, past, out.date_rows);
+  // Each currency's first row, in row order (date, then input order).
+  for (std::uint32_t d = 0; d < out.dates.size(); ++d) {
+    for (size_t i = 0; i < subs_.size(); ++i) {
+      if (first[i] <= d && d < past[i]) note_currency(subs_[i]);
+    }
+  }
+  out.currencies_seen = currencies_seen_;
+  out.sources = sources_;
+  out.amount_columns = amount_names_;
+  out.amount_columns.resize(sources_.size());
+  out.subscriptions.reserve(subs_.size());
+  for (size_t i = 0; i < subs_.size(); ++i) {
+    subscription& sub = subs_[i];
+    out.subscriptions.push_back(
+        {std::move(sub.customer), sub.mrr, std::move(sub.currency),
+         std::move(sub.segments), sub.source, sub.line, first[i], past[i]});
+  }
+  subs_.clear();
+  return out;
+}
+
+void subscription_reader::no_rows() const {
+  std::string names;
+  for (const auto& s : sources_) names += (names.empty() ? "" : ", ") + s;
+  throw InputError(
+      excluded_rows_
+          ? fmt::format("no subscription rows in {} after --exclude-status",
+                        names)
+          : fmt::format("no subscription rows in {}", names));
+}
+
+// The subscriptions counting on each date, in input order: subscription i
+// counts on the dates in [first[i], past[i]), a range of date indexes. at[d]:
+// the derived rows before date d's.
+void subscription_reader::count_date_rows(
+    const std::vector<day_number>& dates, std::vector<std::uint32_t>& first,
+    std::vector<std::uint32_t>& past, std::vector<std::uint64_t>& at) const {
+  first.resize(subs_.size());
+  past.resize(subs_.size());
   at.assign(dates.size() + 1, 0);
   for (size_t i = 0; i < subs_.size(); ++i) {
     const subscription& s = subs_[i];
@@ -533,25 +620,6 @@ derived_snapshots subscription_reader::finish() {
     throw InputError(
         fmt::format("more than {} derived snapshot rows", o_.max_rows));
   }
-  // Each currency's first row, in row order (date, then input order).
-  for (std::uint32_t d = 0; d < dates.size(); ++d) {
-    for (size_t i = 0; i < subs_.size(); ++i) {
-      if (first[i] <= d && d < past[i]) note_currency(subs_[i]);
-    }
-  }
-  out.currencies_seen = currencies_seen_;
-  out.sources = sources_;
-  out.amount_columns = amount_names_;
-  out.amount_columns.resize(sources_.size());
-  out.subscriptions.reserve(subs_.size());
-  for (size_t i = 0; i < subs_.size(); ++i) {
-    subscription& sub = subs_[i];
-    out.subscriptions.push_back(
-        {std::move(sub.customer), sub.mrr, std::move(sub.currency),
-         std::move(sub.segments), sub.source, sub.line, first[i], past[i]});
-  }
-  subs_.clear();
-  return out;
 }
 
 template <typename Source, typename Open>
