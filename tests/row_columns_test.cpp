@@ -2,6 +2,7 @@
 // column takes, it gives back exactly the values put in.
 #include "row_columns.h"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 
 #include "customer_index.h"
@@ -133,14 +134,41 @@ TEST_CASE("a file grouped by customer loads as the same file grouped by date") {
         money::from_units(260'500'000));  // c249 in December: 260.5
 }
 
+namespace {
+
+// Two distinct ids whose hashes' top 32 bits, the ones number_distinct
+// sorts, are equal. Ids that count up ("C1", "C2", …) hash nearly one to one
+// into those bits, so these are e-mail addresses: 28185@example.com and
+// 40633@example.com meet.
+std::pair<std::string, std::string> ids_whose_hashes_meet() {
+  std::vector<std::pair<std::uint32_t, std::string>> keyed;
+  for (int i = 0; i < (1 << 16); ++i) {
+    std::string id = std::to_string(i) + "@example.com";
+    keyed.emplace_back(std::uint32_t(ndr::hash_id(id) >> 32), std::move(id));
+  }
+  std::sort(keyed.begin(), keyed.end());
+  for (size_t k = 1; k < keyed.size(); ++k) {
+    if (keyed[k].first == keyed[k - 1].first)
+      return {keyed[k - 1].second, keyed[k].second};
+  }
+  return {};
+}
+
+}  // namespace
+
 TEST_CASE("distinct ids are numbered as interning them one by one would") {
-  // 200,003 distinct ids, each twice, far apart: about five pairs of them
-  // share the 32 bits of hash that are sorted (n^2 / 2^33), so ids whose
-  // hashes meet are compared too. Against a customer_index, in order.
+  // 200,003 distinct ids, each twice, far apart, and two ids whose sorted
+  // hash bits meet, so that ids are compared too (a wrong comparison there
+  // would number them as one). Against a customer_index,
+  // in order.
+  const auto [a, b] = ids_whose_hashes_meet();
+  REQUIRE(!a.empty());
+  REQUIRE(a != b);
   std::vector<std::string> ids;
   for (int i = 0; i < 400006; ++i) {
     ids.push_back("C" + std::to_string((i * 7919LL) % 200003));
-    if (i % 997 == 0) ids.push_back("");  // the empty id too
+    if (i % 997 == 0) ids.push_back("");                     // the empty id too
+    if (i % 100000 == 0) ids.push_back(i % 200000 ? a : b);  // b, a, b, a, b
   }
   ids.push_back(
       "acme\x1f"

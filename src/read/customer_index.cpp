@@ -3,9 +3,8 @@
 #include <cstring>
 
 namespace ndr {
-namespace {
 
-// A fast 64-bit hash of short ids: 8 bytes at a time, then a final mix.
+// 8 bytes at a time, then a final mix.
 std::uint64_t hash_id(std::string_view s) {
   std::uint64_t h = 0x9E3779B97F4A7C15ull ^ (s.size() * 0xC2B2AE3D27D4EB4Full);
   size_t i = 0;
@@ -20,6 +19,8 @@ std::uint64_t hash_id(std::string_view s) {
   h = (h ^ tail) * 0xC4CEB9FE1A85EC53ull;
   return h ^ (h >> 29);
 }
+
+namespace {
 
 std::uint64_t hash_part(std::string_view id, std::uint16_t currency) {
   const std::uint64_t h = hash_id(id);

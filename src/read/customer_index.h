@@ -80,6 +80,10 @@ class customer_index {
   std::uint64_t mask_ = 0;
 };
 
+// A fast 64-bit hash of short ids, which customer_index and number_distinct
+// use.
+std::uint64_t hash_id(std::string_view s);
+
 // Numbers the distinct values of `ids` 0, 1, … in order of first appearance,
 // as interning them one by one would, and returns each one's number. Equal
 // ids are found by sorting their hashes (a radix sort: no lookup table, whose
