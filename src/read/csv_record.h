@@ -98,6 +98,8 @@ class csv_record_reader {
     unsigned quote_line = 0;  // the line where the open quote is
   };
   bool split_plain(const char* line, size_t size, csv_record& out) const;
+  bool add_plain_field(const char* line, size_t begin, size_t end, bool blanks,
+                       csv_record& out) const;
   split_status scan(const char* text, size_t size, csv_record& out);
   void finish_fields(char* text, csv_record& out);
   char* next_line();

@@ -26,7 +26,7 @@ class memory_source : public io::ByteSourceBase {
 
 line_reader::line_reader(const std::string& name,
                          std::unique_ptr<io::ByteSourceBase> source)
-    : source_(std::move(source)), buffer_(kBlock + 1) {
+    : source_(std::move(source)), buffer_(kBlock + kSpare) {
   (void)name;
 }
 
@@ -42,10 +42,10 @@ bool line_reader::read_more() {
     scanned_ -= begin_;
     begin_ = 0;
   }
-  if (buffer_.size() - 1 - end_ < kBlock / 2) {
-    buffer_.resize(std::max(buffer_.size() * 2, end_ + kBlock + 1));
+  if (buffer_.size() - kSpare - end_ < kBlock / 2) {
+    buffer_.resize(std::max(buffer_.size() * 2, end_ + kBlock + kSpare));
   }
-  const size_t room = std::min(buffer_.size() - 1 - end_, size_t(1) << 30);
+  const size_t room = std::min(buffer_.size() - kSpare - end_, size_t(1) << 30);
   const int n = source_->read(buffer_.data() + end_, int(room));
   if (n <= 0) {
     at_end_ = true;

@@ -23,6 +23,9 @@ class line_reader {
  public:
   static constexpr size_t kMaxLine = size_t(1) << 24;  // line_reader's limit
   static constexpr size_t kBlock = size_t(1) << 18;    // bytes read at a time
+  // A line is followed by its NUL and kSpare - 1 more bytes that may be read
+  // (not written): csv_record_reader reads a line 16 bytes at a time.
+  static constexpr size_t kSpare = 16;
 
   line_reader(const std::string& name,
               std::unique_ptr<io::ByteSourceBase> source);
@@ -41,8 +44,7 @@ class line_reader {
   bool read_more();  // false at the end of the input
 
   std::unique_ptr<io::ByteSourceBase> source_;
-  std::vector<char>
-      buffer_;  // [begin_, end_) unread; one byte spare at the end
+  std::vector<char> buffer_;  // [begin_, end_) unread; kSpare bytes after end_
   size_t begin_ = 0, end_ = 0;
   size_t scanned_ = 0;  // [begin_, scanned_) holds no line end
   bool at_end_ = false;
