@@ -3,7 +3,11 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
+#include <iterator>
 #include <map>
+#include <span>
+#include <string_view>
 
 #include "ndr/chart.h"
 #include "ndr/error.h"
@@ -128,225 +132,366 @@ std::string headline(const report& r,
   return out + "</div></section>\n";
 }
 
-std::string line_chart(const report& r,
-                       const std::vector<const report_row*>& rows) {
-  const double height = 300, plot_w = kWidth - kLeft - kRight,
-               plot_h = height - kTop - kBottom;
+// SVG pieces the charts share. Coordinates print as they are passed: a double
+// in its shortest form ("64"), a num() string with one decimal ("64.0"); each
+// chart passes the form it has always printed, so its bytes stay the same.
+
+// The <svg> start tag and its accessible title; `name` makes the ids.
+std::string svg_open(std::string_view name, const auto& height,
+                     const std::string& title) {
+  return fmt::format(
+      "<svg id=\"chart-{0}\" role=\"img\" aria-labelledby=\"{0}-title\" "
+      "viewBox=\"0 0 {1} {2}\" width=\"{1}\" height=\"{2}\" "
+      "xmlns=\"http://www.w3.org/2000/svg\"><title id=\"{0}-title\">{3}"
+      "</title>",
+      name, kWidth, height, html_escape(title));
+}
+
+// The end points of a <line>, as attributes.
+std::string line_ends(const auto& x1, const auto& x2, const auto& y1,
+                      const auto& y2) {
+  return fmt::format(R"(x1="{}" x2="{}" y1="{}" y2="{}")", x1, x2, y1, y2);
+}
+
+// The box of a <rect>, as attributes.
+std::string rect_box(const auto& x, const auto& y, const auto& width,
+                     const auto& height) {
+  return fmt::format(R"(x="{}" y="{}" width="{}" height="{}")", x, y, width,
+                     height);
+}
+
+// A label on an axis or beside a row of the chart.
+std::string tick_text(const auto& x, const auto& y, std::string_view anchor,
+                      const std::string& text) {
+  return fmt::format(
+      R"(<text class="tick" x="{}" y="{}" text-anchor="{}">{}</text>)", x, y,
+      anchor, html_escape(text));
+}
+
+std::string percent_tick(double t) { return fmt::format("{:.0f} %", t * 100); }
+
+// The dashed line at 100 %, where a ratio neither gains nor loses.
+std::string reference_line(const auto& x1, const auto& x2, const auto& y1,
+                           const auto& y2) {
+  return "<line class=\"reference\" " + line_ends(x1, x2, y1, y2) +
+         R"( stroke="#222" stroke-width="1.5" stroke-dasharray="8 4"/>)";
+}
+
+// An axis title under the plot, centred on x.
+std::string axis_title(const auto& x, const auto& y, std::string_view text) {
+  return fmt::format(
+      R"(<text class="axis" x="{}" y="{}" text-anchor="middle">{}</text>)", x,
+      y, text);
+}
+
+// An axis title turned to read upwards along the left edge, centred on y.
+std::string vertical_axis_title(double y, std::string_view text) {
+  return fmt::format(
+      R"(<text class="axis" transform="translate(14 {}) rotate(-90) " text-anchor="middle">{}</text>)",
+      y, text);
+}
+
+// A chart and its table under a heading.
+std::string section(const std::string& title, const std::string& body) {
+  return "<section><h2>" + html_escape(title) + "</h2>\n" + body +
+         "</section>\n";
+}
+
+using metric = ratio (report_row::*)() const;
+// NDR, GRR and logo retention, in the order of kSeries.
+constexpr metric kMetrics[] = {&report_row::ndr, &report_row::grr,
+                               &report_row::logo_retention};
+
+// The defined values of `metrics`, row by row: what a ratio axis must span.
+std::vector<double> defined_values(const std::vector<const report_row*>& rows,
+                                   std::span<const metric> metrics) {
   std::vector<double> values;
   for (const auto* row : rows) {
-    for (const ratio& v : {row->ndr(), row->grr(), row->logo_retention()}) {
+    for (const metric get : metrics) {
+      const ratio v = (row->*get)();
       if (v.defined()) values.push_back(ratio_value(v));
     }
   }
-  const auto ticks = chart::ratio_ticks(values);
-  const chart::linear_scale y{ticks.front(), ticks.back(), kTop + plot_h, kTop};
-  const double slot = plot_w / double(rows.size());
-  const auto x = [&](size_t i) { return kLeft + slot * (double(i) + 0.5); };
-  std::string svg = fmt::format(
-      "<svg id=\"chart-retention\" role=\"img\" "
-      "aria-labelledby=\"retention-title\" "
-      "viewBox=\"0 0 {} {}\" width=\"{}\" height=\"{}\" "
-      "xmlns=\"http://www.w3.org/2000/svg\">"
-      "<title id=\"retention-title\">NDR, GRR and logo retention per "
-      "period</title>",
-      kWidth, height, kWidth, height);
+  return values;
+}
+
+// A row's NDR, GRR and logo retention as table cells, after `cells`.
+void add_percents(std::vector<std::string>& cells, const report_row& row) {
+  for (const metric get : kMetrics)
+    cells.push_back(format_percent((row.*get)(), 1));
+}
+
+constexpr double kPlotWidth = kWidth - kLeft - kRight;
+constexpr double kLineHeight = 300,
+                 kLinePlotHeight = kLineHeight - kTop - kBottom;
+
+// Where the retention chart puts period i and a ratio.
+struct line_layout {
+  chart::linear_scale y;
+  double slot;  // the width of one period
+  double x(size_t i) const { return kLeft + slot * (double(i) + 0.5); }
+};
+
+// Horizontal gridlines at the ratio ticks, labelled on the left.
+std::string ratio_rows(const std::vector<double>& ticks,
+                       const chart::linear_scale& y) {
+  std::string svg;
   for (double t : ticks) {
-    svg += fmt::format(
-        R"(<line class="grid" x1="{}" x2="{}" y1="{}" y2="{}" stroke="#ddd"/><text class="tick" x="{}" y="{}" text-anchor="end">{:.0f} %</text>)",
-        kLeft, kLeft + plot_w, num(y(t)), num(y(t)), kLeft - 6, num(y(t) + 4),
-        t * 100);
+    svg += "<line class=\"grid\" " +
+           line_ends(kLeft, kLeft + kPlotWidth, num(y(t)), num(y(t))) +
+           R"( stroke="#ddd"/>)" +
+           tick_text(kLeft - 6, num(y(t) + 4), "end", percent_tick(t));
   }
-  svg += fmt::format(
-      R"(<line class="reference" x1="{}" x2="{}" y1="{}" y2="{}" stroke="#222" stroke-width="1.5" stroke-dasharray="8 4"/>)",
-      kLeft, kLeft + plot_w, num(y(1)), num(y(1)));
+  return svg;
+}
+
+// The period labels under the plot, as many as fit.
+std::string period_labels(const report& r,
+                          const std::vector<const report_row*>& rows,
+                          const line_layout& at) {
   const auto show = chart::label_every(rows.size(), 12);
+  std::string svg;
   for (size_t i = 0; i < rows.size(); ++i) {
     if (!show[i]) continue;
-    svg += fmt::format(
-        R"(<text class="tick" x="{}" y="{}" text-anchor="middle">{}</text>)",
-        num(x(i)), kTop + plot_h + 16,
-        html_escape(r.options.scheme.label(rows[i]->period)));
+    svg += tick_text(num(at.x(i)), kTop + kLinePlotHeight + 16, "middle",
+                     r.options.scheme.label(rows[i]->period));
   }
-  svg += fmt::format(
-      R"(<text class="axis" x="{}" y="{}" text-anchor="middle">Period</text>)",
-      kLeft + plot_w / 2, height - 6);
-  svg += fmt::format(
-      R"(<text class="axis" transform="translate(14 {}) rotate(-90) " text-anchor="middle">Retention</text>)",
-      kTop + plot_h / 2);
-  ratio (report_row::*const getters[])()
-      const = {&report_row::ndr, &report_row::grr, &report_row::logo_retention};
-  for (size_t s = 0; s < 3; ++s) {
-    std::string points, markers;
-    for (size_t i = 0; i < rows.size(); ++i) {
-      const ratio v = (rows[i]->*getters[s])();
-      if (!v.defined()) continue;
-      points += fmt::format("{}{},{}", points.empty() ? "" : " ", num(x(i)),
-                            num(y(ratio_value(v))));
-      markers +=
-          marker(kSeries[s].marker, x(i), y(ratio_value(v)), kSeries[s].colour);
-    }
-    svg += fmt::format(
-        R"(<polyline class="series" data-series="{}" points="{}" fill="none" stroke="{}" stroke-width="2" stroke-dasharray="{}"/>)",
-        kSeries[s].name, points, kSeries[s].colour, kSeries[s].dash);
-    svg += markers;
+  return svg;
+}
+
+// Series s as a line through its defined points, with a marker on each.
+std::string series_line(const std::vector<const report_row*>& rows, size_t s,
+                        const line_layout& at) {
+  const series_style& style = kSeries[s];
+  std::string points, markers;
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const ratio v = (rows[i]->*kMetrics[s])();
+    if (!v.defined()) continue;
+    const double y = at.y(ratio_value(v));
+    points +=
+        fmt::format("{}{},{}", points.empty() ? "" : " ", num(at.x(i)), num(y));
+    markers += marker(style.marker, at.x(i), y, style.colour);
   }
-  // Legend.
-  for (size_t s = 0; s < 3; ++s) {
+  return fmt::format(
+             R"(<polyline class="series" data-series="{}" points="{}" fill="none" stroke="{}" stroke-width="2" stroke-dasharray="{}"/>)",
+             style.name, points, style.colour, style.dash) +
+         markers;
+}
+
+// Each series' line, marker and name, side by side across the top.
+std::string legend() {
+  std::string svg;
+  for (size_t s = 0; s < std::size(kSeries); ++s) {
+    const series_style& style = kSeries[s];
     const double lx = kLeft + 8 + double(s) * 150;
     svg += fmt::format(
         R"(<line x1="{}" x2="{}" y1="{}" y2="{}" stroke="{}" stroke-width="2" stroke-dasharray="{}"/>{}<text class="legend" x="{}" y="{}">{}</text>)",
-        lx, lx + 24, kTop + 8, kTop + 8, kSeries[s].colour, kSeries[s].dash,
-        marker(kSeries[s].marker, lx + 12, kTop + 8, kSeries[s].colour),
-        lx + 30, kTop + 12, kSeries[s].name);
+        lx, lx + 24, kTop + 8, kTop + 8, style.colour, style.dash,
+        marker(style.marker, lx + 12, kTop + 8, style.colour), lx + 30,
+        kTop + 12, style.name);
   }
-  svg += "</svg>\n";
+  return svg;
+}
+
+std::string retention_table(const report& r,
+                            const std::vector<const report_row*>& rows) {
   std::vector<std::vector<std::string>> body;
   for (const auto* row : rows) {
-    body.push_back({r.options.scheme.label(row->period),
-                    format_percent(row->ndr(), 1),
-                    format_percent(row->grr(), 1),
-                    format_percent(row->logo_retention(), 1)});
+    body.push_back({r.options.scheme.label(row->period)});
+    add_percents(body.back(), *row);
   }
-  return "<section><h2>Retention over time</h2>\n" + svg +
-         table({"Period", "NDR", "GRR", "Logo retention"}, body) +
-         "</section>\n";
+  return table({"Period", "NDR", "GRR", "Logo retention"}, body);
+}
+
+std::string line_chart(const report& r,
+                       const std::vector<const report_row*>& rows) {
+  const auto ticks = chart::ratio_ticks(defined_values(rows, kMetrics));
+  const line_layout at{
+      {ticks.front(), ticks.back(), kTop + kLinePlotHeight, kTop},
+      kPlotWidth / double(rows.size())};
+  std::string svg = svg_open("retention", kLineHeight,
+                             "NDR, GRR and logo retention per period");
+  svg += ratio_rows(ticks, at.y);
+  svg += reference_line(kLeft, kLeft + kPlotWidth, num(at.y(1)), num(at.y(1)));
+  svg += period_labels(r, rows, at);
+  svg += axis_title(kLeft + kPlotWidth / 2, kLineHeight - 6, "Period");
+  svg += vertical_axis_title(kTop + kLinePlotHeight / 2, "Retention");
+  for (size_t s = 0; s < std::size(kSeries); ++s)
+    svg += series_line(rows, s, at);
+  svg += legend() + "</svg>\n";
+  return section("Retention over time", svg + retention_table(r, rows));
+}
+
+constexpr double kBridgeHeight = 320,
+                 kBridgePlotHeight = kBridgeHeight - kTop - kBottom;
+
+// One bar of the bridge.
+struct bridge_step {
+  const char* name;
+  const char* colour;
+  const char* sign;  // printed before the amount; "−" also draws it downwards
+  money amount;
+};
+// Starting to Ending are the NDR waterfall; the bars after them stand beside
+// it, outside NDR.
+constexpr size_t kWaterfallSteps = 5;
+using bridge_steps = std::array<bridge_step, 7>;
+
+bridge_steps steps_of(const report_row& row) {
+  return {{{"Starting", "#6B6B6B", "", row.starting_mrr},
+           {"Expansion", "#009E73", "+", row.expansion_mrr},
+           {"Contraction", "#E69F00", "−", row.contraction_mrr},
+           {"Churn", "#D55E00", "−", row.churned_mrr},
+           {"Ending", "#6B6B6B", "", row.ending_mrr()},
+           {"Reactivation", "#56B4E9", "+", row.reactivation_mrr},
+           {"New", "#CC79A7", "+", row.new_mrr}}};
+}
+
+std::vector<chart::bar> bridge_bars(const bridge_steps& steps, bool arr) {
+  std::vector<std::int64_t> waterfall, beside;
+  for (size_t i = 0; i < steps.size(); ++i) {
+    const std::int64_t units = shown(steps[i].amount, arr).units();
+    (i < kWaterfallSteps ? waterfall : beside)
+        .push_back(std::string_view(steps[i].sign) == "−" ? -units : units);
+  }
+  return chart::waterfall(waterfall, beside, kLeft, kTop + 16, kPlotWidth,
+                          kBridgePlotHeight - 16, 18);
+}
+
+// The dashed divider after the ending bar, captioned "outside NDR".
+std::string outside_ndr_divider(const chart::bar& ending) {
+  const double split = ending.x + ending.width + 9;
+  return "<line " +
+         line_ends(num(split), num(split), kTop, kTop + kBridgePlotHeight) +
+         R"( stroke="#999" stroke-dasharray="4 3"/>)" +
+         tick_text(num((split + kLeft + kPlotWidth) / 2), kTop + 10, "middle",
+                   "outside NDR");
+}
+
+// A bridge bar with its tooltip, its amount above it and its name below.
+std::string bridge_bar(const chart::bar& b, const bridge_step& step, bool arr) {
+  const std::string amount = step.sign + money_text(step.amount, arr);
+  return fmt::format(
+             R"(<rect class="bar" data-step="{}" {} fill="{}"><title>{}: {}</title></rect>)",
+             step.name,
+             rect_box(num(b.x), num(b.y), num(b.width),
+                      num(std::max(b.height, 0.5))),
+             step.colour, step.name, amount) +
+         fmt::format(
+             R"(<text class="value" x="{}" y="{}" text-anchor="middle">{}</text>)",
+             num(b.x + b.width / 2), num(b.y - 4), amount) +
+         tick_text(num(b.x + b.width / 2), kTop + kBridgePlotHeight + 16,
+                   "middle", step.name);
+}
+
+std::string bridge_table(const report& r, const report_row& row,
+                         const bridge_steps& steps, const std::string& unit,
+                         bool arr) {
+  std::vector<std::vector<std::string>> body;
+  for (const auto& step : steps)
+    body.push_back({step.name, step.sign + money_text(step.amount, arr)});
+  // --fx: what exchange rates did to the ending amount (docs/inputs.md).
+  if (r.fx) {
+    body.push_back({"FX impact (ending at spot rates − in constant currency)",
+                    money_text(row.fx_impact_mrr, arr)});
+  }
+  return table({"Step", unit}, body);
 }
 
 std::string bridge_chart(const report& r, const report_row& row, bool arr) {
   const std::string unit = arr ? "ARR" : "MRR";
-  const double height = 320, plot_w = kWidth - kLeft - kRight,
-               plot_h = height - kTop - kBottom;
-  const auto units = [&](money m) { return shown(m, arr).units(); };
-  const std::vector<std::int64_t> steps{
-      units(row.starting_mrr), units(row.expansion_mrr),
-      -units(row.contraction_mrr), -units(row.churned_mrr),
-      units(row.ending_mrr())};
-  const std::vector<std::int64_t> beside{units(row.reactivation_mrr),
-                                         units(row.new_mrr)};
-  const auto bars = chart::waterfall(steps, beside, kLeft, kTop + 16, plot_w,
-                                     plot_h - 16, 18);
-  const char* names[] = {"Starting", "Expansion",    "Contraction", "Churn",
-                         "Ending",   "Reactivation", "New"};
-  const char* colours[] = {"#6B6B6B", "#009E73", "#E69F00", "#D55E00",
-                           "#6B6B6B", "#56B4E9", "#CC79A7"};
-  const money amounts[] = {row.starting_mrr,    row.expansion_mrr,
-                           row.contraction_mrr, row.churned_mrr,
-                           row.ending_mrr(),    row.reactivation_mrr,
-                           row.new_mrr};
-  const char* signs[] = {"", "+", "−", "−", "", "+", "+"};
-  std::string svg = fmt::format(
-      "<svg id=\"chart-bridge\" role=\"img\" aria-labelledby=\"bridge-title\" "
-      "viewBox=\"0 0 {} {}\" "
-      "width=\"{}\" height=\"{}\" xmlns=\"http://www.w3.org/2000/svg\"><title "
-      "id=\"bridge-title\">{} "
-      "bridge, {}</title>",
-      kWidth, height, kWidth, height, unit,
-      html_escape(r.options.scheme.label(row.period)));
-  svg += fmt::format(R"(<line x1="{}" x2="{}" y1="{}" y2="{}" stroke="#222"/>)",
-                     kLeft, kLeft + plot_w, kTop + plot_h, kTop + plot_h);
-  const double split = bars[4].x + bars[4].width + 9;
-  svg += fmt::format(
-      R"(<line x1="{}" x2="{}" y1="{}" y2="{}" stroke="#999" stroke-dasharray="4 3"/><text class="tick" x="{}" y="{}" text-anchor="middle">outside NDR</text>)",
-      num(split), num(split), kTop, kTop + plot_h,
-      num((split + kLeft + plot_w) / 2), kTop + 10);
-  for (size_t i = 0; i < bars.size(); ++i) {
-    const auto& b = bars[i];
-    svg += fmt::format(
-        R"(<rect class="bar" data-step="{}" x="{}" y="{}" width="{}" height="{}" fill="{}"><title>{}: {}{}</title></rect>)",
-        names[i], num(b.x), num(b.y), num(b.width),
-        num(std::max(b.height, 0.5)), colours[i], names[i], signs[i],
-        money_text(amounts[i], arr));
-    svg += fmt::format(
-        R"(<text class="value" x="{}" y="{}" text-anchor="middle">{}{}</text>)",
-        num(b.x + b.width / 2), num(b.y - 4), signs[i],
-        money_text(amounts[i], arr));
-    svg += fmt::format(
-        R"(<text class="tick" x="{}" y="{}" text-anchor="middle">{}</text>)",
-        num(b.x + b.width / 2), kTop + plot_h + 16, names[i]);
-  }
-  svg += fmt::format(
-      R"(<text class="axis" transform="translate(14 {}) rotate(-90) " text-anchor="middle">{}</text>)",
-      kTop + plot_h / 2, unit);
+  const std::string title =
+      unit + " bridge, " + r.options.scheme.label(row.period);
+  const bridge_steps steps = steps_of(row);
+  const auto bars = bridge_bars(steps, arr);
+  std::string svg = svg_open("bridge", kBridgeHeight, title);
+  svg += "<line " +
+         line_ends(kLeft, kLeft + kPlotWidth, kTop + kBridgePlotHeight,
+                   kTop + kBridgePlotHeight) +
+         R"( stroke="#222"/>)";
+  svg += outside_ndr_divider(bars[kWaterfallSteps - 1]);
+  for (size_t i = 0; i < bars.size(); ++i)
+    svg += bridge_bar(bars[i], steps[i], arr);
+  svg += vertical_axis_title(kTop + kBridgePlotHeight / 2, unit);
   svg += "</svg>\n";
-  std::vector<std::vector<std::string>> body;
-  for (size_t i = 0; i < 7; ++i)
-    body.push_back({names[i], signs[i] + money_text(amounts[i], arr)});
-  if (r.fx) {  // --fx: what exchange rates did to the ending amount
-               // (docs/inputs.md)
-    body.push_back({"FX impact (ending at spot rates − in constant currency)",
-                    money_text(row.fx_impact_mrr, arr)});
-  }
-  return fmt::format("<section><h2>{} bridge, {}</h2>\n", unit,
-                     html_escape(r.options.scheme.label(row.period))) +
-         svg + table({"Step", unit}, body) + "</section>\n";
+  return section(title, svg + bridge_table(r, row, steps, unit, arr));
 }
 
-std::string segment_chart(const report& r) {
+constexpr double kSegmentLeft = 200, kSegmentBar = 22,
+                 kSegmentPlotWidth = kWidth - kSegmentLeft - kRight;
+
+// The latest period's rows of each segment, in report order.
+std::vector<const report_row*> latest_segments(const report& r) {
   std::vector<const report_row*> rows;
   const std::int64_t latest = r.rows.back().period;
   for (const auto& row : r.rows) {
     if (row.period == latest && row.segment != kAllSegments)
       rows.push_back(&row);
   }
-  const double bar_h = 22,
-               height = kTop + bar_h * double(rows.size()) + kBottom;
-  const double left = 200, plot_w = kWidth - left - kRight;
-  std::vector<double> values;
-  for (const auto* row : rows) {
-    if (row->ndr().defined()) values.push_back(ratio_value(row->ndr()));
-  }
-  values.push_back(0);
-  const auto ticks = chart::ratio_ticks(values);
-  const chart::linear_scale x{0, ticks.back(), left, left + plot_w};
-  std::string svg = fmt::format(
-      "<svg id=\"chart-segments\" role=\"img\" "
-      "aria-labelledby=\"segments-title\" viewBox=\"0 0 {} {}\" "
-      "width=\"{}\" height=\"{}\" xmlns=\"http://www.w3.org/2000/svg\"><title "
-      "id=\"segments-title\">NDR "
-      "by segment, {}</title>",
-      kWidth, num(height), kWidth, num(height),
-      html_escape(r.options.scheme.label(latest)));
+  return rows;
+}
+
+// Vertical gridlines at the ratio ticks down to `bottom`, labelled below it.
+std::string ratio_columns(const std::vector<double>& ticks,
+                          const chart::linear_scale& x, double bottom) {
+  std::string svg;
   for (double t : ticks) {
-    svg += fmt::format(
-        R"(<line x1="{}" x2="{}" y1="{}" y2="{}" stroke="#ddd"/><text class="tick" x="{}" y="{}" text-anchor="middle">{:.0f} %</text>)",
-        num(x(t)), num(x(t)), kTop, num(height - kBottom), num(x(t)),
-        num(height - kBottom + 16), t * 100);
+    svg += "<line " + line_ends(num(x(t)), num(x(t)), kTop, num(bottom)) +
+           R"( stroke="#ddd"/>)" +
+           tick_text(num(x(t)), num(bottom + 16), "middle", percent_tick(t));
   }
-  for (size_t i = 0; i < rows.size(); ++i) {
-    const double top = kTop + bar_h * double(i);
-    const ratio v = rows[i]->ndr();
+  return svg;
+}
+
+// Segment i: its name, a bar for its NDR where it has one, and the value.
+std::string segment_bar(const report_row& row, size_t i,
+                        const chart::linear_scale& x) {
+  const double top = kTop + kSegmentBar * double(i);
+  const ratio v = row.ndr();
+  std::string svg =
+      tick_text(kSegmentLeft - 6, num(top + 15), "end", row.segment);
+  if (v.defined()) {
     svg += fmt::format(
-        R"(<text class="tick" x="{}" y="{}" text-anchor="end">{}</text>)",
-        left - 6, num(top + 15), html_escape(rows[i]->segment));
-    if (v.defined()) {
-      svg += fmt::format(
-          R"(<rect class="bar" x="{}" y="{}" width="{}" height="{}" fill="#0072B2"><title>{}: {}</title></rect>)",
-          left, num(top + 3), num(std::max(x(ratio_value(v)) - left, 0.5)),
-          bar_h - 6, html_escape(rows[i]->segment), format_percent(v, 1));
-    }
-    svg += fmt::format(R"(<text class="value" x="{}" y="{}">{}</text>)",
-                       num((v.defined() ? x(ratio_value(v)) : left) + 4),
-                       num(top + 15), html_escape(format_percent(v, 1)));
+        R"(<rect class="bar" {} fill="#0072B2"><title>{}: {}</title></rect>)",
+        rect_box(kSegmentLeft, num(top + 3),
+                 num(std::max(x(ratio_value(v)) - kSegmentLeft, 0.5)),
+                 kSegmentBar - 6),
+        html_escape(row.segment), format_percent(v, 1));
   }
-  svg += fmt::format(
-      R"(<line class="reference" x1="{}" x2="{}" y1="{}" y2="{}" stroke="#222" stroke-width="1.5" stroke-dasharray="8 4"/>)",
-      num(x(1)), num(x(1)), kTop, num(height - kBottom));
-  svg += fmt::format(
-      R"(<text class="axis" x="{}" y="{}" text-anchor="middle">NDR</text>)",
-      num(left + plot_w / 2), num(height - 8));
-  svg += "</svg>\n";
+  return svg +
+         fmt::format(R"(<text class="value" x="{}" y="{}">{}</text>)",
+                     num((v.defined() ? x(ratio_value(v)) : kSegmentLeft) + 4),
+                     num(top + 15), html_escape(format_percent(v, 1)));
+}
+
+std::string segment_table(const std::vector<const report_row*>& rows) {
   std::vector<std::vector<std::string>> body;
   for (const auto* row : rows) {
-    body.push_back({row->segment, std::to_string(row->cohort_customers),
-                    format_percent(row->ndr(), 1),
-                    format_percent(row->grr(), 1),
-                    format_percent(row->logo_retention(), 1)});
+    body.push_back({row->segment, std::to_string(row->cohort_customers)});
+    add_percents(body.back(), *row);
   }
-  return fmt::format("<section><h2>NDR by segment, {}</h2>\n",
-                     html_escape(r.options.scheme.label(latest))) +
-         svg +
-         table({"Segment", "Customers", "NDR", "GRR", "Logo retention"}, body) +
-         "</section>\n";
+  return table({"Segment", "Customers", "NDR", "GRR", "Logo retention"}, body);
+}
+
+std::string segment_chart(const report& r) {
+  const auto rows = latest_segments(r);
+  const std::string title =
+      "NDR by segment, " + r.options.scheme.label(r.rows.back().period);
+  const double height = kTop + kSegmentBar * double(rows.size()) + kBottom;
+  const metric ndr_only[] = {&report_row::ndr};
+  std::vector<double> values = defined_values(rows, ndr_only);
+  values.push_back(0);  // the bars start at 0
+  const auto ticks = chart::ratio_ticks(values);
+  const chart::linear_scale x{0, ticks.back(), kSegmentLeft,
+                              kSegmentLeft + kSegmentPlotWidth};
+  std::string svg = svg_open("segments", num(height), title);
+  svg += ratio_columns(ticks, x, height - kBottom);
+  for (size_t i = 0; i < rows.size(); ++i) svg += segment_bar(*rows[i], i, x);
+  svg += reference_line(num(x(1)), num(x(1)), kTop, num(height - kBottom));
+  svg += axis_title(num(kSegmentLeft + kSegmentPlotWidth / 2), num(height - 8),
+                    "NDR");
+  svg += "</svg>\n";
+  return section(title, svg + segment_table(rows));
 }
 
 // One blue, lighter for lower retention; the printed value carries the number.
@@ -360,75 +505,108 @@ std::string heat(const ratio& v) {
                      mix(0xFA, 0x94));
 }
 
-std::string cohort_chart(const report& r, const std::vector<cohort_cell>& cells,
-                         bool arr) {
-  std::vector<std::int64_t> cohorts;
+constexpr double kCohortLeft = 80, kCohortTop = kTop + 18, kCohortCell = 18;
+
+// The triangle's rows and columns: a row per cohort, a column per age.
+struct cohort_grid {
+  std::vector<std::int64_t> cohorts;  // each row's cohort, as cells list them
+  std::vector<size_t> row_of;         // each cell's row
   std::int64_t max_age = 0;
+  double cell_w = 0;
+  bool values_fit = false;  // whether a cell is wide enough to print its value
+  // The left edge of a column, or a point inside it (column + 0.5: its middle).
+  double x(double column) const { return kCohortLeft + cell_w * column; }
+  double height() const {
+    return kCohortTop + kCohortCell * double(cohorts.size()) + 8;
+  }
+};
+
+cohort_grid grid_of(const std::vector<cohort_cell>& cells) {
+  cohort_grid g;
   for (const auto& c : cells) {
-    if (cohorts.empty() || cohorts.back() != c.cohort)
-      cohorts.push_back(c.cohort);
-    max_age = std::max(max_age, c.age);
+    if (g.cohorts.empty() || g.cohorts.back() != c.cohort)
+      g.cohorts.push_back(c.cohort);
+    g.row_of.push_back(g.cohorts.size() - 1);
+    g.max_age = std::max(g.max_age, c.age);
   }
-  const double left = 80, cell_w = std::min(44.0, (kWidth - left - kRight) /
-                                                      double(max_age + 1));
-  const double cell_h = 18,
-               height = kTop + 18 + cell_h * double(cohorts.size()) + 8;
-  const bool labels = cell_w >= 30;
-  std::string svg = fmt::format(
-      "<svg id=\"chart-cohorts\" role=\"img\" "
-      "aria-labelledby=\"cohorts-title\" viewBox=\"0 0 {} {}\" "
-      "width=\"{}\" height=\"{}\" xmlns=\"http://www.w3.org/2000/svg\"><title "
-      "id=\"cohorts-title\">"
-      "Revenue retention by acquisition cohort and age</title>",
-      kWidth, num(height), kWidth, num(height));
-  const auto show = chart::label_every(size_t(max_age + 1), 16);
-  for (std::int64_t a = 0; a <= max_age; ++a) {
+  g.cell_w =
+      std::min(44.0, (kWidth - kCohortLeft - kRight) / double(g.max_age + 1));
+  g.values_fit = g.cell_w >= 30;
+  return g;
+}
+
+// The ages across the top, as many as fit, and the cohorts down the left.
+std::string cohort_labels(const report& r, const cohort_grid& g) {
+  std::string svg;
+  const auto show = chart::label_every(size_t(g.max_age + 1), 16);
+  for (std::int64_t a = 0; a <= g.max_age; ++a) {
     if (!show[size_t(a)]) continue;
-    svg += fmt::format(
-        R"(<text class="tick" x="{}" y="{}" text-anchor="middle">+{}</text>)",
-        num(left + cell_w * (double(a) + 0.5)), kTop + 10, a);
+    svg += tick_text(num(g.x(double(a) + 0.5)), kTop + 10, "middle",
+                     fmt::format("+{}", a));
   }
-  for (size_t i = 0; i < cohorts.size(); ++i) {
-    svg += fmt::format(
-        R"(<text class="tick" x="{}" y="{}" text-anchor="end">{}</text>)",
-        left - 6, num(kTop + 18 + cell_h * (double(i) + 0.7)),
-        html_escape(r.options.scheme.label(cohorts[i])));
+  for (size_t i = 0; i < g.cohorts.size(); ++i) {
+    svg += tick_text(kCohortLeft - 6,
+                     num(kCohortTop + kCohortCell * (double(i) + 0.7)), "end",
+                     r.options.scheme.label(g.cohorts[i]));
   }
-  // The table is the triangle itself: one row per cohort, one column per age.
+  return svg;
+}
+
+// A cell coloured by its revenue retention, with the value where it fits.
+std::string cohort_cell_svg(const report& r, const cohort_cell& c, size_t row,
+                            const cohort_grid& g) {
+  const ratio v = c.revenue_retention();
+  const double cx = g.x(double(c.age)),
+               cy = kCohortTop + kCohortCell * double(row);
+  std::string svg = fmt::format(
+      R"(<rect class="cell" {} fill="{}" stroke="#fff"><title>{} +{}: {}</title></rect>)",
+      rect_box(num(cx), num(cy), num(g.cell_w), kCohortCell), heat(v),
+      html_escape(r.options.scheme.label(c.cohort)), c.age,
+      html_escape(format_percent(v, 1)));
+  if (g.values_fit && v.defined()) {
+    svg += fmt::format(
+        R"(<text class="cellvalue" x="{}" y="{}" text-anchor="middle" fill="{}">{}</text>)",
+        num(cx + g.cell_w / 2), num(cy + 13),
+        ratio_value(v) > 0.75 ? "#fff" : "#111",
+        fmt::format("{:.0f}", double(v.rounded(2))));
+  }
+  return svg;
+}
+
+// The table is the triangle itself: one row per cohort, one column per age.
+std::string cohort_table(const report& r, const std::vector<cohort_cell>& cells,
+                         const cohort_grid& g, bool arr) {
   std::vector<std::string> head{"Cohort", "Customers",
                                 "Starting " + std::string(arr ? "ARR" : "MRR")};
-  for (std::int64_t a = 0; a <= max_age; ++a)
+  for (std::int64_t a = 0; a <= g.max_age; ++a)
     head.push_back(fmt::format("+{}", a));
   std::vector<std::vector<std::string>> body;
-  size_t row_index = 0;
-  for (const auto& c : cells) {
-    while (cohorts[row_index] != c.cohort) ++row_index;
-    const ratio v = c.revenue_retention();
-    const double cx = left + cell_w * double(c.age),
-                 cy = kTop + 18 + cell_h * double(row_index);
-    svg += fmt::format(
-        R"(<rect class="cell" x="{}" y="{}" width="{}" height="{}" fill="{}" stroke="#fff"><title>{} +{}: {}</title></rect>)",
-        num(cx), num(cy), num(cell_w), cell_h, heat(v),
-        html_escape(r.options.scheme.label(c.cohort)), c.age,
-        html_escape(format_percent(v, 1)));
-    if (labels && v.defined()) {
-      svg += fmt::format(
-          R"(<text class="cellvalue" x="{}" y="{}" text-anchor="middle" fill="{}">{}</text>)",
-          num(cx + cell_w / 2), num(cy + 13),
-          ratio_value(v) > 0.75 ? "#fff" : "#111",
-          fmt::format("{:.0f}", double(v.rounded(2))));
-    }
-    if (body.size() <= row_index) {
+  for (size_t i = 0; i < cells.size(); ++i) {
+    const cohort_cell& c = cells[i];
+    if (body.size() <= g.row_of[i]) {
       body.push_back({r.options.scheme.label(c.cohort),
                       std::to_string(c.customers),
                       money_text(c.starting_mrr, arr)});
       body.back().resize(head.size());
     }
-    body[row_index][size_t(3 + c.age)] = format_percent(v, 1);
+    body[g.row_of[i]][size_t(3 + c.age)] =
+        format_percent(c.revenue_retention(), 1);
   }
+  return table(head, body);
+}
+
+std::string cohort_chart(const report& r, const std::vector<cohort_cell>& cells,
+                         bool arr) {
+  const cohort_grid g = grid_of(cells);
+  std::string svg = svg_open("cohorts", num(g.height()),
+                             "Revenue retention by acquisition cohort and age");
+  svg += cohort_labels(r, g);
+  for (size_t i = 0; i < cells.size(); ++i)
+    svg += cohort_cell_svg(r, cells[i], g.row_of[i], g);
   svg += "</svg>\n";
-  return "<section><h2>Cohorts: revenue retention by age</h2>\n" + svg +
-         "<div class=\"wide\">" + table(head, body) + "</div></section>\n";
+  return section(
+      "Cohorts: revenue retention by age",
+      svg + "<div class=\"wide\">" + cohort_table(r, cells, g, arr) + "</div>");
 }
 
 constexpr const char* kStyle = R"(
