@@ -144,6 +144,159 @@ void add_stat_warnings(validation& v, const load_stats& s,
   }
 }
 
+// Errors and skipped-row warnings kept; further errors are only counted
+// (validation::more_errors).
+constexpr size_t kKept = 1000;
+
+void add_error(validation& v, const InputError& e) {
+  if (v.errors.size() < kKept) {
+    v.errors.push_back({where_of(e), message_of(e)});
+  } else {
+    ++v.more_errors;
+  }
+}
+
+// Bad rows and data errors become findings instead of stopping the load.
+// A bad row is an error unless --skip-bad-rows is given: then it would not
+// stop a report, so it is a warning.
+void collect_findings(validation& v, input_spec& spec) {
+  load_options& options = spec.snapshots;
+  if (spec.subscriptions) {
+    spec.subscriptions->on_warning = [&v](const std::string& what) {
+      v.warnings.push_back({"", what});
+    };
+  }
+  const bool report_skips = options.skip_bad_rows;
+  options.skip_bad_rows = true;
+  options.on_skipped_row = [&v, report_skips](const InputError& e) {
+    if (!report_skips) return add_error(v, e);
+    if (v.warnings.size() < kKept) {
+      v.warnings.push_back(
+          {where_of(e), "skipped by --skip-bad-rows: " + message_of(e)});
+    }
+  };
+  options.on_data_error = [&v](const InputError& e) { add_error(v, e); };
+}
+
+// Loads the data set and, since what stops the engine (a missing exchange
+// rate, a total too large) stops a report, runs one on it with these periods
+// and a window of 1. What stops either becomes an error; v.loaded says
+// whether the returned data set was read.
+data_set load_and_report(validation& v, const input_spec& spec,
+                         const period_scheme& scheme) {
+  data_set data;
+  try {
+    data = load_data_set(spec);
+    v.loaded = true;
+    report_options report;
+    report.scheme = scheme;
+    if (data.rates || data.store.customer_currency.empty())
+      build_report(data, report);
+  } catch (const InputError& e) {
+    // Unreadable, a missing column, nothing to report, a missing rate.
+    add_error(v, e);
+  }
+  return data;
+}
+
+void add_counts(validation& v, const snapshot_store& store,
+                const load_stats& stats) {
+  v.rows_read = store.rows_read;
+  v.rows_skipped = store.rows_skipped;
+  v.customers = count_customers(store);
+  v.snapshot_dates = store.dates.size();
+  v.first_date = store.dates.front();
+  v.last_date = store.dates.back();
+  v.cadence = describe_cadence(store.dates);
+  v.summed_pairs = stats.summed_pairs;
+  v.zero_rows = stats.zero_rows;
+  v.negative_rows = stats.negative_rows;
+}
+
+void add_store_warnings(validation& v, const snapshot_store& store) {
+  if (store.empty_rows > 0) {
+    v.warnings.push_back(
+        {store.first_empty_row,
+         fmt::format("{} empty row{} (delimiters alone, as a spreadsheet "
+                     "saves unused rows) skipped; the first is here",
+                     store.empty_rows, store.empty_rows == 1 ? "" : "s")});
+  }
+  if (store.dates.size() == 1) {
+    v.warnings.push_back(
+        {"",
+         fmt::format("one snapshot date only ({}): a report needs two, so it "
+                     "would have no rows",
+                     format_date(store.dates.front()))});
+  }
+}
+
+std::string joined(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& item : items) out += (out.empty() ? "" : ", ") + item;
+  return out;
+}
+
+// The text summary's lines on what was read.
+std::string counts_text(const validation& v) {
+  const auto n = [](std::uint64_t x) {
+    return format_money(money::from_whole(std::int64_t(x)), 0, true);
+  };
+  std::string out;
+  if (v.input == "subscriptions") {
+    out += fmt::format(
+        "rows            {} snapshot rows derived, {} subscription rows "
+        "skipped as bad\n",
+        n(v.rows_read), n(v.rows_skipped));
+  } else {
+    out += fmt::format("rows            {} read, {} skipped as bad\n",
+                       n(v.rows_read), n(v.rows_skipped));
+  }
+  out += fmt::format("customers       {}\n", n(v.customers));
+  out += fmt::format("snapshot dates  {}, {} to {}, {}\n", n(v.snapshot_dates),
+                     format_date(v.first_date), format_date(v.last_date),
+                     v.cadence);
+  const std::string gaps = joined(v.gaps);
+  out += fmt::format("gaps            {}\n", gaps.empty() ? "none" : gaps);
+  // Derived rows are not the file's: no row statistics.
+  if (v.input == "snapshots") {
+    out += fmt::format(
+        "summed pairs    {} (customer, date) pair{} summed from several "
+        "rows\n",
+        n(v.summed_pairs), v.summed_pairs == 1 ? "" : "s");
+    out += fmt::format("zero rows       {}\n", n(v.zero_rows));
+    out += fmt::format(
+        "negative rows   {} (fine while a customer's total stays >= 0)\n",
+        n(v.negative_rows));
+  }
+  return out;
+}
+
+// A titled list of findings, the first kListed of them; "" when none.
+std::string findings_text(const char* title, const std::vector<finding>& items,
+                          std::uint64_t more) {
+  const std::uint64_t total = items.size() + more;
+  if (total == 0) return {};
+  std::string out = fmt::format("\n{} ({}):\n", title, total);
+  for (size_t i = 0; i < std::min(items.size(), kListed); ++i) {
+    const auto& f = items[i];
+    out += fmt::format("  {}{}{}\n", f.where, f.where.empty() ? "" : ": ",
+                       f.message);
+  }
+  if (total > kListed) out += fmt::format("  … and {} more\n", total - kListed);
+  return out;
+}
+
+std::string result_text(const validation& v) {
+  const std::uint64_t errors = v.errors.size() + v.more_errors;
+  return fmt::format("\nresult: {} error{}, {} warning{}: {}\n", errors,
+                     errors == 1 ? "" : "s", v.warnings.size(),
+                     v.warnings.size() == 1 ? "" : "s",
+                     errors ? "ndr report would stop on this data"
+                     : v.warnings.empty()
+                         ? "ready to report"
+                         : "ndr report would run; read the warnings");
+}
+
 }  // namespace
 
 std::string describe_cadence(const std::vector<day_number>& dates) {
@@ -194,143 +347,30 @@ validation validate_data_set(input_spec spec, const period_scheme& scheme) {
   load_stats stats;
   const bool subscriptions = spec.subscriptions.has_value();
   v.input = subscriptions ? "subscriptions" : "snapshots";
-  load_options& options = spec.snapshots;
   // Derived snapshot rows are not the file's rows: their zero rows and sums
   // say nothing about the export.
-  if (!subscriptions) options.stats = &stats;
-  if (subscriptions) {
-    spec.subscriptions->on_warning = [&v](const std::string& what) {
-      v.warnings.push_back({"", what});
-    };
-  }
-  const bool report_skips =
-      options.skip_bad_rows;  // then bad rows do not stop a report
-  options.skip_bad_rows = true;
-  const auto add_error = [&v](const InputError& e) {
-    if (v.errors.size() < 1000) {
-      v.errors.push_back({where_of(e), message_of(e)});
-    } else {
-      ++v.more_errors;
-    }
-  };
-  options.on_skipped_row = [&](const InputError& e) {
-    if (!report_skips) return add_error(e);
-    if (v.warnings.size() < 1000) {
-      v.warnings.push_back(
-          {where_of(e), "skipped by --skip-bad-rows: " + message_of(e)});
-    }
-  };
-  options.on_data_error = add_error;
-  data_set data;
-  try {
-    data = load_data_set(spec);
-    v.loaded = true;
-    // What stops the engine (a missing exchange rate, a total too large)
-    // stops a report: run it, with these periods and a window of 1.
-    report_options report;
-    report.scheme = scheme;
-    if (data.rates || data.store.customer_currency.empty())
-      build_report(data, report);
-  } catch (const InputError& e) {
-    add_error(
-        e);  // unreadable, a missing column, nothing to report, a missing rate
-    if (!v.loaded) {
-      v.files = spec.files;
-      return v;
-    }
+  if (!subscriptions) spec.snapshots.stats = &stats;
+  collect_findings(v, spec);
+  const data_set data = load_and_report(v, spec, scheme);
+  if (!v.loaded) {
+    v.files = spec.files;
+    return v;
   }
   const snapshot_store& store = data.loaded();
   v.files = subscriptions ? spec.files : stats.files;
-  v.rows_read = store.rows_read;
-  v.rows_skipped = store.rows_skipped;
-  if (store.empty_rows > 0) {
-    v.warnings.push_back(
-        {store.first_empty_row,
-         fmt::format("{} empty row{} (delimiters alone, as a spreadsheet "
-                     "saves unused rows) skipped; the first is here",
-                     store.empty_rows, store.empty_rows == 1 ? "" : "s")});
-  }
-  v.customers = count_customers(store);
-  v.snapshot_dates = store.dates.size();
-  v.first_date = store.dates.front();
-  v.last_date = store.dates.back();
-  v.cadence = describe_cadence(store.dates);
-  v.summed_pairs = stats.summed_pairs;
-  v.zero_rows = stats.zero_rows;
-  v.negative_rows = stats.negative_rows;
-  if (store.dates.size() == 1) {
-    v.warnings.push_back(
-        {"",
-         fmt::format("one snapshot date only ({}): a report needs two, so it "
-                     "would have no rows",
-                     format_date(store.dates.front()))});
-  }
+  add_counts(v, store, stats);
+  add_store_warnings(v, store);
   add_gap_warnings(v, store.dates, scheme);
   if (!subscriptions) add_stat_warnings(v, stats, store);
   return v;
 }
 
 std::string render_validation_text(const validation& v) {
-  std::string out;
-  std::string files;
-  for (const auto& f : v.files) files += (files.empty() ? "" : ", ") + f;
-  out += fmt::format("files           {}\n", files);
-  if (v.loaded) {
-    const auto n = [](std::uint64_t x) {
-      return format_money(money::from_whole(std::int64_t(x)), 0, true);
-    };
-    if (v.input == "subscriptions") {
-      out += fmt::format(
-          "rows            {} snapshot rows derived, {} subscription rows "
-          "skipped as bad\n",
-          n(v.rows_read), n(v.rows_skipped));
-    } else {
-      out += fmt::format("rows            {} read, {} skipped as bad\n",
-                         n(v.rows_read), n(v.rows_skipped));
-    }
-    out += fmt::format("customers       {}\n", n(v.customers));
-    out += fmt::format("snapshot dates  {}, {} to {}, {}\n",
-                       n(v.snapshot_dates), format_date(v.first_date),
-                       format_date(v.last_date), v.cadence);
-    std::string gaps;
-    for (const auto& g : v.gaps) gaps += (gaps.empty() ? "" : ", ") + g;
-    out += fmt::format("gaps            {}\n", gaps.empty() ? "none" : gaps);
-    if (v.input ==
-        "snapshots") {  // derived rows are not the file's: no row statistics
-      out += fmt::format(
-          "summed pairs    {} (customer, date) pair{} summed from several "
-          "rows\n",
-          n(v.summed_pairs), v.summed_pairs == 1 ? "" : "s");
-      out += fmt::format("zero rows       {}\n", n(v.zero_rows));
-      out += fmt::format(
-          "negative rows   {} (fine while a customer's total stays >= 0)\n",
-          n(v.negative_rows));
-    }
-  }
-  const auto list = [&out](const char* title, const std::vector<finding>& items,
-                           std::uint64_t more) {
-    const std::uint64_t total = items.size() + more;
-    if (total == 0) return;
-    out += fmt::format("\n{} ({}):\n", title, total);
-    for (size_t i = 0; i < std::min(items.size(), kListed); ++i) {
-      const auto& f = items[i];
-      out += fmt::format("  {}{}{}\n", f.where, f.where.empty() ? "" : ": ",
-                         f.message);
-    }
-    if (total > kListed)
-      out += fmt::format("  … and {} more\n", total - kListed);
-  };
-  list("errors", v.errors, v.more_errors);
-  list("warnings", v.warnings, 0);
-  const std::uint64_t errors = v.errors.size() + v.more_errors;
-  out += fmt::format("\nresult: {} error{}, {} warning{}: {}\n", errors,
-                     errors == 1 ? "" : "s", v.warnings.size(),
-                     v.warnings.size() == 1 ? "" : "s",
-                     errors ? "ndr report would stop on this data"
-                     : v.warnings.empty()
-                         ? "ready to report"
-                         : "ndr report would run; read the warnings");
-  return out;
+  std::string out = fmt::format("files           {}\n", joined(v.files));
+  if (v.loaded) out += counts_text(v);
+  out += findings_text("errors", v.errors, v.more_errors);
+  out += findings_text("warnings", v.warnings, 0);
+  return out + result_text(v);
 }
 
 std::string render_validation_json(const validation& v) {
