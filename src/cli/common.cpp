@@ -64,14 +64,10 @@ bool ends_with(const std::string& s, const std::string& suffix) {
   return true;
 }
 
-}  // namespace
-
-void add_subscription_options(CLI::App* cmd, input_args& a);
-
-void add_input_options(CLI::App* cmd, input_args& a, input_features features) {
-  cmd->add_option("files", a.files, "input CSV files ('-' is standard input)")
-      ->required()
-      ->check(file_value());
+// The columns of a snapshot file. Each records that it was given:
+// --customer-col overrides a preset's, and --date-col or --mrr-col with
+// subscription input is a usage error (to_subscription_options).
+void add_column_options(CLI::App* cmd, input_args& a) {
   cmd->add_option("--customer-col", a.customer_col, "customer id column")
       ->capture_default_str()
       ->each([&a](const std::string&) { a.customer_col_given = true; });
@@ -81,6 +77,11 @@ void add_input_options(CLI::App* cmd, input_args& a, input_features features) {
   cmd->add_option("--mrr-col", a.mrr_col, "MRR amount column")
       ->capture_default_str()
       ->each([&a](const std::string&) { a.snapshot_cols_given = true; });
+}
+
+// How the files' text is laid out: delimiter, numbers, encoding and dates,
+// or a --locale that sets them at once.
+void add_layout_options(CLI::App* cmd, input_args& a) {
   cmd->add_option("--delimiter", a.delimiter,
                   "field delimiter: , ; | tab, or auto (the most frequent in "
                   "each header)")
@@ -105,38 +106,55 @@ void add_input_options(CLI::App* cmd, input_args& a, input_features features) {
                   "31-01-2024), en-gb (, 1,234.50 31/01/2024), en-us "
                   "(01/31/2024); ISO dates are read too")
       ->check(CLI::IsMember(locale_names()));
-  if (features.segments) {
-    // One column per --segment-by, so that files after it stay files.
-    cmd->add_option(
-           "--segment-by", a.segment_by,
-           "a column to break the numbers down by (repeat to combine columns)")
-        ->allow_extra_args(false)
-        ->take_all();
-    cmd->add_option("--max-segments", a.max_segments,
-                    "more distinct --segment-by values than this is an error")
-        ->check(CLI::Range(1u, 100000000u))
-        ->capture_default_str();
-  }
+}
+
+void add_segment_options(CLI::App* cmd, input_args& a) {
+  // One column per --segment-by, so that files after it stay files.
+  cmd->add_option(
+         "--segment-by", a.segment_by,
+         "a column to break the numbers down by (repeat to combine columns)")
+      ->allow_extra_args(false)
+      ->take_all();
+  cmd->add_option("--max-segments", a.max_segments,
+                  "more distinct --segment-by values than this is an error")
+      ->check(CLI::Range(1u, 100000000u))
+      ->capture_default_str();
+}
+
+// The reporting currency and the exchange rates that convert to it.
+void add_fx_options(CLI::App* cmd, input_args& a) {
+  cmd->add_option("--currency", a.currency,
+                  "the reporting currency (default: the data's single "
+                  "currency, else USD)");
+  cmd->add_option(
+         "--fx", a.fx,
+         "exchange rates CSV: date,currency,rate (reporting units per unit)")
+      ->check(file_value());
+  cmd->add_option("--fx-mode", a.fx_mode,
+                  "constant: a row's both ends at its start date's rates; "
+                  "spot: each date's own")
+      ->check(CLI::IsMember({"constant", "spot"}))
+      ->capture_default_str();
+}
+
+}  // namespace
+
+void add_subscription_options(CLI::App* cmd, input_args& a);
+
+void add_input_options(CLI::App* cmd, input_args& a, input_features features) {
+  cmd->add_option("files", a.files, "input CSV files ('-' is standard input)")
+      ->required()
+      ->check(file_value());
+  add_column_options(cmd, a);
+  add_layout_options(cmd, a);
+  if (features.segments) add_segment_options(cmd, a);
   cmd->add_flag("--skip-bad-rows", a.skip_bad_rows,
                 "report bad rows on standard error and go on");
   cmd->add_option(
       "--currency-col", a.currency_col,
       "currency code column (default: 'currency' when the file has one)");
   if (features.subscriptions) add_subscription_options(cmd, a);
-  if (features.fx) {
-    cmd->add_option("--currency", a.currency,
-                    "the reporting currency (default: the data's single "
-                    "currency, else USD)");
-    cmd->add_option(
-           "--fx", a.fx,
-           "exchange rates CSV: date,currency,rate (reporting units per unit)")
-        ->check(file_value());
-    cmd->add_option("--fx-mode", a.fx_mode,
-                    "constant: a row's both ends at its start date's rates; "
-                    "spot: each date's own")
-        ->check(CLI::IsMember({"constant", "spot"}))
-        ->capture_default_str();
-  }
+  if (features.fx) add_fx_options(cmd, a);
   if (features.customer_map) {
     cmd->add_option("--customer-map", a.customer_map,
                     "customer_id,parent_id CSV: roll accounts up into their "
