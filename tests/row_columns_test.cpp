@@ -180,3 +180,54 @@ TEST_CASE("distinct ids are numbered as interning them one by one would") {
   CHECK(ndr::number_distinct(ids) == want);
   CHECK(ndr::number_distinct({}).empty());
 }
+
+TEST_CASE("a segment column holds 16 bits a row until a number needs more") {
+  ndr::segment_column c;
+  for (std::uint32_t i = 0; i < 1000; ++i) c.push_back(i * 65);  // to 64,935
+  CHECK(c.narrow());
+  c.push_back(65536);
+  CHECK(!c.narrow());
+  REQUIRE(c.size() == 1001);
+  bool kept = true;
+  for (std::uint32_t i = 0; i < 1000; ++i) kept = kept && c[i] == i * 65;
+  CHECK(kept);
+  CHECK(c[1000] == 65536);
+  const ndr::segment_column::view v = c.from(999);
+  CHECK(v[0] == 999 * 65);
+  CHECK(v[1] == 65536);
+  // The same numbers in either form are equal; set, move_rows and truncate.
+  ndr::segment_column narrow, wide;
+  for (std::uint32_t s : {7u, 8u, 9u, 10u}) narrow.push_back(s);
+  wide.resize(3, false);
+  for (std::uint32_t i = 0; i < 3; ++i) wide.set(i, 8 + i);
+  narrow.move_rows(0, 1, 3);
+  narrow.truncate(3);
+  CHECK(narrow.narrow());
+  CHECK(narrow == wide);
+  narrow.set(2, 11);
+  CHECK(!(narrow == wide));
+}
+
+TEST_CASE("more than 65,536 segments load as 32-bit numbers, every one right") {
+  // Each of 70,000 customers is a segment of its own (--segment-by
+  // customer_id), paying in January and February.
+  std::string text = "customer_id,date,mrr\n";
+  for (const char* date : {"2024-01-31", "2024-02-29"}) {
+    for (int c = 0; c < 70000; ++c)
+      text += "c" + std::to_string(c) + "," + date + ",1\n";
+  }
+  ndr::load_options o;
+  o.segment_cols = {"customer_id"};
+  o.max_segments = 1'000'000;
+  const auto store = ndr::load_texts({{"many.csv", text}}, o);
+  REQUIRE(store.segments.size() == 70000);
+  CHECK(!store.entry_segment.narrow());
+  REQUIRE(store.entry_segment.size() == 140000);
+  bool right = true;
+  for (std::uint32_t c = 0; c + 1 < store.offsets.size(); ++c) {
+    for (std::uint32_t e = store.offsets[c]; e < store.offsets[c + 1]; ++e)
+      right =
+          right && store.segments[store.entry_segment[e]] == store.customers[c];
+  }
+  CHECK(right);
+}

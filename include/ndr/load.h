@@ -13,6 +13,7 @@
 #include "ndr/error.h"
 #include "ndr/money.h"
 #include "ndr/money_column.h"
+#include "ndr/segment_column.h"
 
 namespace ndr {
 
@@ -94,7 +95,7 @@ struct snapshot_store {
   // With segment columns: each entry's segment (index into segments), the
   // value of the row with the largest amount (first read on ties); labels
   // join several columns with " / ", a blank value being "(blank)".
-  std::vector<std::uint32_t> entry_segment;  // empty without segment columns
+  segment_column entry_segment;  // empty without segment columns
   std::vector<std::string> segments;
   // With segments and a currency column: the amount and read position of
   // each entry's segment row, so that merging currency parts still picks the

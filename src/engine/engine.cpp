@@ -95,13 +95,16 @@ struct customer_series {
   const std::uint16_t* date_begin;
   const std::uint16_t* date_end;
   money_column::view mrr;
-  const std::uint32_t* segment;  // null when unsegmented
+  segment_column::view segment;
+  bool segmented;
 
   static customer_series of(const snapshot_store& store, std::uint32_t c) {
     const std::uint32_t o = store.offsets[c], o1 = store.offsets[c + 1];
     return {store.entry_date.data() + o, store.entry_date.data() + o1,
             store.entry_mrr.from(o),
-            store.segmented() ? store.entry_segment.data() + o : nullptr};
+            store.segmented() ? store.entry_segment.from(o)
+                              : segment_column::view(),
+            store.segmented()};
   }
   bool empty() const { return date_begin == date_end; }
   // The entry at date index d, or -1.
@@ -122,7 +125,7 @@ struct customer_series {
     return i < 0 ? 0 : mrr[i].units();
   }
   std::uint32_t segment_at(std::uint32_t d) const {
-    if (!segment) return kNoSegment;
+    if (!segmented) return kNoSegment;
     const auto i = find(d);
     return i < 0 ? kNoSegment : segment[i];
   }
@@ -139,7 +142,7 @@ class dense_series {
   void load(const customer_series& c) {
     for (const auto* d = c.date_begin; d != c.date_end; ++d) {
       mrr_[*d] = c.mrr[d - c.date_begin].units();
-      if (c.segment) segment_[*d] = c.segment[d - c.date_begin];
+      if (c.segmented) segment_[*d] = c.segment[d - c.date_begin];
     }
     for (size_t d = 0; d < mrr_.size(); ++d)
       before_[d + 1] = before_[d] + (mrr_[d] > 0);

@@ -229,9 +229,7 @@ snapshot_store convert_parts(const currency_parts& data, const fx_rates& rates,
                             in.entry_date.begin() + last);
       out.entry_mrr.append(in.entry_mrr, first, last);
       if (in.segmented()) {
-        out.entry_segment.insert(out.entry_segment.end(),
-                                 in.entry_segment.begin() + first,
-                                 in.entry_segment.begin() + last);
+        out.entry_segment.append(in.entry_segment, first, last);
       }
       out.offsets[c + 1] = last - first;
       continue;

@@ -243,7 +243,7 @@ class data_set_builder {
   date_column row_date_;
   money_column row_amount_;
   row_lines row_line_;
-  std::vector<std::uint32_t> row_segment_;  // only with segment columns
+  segment_column row_segment_;  // only with segment columns
   // Parts read on other threads whose rows follow these (absorb): left where
   // they are, their numbers mapped to this builder's, until the rows are
   // grouped; a copy here would cost 8 fresh bytes a row (docs/performance.md).
@@ -252,7 +252,7 @@ class data_set_builder {
     std::vector<std::uint32_t> customer;
     date_column date;
     money_column amount;
-    std::vector<std::uint32_t> segment;
+    segment_column segment;
     std::vector<std::uint32_t> customer_map, segment_map;
     std::vector<std::uint16_t> date_map;
   };
@@ -520,7 +520,7 @@ void data_set_builder::join_tails() {
       release_pages(t.customer, 0, upto);
       t.date.release_read(0, upto);
       t.amount.release_read(0, upto);
-      if (segmented) release_pages(t.segment, 0, upto);
+      if (segmented) t.segment.release_read(0, upto);
     }
   }
   tails_.clear();
@@ -535,9 +535,8 @@ void data_set_builder::visit_rows(size_t from, size_t upto, F f) const {
   size_t base = 0;
   const auto visit = [&](const std::vector<std::uint32_t>& customer,
                          const date_column& date, const money_column& amount,
-                         const std::vector<std::uint32_t>& segment,
-                         const auto& customer_of, const auto& date_of,
-                         const auto& segment_of) {
+                         const segment_column& segment, const auto& customer_of,
+                         const auto& date_of, const auto& segment_of) {
     const size_t a = std::max(from, base);
     const size_t b = std::min(upto, base + customer.size());
     if (a < b) {
@@ -564,14 +563,14 @@ void data_set_builder::release_rows(size_t from, size_t upto) {
   size_t base = 0;
   const auto release = [&](std::vector<std::uint32_t>& customer,
                            date_column& date, money_column& amount,
-                           std::vector<std::uint32_t>& segment) {
+                           segment_column& segment) {
     const size_t a = std::max(from, base);
     const size_t b = std::min(upto, base + customer.size());
     if (a < b) {
       release_pages(customer, a - base, b - base);
       date.release_read(a - base, b - base);
       amount.release_read(a - base, b - base);
-      release_pages(segment, a - base, b - base);
+      segment.release_read(a - base, b - base);
     }
     base += customer.size();
   };
@@ -647,6 +646,13 @@ void data_set_builder::negative_total(std::uint32_t customer,
 std::uint32_t data_set_builder::segment_number(const csv_record& record,
                                                const column_map& columns) {
   if (columns.segments.empty()) return 0;
+  if (columns.segments.size() == 1) {  // the common case, without copies
+    const std::string_view value = record.fields[columns.segments[0]];
+    for (const auto& [seen, id] : recent_segments_) {
+      if (seen[0] == value) return id;
+    }
+    return segment_number(&value);
+  }
   segment_values_.clear();
   for (size_t k : columns.segments) segment_values_.push_back(record.fields[k]);
   return segment_number(segment_values_.data());
@@ -992,8 +998,8 @@ void data_set_builder::check_outlier_dates(
 struct data_set_builder::grouped_rows {
   std::vector<std::uint16_t> date;  // ranks in store.dates
   money_column amount;
-  std::vector<std::uint32_t> row;      // read positions, when kept
-  std::vector<std::uint32_t> segment;  // with segment columns
+  std::vector<std::uint32_t> row;  // read positions, when kept
+  segment_column segment;          // with segment columns
   std::vector<std::uint32_t> start;
   std::vector<std::uint32_t> bounds;
   unsigned threads = 1;
@@ -1111,17 +1117,13 @@ void data_set_builder::write_entries(grouped_rows& g, snapshot_store& store) {
     std::memmove(g.date.data() + out, g.date.data() + from,
                  count * sizeof g.date[0]);
     g.amount.move_rows(out, from, count);
-    if (!g.segment.empty()) {
-      std::memmove(g.segment.data() + out, g.segment.data() + from,
-                   count * sizeof g.segment[0]);
-    }
+    if (!g.segment.empty()) g.segment.move_rows(out, from, count);
     out += count;
   }
   g.date.resize(out);
   if (!g.segment.empty()) {
-    release_pages(g.segment, out, g.segment.size());
-    g.segment.resize(out);
-    store.entry_segment = std::move(g.segment);
+    g.segment.truncate(out);
+    store.entry_segment.swap(g.segment);
   }
   store.entry_date = std::move(g.date);
   g.amount.truncate(out);
@@ -1159,7 +1161,7 @@ void data_set_builder::group_by_customer(const std::vector<std::uint16_t>& rank,
   g.start[customers_.size()] = position;
   place_rows(rank, next, g);
   std::vector<std::uint32_t>().swap(row_customer_);
-  std::vector<std::uint32_t>().swap(row_segment_);
+  row_segment_.release();
   row_date_.release();
   row_amount_.release();
   tails_.clear();
@@ -1197,7 +1199,8 @@ void data_set_builder::place_rows(const std::vector<std::uint16_t>& rank,
   // (snapshot_store::entry_segment_row).
   const bool rows = keep_rows_ || (segmented && saw_currency_column_);
   if (rows) g.row.resize(n);
-  if (segmented) g.segment.resize(n);
+  // Every segment is numbered by now: 16 bits a row while they fit.
+  if (segmented) g.segment.resize(n, segments_.size() <= 65536);
   constexpr size_t kChunk = size_t(1) << 20;  // rows between releases
   run_on(threads, [&](unsigned t) {
     const auto [first, last] = share_of(n, t, threads);
@@ -1212,7 +1215,7 @@ void data_set_builder::place_rows(const std::vector<std::uint16_t>& rank,
             g.date[p] = rank[d];
             g.amount.copy_row(p, amount, j);
             if (rows) g.row[p] = std::uint32_t(i);
-            if (segmented) g.segment[p] = segment;
+            if (segmented) g.segment.set(p, segment);
           });
       release_rows(first, upto);
     }
@@ -1247,7 +1250,7 @@ void data_set_builder::sort_group(grouped_rows& g, size_t begin, size_t end) {
     g.date[k] = it.date;
     if (!g.row.empty()) g.row[k] = it.row;
     g.amount.set(k, it.amount);
-    if (!g.segment.empty()) g.segment[k] = it.segment;
+    if (!g.segment.empty()) g.segment.set(k, it.segment);
   }
 }
 
@@ -1315,7 +1318,7 @@ size_t data_set_builder::write_range(std::uint32_t first, std::uint32_t last,
                                      grouped_rows& rows) {
   std::vector<std::uint16_t>& date = rows.date;
   money_column& amount = rows.amount;
-  std::vector<std::uint32_t>& segment = rows.segment;
+  segment_column& segment = rows.segment;
   const bool segmented = !segment.empty();
   size_t out = rows.start[first];
   for (std::uint32_t c = first; c < last; ++c) {
@@ -1331,7 +1334,7 @@ size_t data_set_builder::write_range(std::uint32_t first, std::uint32_t last,
                         "a total the first pass checked does not fit");
       }
       if (total > money()) {
-        if (segmented) segment[out] = segment[largest];  // out <= largest
+        if (segmented) segment.set(out, segment[largest]);  // out <= largest
         date[out] = d;
         amount.set(out++, total);
       }
