@@ -246,3 +246,58 @@ TEST_CASE("divide_half_even agrees with 128-bit division and rounding") {
     if (got) CHECK(i128(got->units()) == *want);
   }
 }
+
+TEST_CASE("the inline common case reads what the full grammar reads, or none") {
+  // Random texts of digits, points, commas and signs: whatever
+  // parse_plain_amount accepts, parse_money reads as the same units when the
+  // common case is bypassed (a leading blank is trimmed by the full grammar
+  // only). Plain amounts of every length it takes are accepted, with their
+  // value worked out here digit by digit.
+  ndr_test::splitmix next(7);
+  const std::string alphabet = "0123456789.,-";
+  int accepted = 0;
+  for (int round = 0; round < 20000; ++round) {
+    std::string text;
+    for (size_t k = next() % 17; k > 0; --k)
+      text += alphabet[next() % alphabet.size()];
+    std::int64_t units = 0;
+    if (!ndr::parse_plain_amount(text, '.', &units)) continue;
+    ++accepted;
+    const char* why = nullptr;
+    const auto full = ndr::parse_money(" " + text, &why);
+    INFO(text);
+    REQUIRE(full);
+    CHECK(full->units() == units);
+  }
+  CHECK(accepted > 100);
+  for (int whole_digits = 1; whole_digits <= 12; ++whole_digits) {
+    for (int decimals = 0; decimals <= 6; ++decimals) {
+      std::string text;
+      std::int64_t want = 0;
+      for (int k = 0; k < whole_digits; ++k) {
+        const int d = int(next() % 10);
+        text += char('0' + d);
+        want = want * 10 + d;
+      }
+      want *= 1'000'000;
+      if (decimals > 0) text += '.';
+      std::int64_t place = 100'000;
+      for (int k = 0; k < decimals; ++k, place /= 10) {
+        const int d = int(next() % 10);
+        text += char('0' + d);
+        want += d * place;
+      }
+      std::int64_t units = -1;
+      INFO(text);
+      CHECK(ndr::parse_plain_amount(text, '.', &units));
+      CHECK(units == want);
+    }
+  }
+  std::int64_t units = 0;
+  CHECK(!ndr::parse_plain_amount("1234567890123", '.', &units));  // 13 digits
+  CHECK(!ndr::parse_plain_amount("1.1234567", '.', &units));      // 7 decimals
+  CHECK(!ndr::parse_plain_amount("1.", '.', &units));
+  CHECK(!ndr::parse_plain_amount("", '.', &units));
+  CHECK(ndr::parse_plain_amount("12,5", ',', &units));
+  CHECK(units == 12'500'000);
+}

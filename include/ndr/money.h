@@ -71,6 +71,47 @@ std::optional<money> parse_money(std::string_view text, const char** why,
                                  bool decimal_comma = false,
                                  currency_symbol* symbol = nullptr);
 
+// The common case of a billing export, "1234" or "1234.5", read inline on
+// every row: up to 12 integer digits and 1-6 decimals, nothing else, in
+// units. False for anything else, which parse_money then reads (or rejects).
+inline bool parse_plain_amount(std::string_view s, char point,
+                               std::int64_t* units) {
+  const char* p = s.data();
+  const char* const end = p + s.size();
+  const auto digit = [](char c) { return unsigned(c - '0') < 10; };
+  std::int64_t whole = 0;
+  const char* const digits = p;
+  for (const char* stop = s.size() > 12 ? p + 12 : end; p < stop && digit(*p);)
+    whole = whole * 10 + (*p++ - '0');
+  if (p == digits) return false;
+  if (p == end) {
+    *units = whole * money::kScale;
+    return true;
+  }
+  if (*p++ != point) return false;
+  std::int64_t frac = 0;
+  const char* const decimals = p;
+  if (end - p > money::kScaleDigits || p == end) return false;
+  for (; p < end && digit(*p);) frac = frac * 10 + (*p++ - '0');
+  if (p != end) return false;
+  static constexpr std::int64_t kPad[] = {1'000'000, 100'000, 10'000, 1'000,
+                                          100,       10,      1};
+  *units = whole * money::kScale + frac * kPad[p - decimals];
+  return true;
+}
+
+// parse_money with its common case inline.
+inline std::optional<money> parse_amount(std::string_view text,
+                                         const char** why, bool decimal_comma,
+                                         currency_symbol* symbol) {
+  std::int64_t units;
+  if (parse_plain_amount(text, decimal_comma ? ',' : '.', &units)) {
+    *symbol = currency_symbol::none;
+    return money::from_units(units);
+  }
+  return parse_money(text, why, decimal_comma, symbol);
+}
+
 // True for an amount whose only separator is one point followed by exactly
 // three digits (`1.500`, `-12.250`, `€ 1.000`): with a decimal point it is
 // 1.5, with a decimal comma fifteen hundred. In a ;-separated (European)

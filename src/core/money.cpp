@@ -152,33 +152,6 @@ bool money::mul(std::int64_t factor) {
 
 namespace {
 
-// The common case of a billing export, "1234" or "1234.5", on the hot path:
-// up to 12 integer digits and 1-6 decimals, nothing else. False for anything
-// else, which the general parser then reads (or rejects).
-bool parse_plain(std::string_view s, char point, std::int64_t* units) {
-  const char* p = s.data();
-  const char* const end = p + s.size();
-  std::int64_t whole = 0;
-  const char* const digits = p;
-  while (p < end && is_digit(*p) && p - digits < 12)
-    whole = whole * 10 + (*p++ - '0');
-  if (p == digits) return false;
-  if (p == end) {
-    *units = whole * money::kScale;
-    return true;
-  }
-  if (*p++ != point) return false;
-  std::int64_t frac = 0;
-  const char* const decimals = p;
-  while (p < end && is_digit(*p) && p - decimals < money::kScaleDigits)
-    frac = frac * 10 + (*p++ - '0');
-  if (p != end || p == decimals) return false;
-  static constexpr std::int64_t kPad[] = {1'000'000, 100'000, 10'000, 1'000,
-                                          100,       10,      1};
-  *units = whole * money::kScale + frac * kPad[p - decimals];
-  return true;
-}
-
 // The amount without its sign (or brackets) and currency symbol, which go to
 // *neg and *seen. SPEC §1's order: the sign, then the symbol ("-$5"; "$-5" is
 // not an amount).
@@ -251,7 +224,7 @@ const char* parse_unsigned(std::string_view s, bool decimal_comma,
 std::optional<money> parse_money(std::string_view text, const char** why,
                                  bool decimal_comma, currency_symbol* symbol) {
   std::int64_t plain;
-  if (parse_plain(text, decimal_comma ? ',' : '.', &plain)) {
+  if (parse_plain_amount(text, decimal_comma ? ',' : '.', &plain)) {
     if (symbol) *symbol = currency_symbol::none;
     return money::from_units(plain);
   }

@@ -753,7 +753,7 @@ std::optional<money> data_set_builder::row_amount(const csv_record& record,
   const std::string_view amount_text = record.fields[columns.mrr];
   currency_symbol symbol;
   const auto amount =
-      parse_money(amount_text, &why, options_.decimal_comma, &symbol);
+      parse_amount(amount_text, &why, options_.decimal_comma, &symbol);
   if (!amount) {
     bad_row(record.line, columns, columns.mrr,
             invalid_amount_message(amount_text, why, options_.decimal_comma));
