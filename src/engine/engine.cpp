@@ -579,7 +579,7 @@ class part_layout {
       const std::uint16_t d = store_->entry_date[e];
       // As owner_layout: a date without a rate keeps the amount unconverted
       // (only whether it pays matters there).
-      spot_[d] = rates_[d] < 0 ? kInexact : converted(fx, e, rates_[d]);
+      spot_[d] = rates_[d] < 0 ? kInexact : entry_at(fx, e, rates_[d]);
       raw_[d] = store_->entry_mrr[e].units();
       entry_[d] = e;
       if (segmented) segment_[d] = store_->entry_segment[e];
@@ -594,7 +594,7 @@ class part_layout {
   // The owner's value at d at d's own rate.
   part_value spot(const fx_context& fx, std::uint32_t d) const {
     const std::int64_t v = spot_[d];
-    return {v != kInexact ? v : converted(fx, d, d), segment_[d]};
+    return {v != kInexact ? v : paid_at(fx, d, d), segment_[d]};
   }
   // The owner's value at d at rate_date's rate.
   part_value at_rates_of(const fx_context& fx, std::uint32_t d,
@@ -605,7 +605,7 @@ class part_layout {
       // Converted at rate_date already (the common case: a flat month).
       return {spot_[rate_date], segment_[d]};
     }
-    return {converted(fx, d, rate_date), segment_[d]};
+    return {paid_at(fx, d, rate_date), segment_[d]};
   }
   bool same_rates(const fx_context&, std::uint32_t, std::uint32_t a,
                   std::uint32_t b) const {
@@ -620,15 +620,15 @@ class part_layout {
   // Not converted (no rate at its date); a converted amount is never this.
   static constexpr std::int64_t kInexact = INT64_MIN;
 
-  // The entry at d at rate_date's rate (require_rates checked it is there).
-  i128 converted(const fx_context& fx, std::uint32_t d,
-                 std::uint32_t rate_date) const {
-    return converted(fx, entry_[d], fx.rate(part_, rate_date));
+  // What it pays at d, at rate_date's rate (require_rates checked the rate).
+  i128 paid_at(const fx_context& fx, std::uint32_t d,
+               std::uint32_t rate_date) const {
+    return entry_at(fx, entry_[d], fx.rate(part_, rate_date));
   }
   // Entry e at `rate`, as convert_part_entry converts it; without segment
   // rows' amounts to convert too, it is asked only to name an error.
-  std::int64_t converted(const fx_context& fx, std::uint32_t e,
-                         std::int64_t rate) const {
+  std::int64_t entry_at(const fx_context& fx, std::uint32_t e,
+                        std::int64_t rate) const {
     if (store_->entry_segment_amount.empty()) {
       const std::optional<money> a = convert_money(store_->entry_mrr[e], rate);
       if (a && !a->is_zero()) return a->units();
@@ -653,10 +653,11 @@ class part_layout {
   const snapshot_store* store_ = nullptr;
   const std::int64_t* rates_ = nullptr;            // the part's, per date index
   std::uint32_t part_ = 0, first_ = 0, last_ = 0;  // its entries
-  // Per date index; 0 where it does not pay.
-  std::vector<std::int64_t> spot_;    // at the date's rate, or kInexact
-  std::vector<std::int64_t> raw_;     // as read
-  std::vector<std::uint32_t> entry_;  // where it pays
+  // Per date index; spot_ and raw_ are 0 where it does not pay, segment_
+  // kNoSegment, and entry_ is only read where it pays.
+  std::vector<std::int64_t> spot_;  // at the date's rate, or kInexact
+  std::vector<std::int64_t> raw_;   // as read
+  std::vector<std::uint32_t> entry_;
   std::vector<std::uint32_t> segment_;
   std::vector<std::uint32_t> before_;  // before_[d]: paying dates < d
 };

@@ -167,6 +167,7 @@ class data_set_builder {
   std::uint32_t segment_number(const csv_record& record,
                                const column_map& columns);
   std::uint32_t segment_number(const std::string_view* values);
+  std::uint32_t new_segment_number(const std::string_view* values);
   std::uint32_t segment_id(const std::string_view* values);
   // Every row asks: the last date's number inline, a new date's out of line.
   std::uint16_t date_number(day_number d, unsigned line) {
@@ -651,7 +652,7 @@ std::uint32_t data_set_builder::segment_number(const csv_record& record,
     for (const auto& [seen, id] : recent_segments_) {
       if (seen[0] == value) return id;
     }
-    return segment_number(&value);
+    return new_segment_number(&value);
   }
   segment_values_.clear();
   for (size_t k : columns.segments) segment_values_.push_back(record.fields[k]);
@@ -668,6 +669,12 @@ std::uint32_t data_set_builder::segment_number(const std::string_view* values) {
       same = values[k] == seen[k];
     if (same) return id;
   }
+  return new_segment_number(values);
+}
+
+// values' number, not among the recent ones; the first 16 become recent.
+std::uint32_t data_set_builder::new_segment_number(
+    const std::string_view* values) {
   const std::uint32_t id = segment_id(values);
   if (recent_segments_.size() < 16) {
     recent_segments_.emplace_back(
